@@ -1,0 +1,23 @@
+using TorchSharp;
+using Verify.Model.Runtime;
+
+namespace Verify.Cli;
+
+/// <summary>`verify info`: what this machine gives the suite.</summary>
+static class Info
+{
+    public static int Run(CommandLine line)
+    {
+        var device = line.String("--device");
+        line.RejectUnknown();
+        TorchRuntime.EnsureInitialized();
+        var resolved = TorchRuntime.ResolveDevice(device);
+        Console.WriteLine($"TorchSharp        {typeof(torch).Assembly.GetName().Version}");
+        Console.WriteLine($"native library    loaded (LD_PRELOAD: {Environment.GetEnvironmentVariable("LD_PRELOAD") ?? "not needed"})");
+        Console.WriteLine($"intra-op threads  {torch.get_num_threads()}");
+        Console.WriteLine($"CUDA available    {TorchRuntime.CudaAvailable}");
+        Console.WriteLine($"device            {resolved}");
+        Console.WriteLine($"processors        {Environment.ProcessorCount}");
+        return 0;
+    }
+}

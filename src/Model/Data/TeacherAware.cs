@@ -1,0 +1,84 @@
+using TorchSharp;
+using Verify.Model.Networks;
+using static TorchSharp.torch;
+
+namespace Verify.Model.Data;
+
+/// <summary>
+/// The teacher-aware augmentation (notes section 4): for a lowest-layer teacher node j, draw
+/// z ~ N(0, s^2 I_{d+1}) with last coordinate 1, project it onto the node's hyperplane in augmented
+/// space, de-homogenize to x on the boundary w*_j^T x + b_j = 0, draw alpha ~ U[mu, mu + spread),
+/// and keep the triplet x, x + alpha w*_j, x - alpha w*_j: one point on the boundary and one on
+/// each side of it.
+/// </summary>
+/// <param name="Scale">s, the spread of z.</param>
+/// <param name="Mu">mu, the least offset alpha.</param>
+/// <param name="Spread">s', the width of alpha's range.</param>
+/// <param name="RescaleNorm">When set, every point is finally rescaled to this norm, as the paper's
+/// code does with data_std * sqrt(d); this moves boundary points off a hyperplane with non-zero bias.</param>
+public sealed record TeacherAwareOptions(double Scale = 1.0, double Mu = 2.0, double Spread = 2.0, double? RescaleNorm = null)
+{
+    public void Validate()
+    {
+        if (!double.IsFinite(Scale) || Scale <= 0) throw new ArgumentOutOfRangeException(nameof(Scale), Scale, "Scale s must be finite and > 0.");
+        if (!double.IsFinite(Mu) || Mu < 0) throw new ArgumentOutOfRangeException(nameof(Mu), Mu, "Offset mu must be finite and >= 0.");
+        if (!double.IsFinite(Spread) || Spread < 0) throw new ArgumentOutOfRangeException(nameof(Spread), Spread, "Spread s' must be finite and >= 0.");
+        if (RescaleNorm is { } r && (!double.IsFinite(r) || r <= 0)) throw new ArgumentOutOfRangeException(nameof(RescaleNorm), r, "Rescale norm must be finite and > 0.");
+    }
+}
+
+/// <summary>Where each teacher-aware point came from.</summary>
+public enum TeacherAwareRole { OnBoundary, Plus, Minus }
+
+/// <summary>Teacher-aware inputs (N, d) with each point's teacher node, role and offset alpha; owns its tensor until Dispose.</summary>
+public sealed record TeacherAwareInputs(Tensor Inputs, int[] Node, TeacherAwareRole[] Role, double[] Alpha) : IDisposable
+{
+    public void Dispose() => Inputs.Dispose();
+}
+
+public static class TeacherAware
+{
+    /// <summary>
+    /// <paramref name="count"/> points (rounded up to whole triplets), triplets assigned to the
+    /// teacher's lowest-layer nodes in turn.
+    /// </summary>
+    public static TeacherAwareInputs Inputs(RectifiedNetwork teacher, int count, long seed, TeacherAwareOptions? options = null)
+    {
+        options ??= new TeacherAwareOptions();
+        options.Validate();
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, $"Dataset size must be >= 1; got {count}.");
+        using var scope = NewDisposeScope();
+        var rng = new Generator((ulong)seed);
+        int d = teacher.InputDim, m = teacher.HiddenWidths[0], triplets = (count + 2) / 3;
+        var w = teacher.Weights[0].detach().to(ScalarType.Float64, CPU); // (d+1, m)
+        var nodes = Enumerable.Range(0, triplets).Select(t => t % m).ToArray();
+        using var nodeIdx = tensor(nodes.Select(n => (long)n).ToArray());
+        var wt = w.t().index_select(0, nodeIdx);                   // (T, d+1): augmented teacher vector per triplet
+        var z = randn([triplets, d + 1], dtype: ScalarType.Float64, generator: rng).mul_(options.Scale);
+        z[.., -1] = tensor(1.0, dtype: ScalarType.Float64);
+        var along = (z * wt).sum(1, keepdim: true) / (wt * wt).sum(1, keepdim: true);
+        var onPlane = z - along * wt;                              // w~^T z' = 0
+        var x = onPlane.narrow(1, 0, d) / onPlane.narrow(1, d, 1); // w^T x + b = 0
+        var alpha = rand([triplets, 1], dtype: ScalarType.Float64, generator: rng).mul_(options.Spread).add_(options.Mu);
+        var dir = wt.narrow(1, 0, d);
+        var points = stack([x, x + alpha * dir, x - alpha * dir], 1).reshape(3 * triplets, d);
+        if (options.RescaleNorm is { } norm)
+            points = points / Runtime.TensorOps.RowNorms(points, keepdim: true).clamp_min(1e-300) * norm;
+
+        var alphas = alpha.flatten().data<double>().ToArray();
+        var roles = new[] { TeacherAwareRole.OnBoundary, TeacherAwareRole.Plus, TeacherAwareRole.Minus };
+        var result = new TeacherAwareInputs(
+            points.to(teacher.DType, teacher.Device).DetachFromDisposeScope(),
+            nodes.SelectMany(n => new[] { n, n, n }).ToArray(),
+            Enumerable.Range(0, 3 * triplets).Select(i => roles[i % 3]).ToArray(),
+            alphas.SelectMany(a => new[] { 0.0, a, a }).ToArray());
+        return result;
+    }
+
+    /// <summary>Teacher-aware inputs labelled by the teacher.</summary>
+    public static Dataset Dataset(RectifiedNetwork teacher, int count, long seed, TeacherAwareOptions? options = null)
+    {
+        using var inputs = Inputs(teacher, count, seed, options);
+        return Data.Dataset.Label(teacher, inputs.Inputs);
+    }
+}

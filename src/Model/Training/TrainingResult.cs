@@ -1,0 +1,37 @@
+namespace Verify.Model.Training;
+
+/// <summary>How a training run ended. Each has a distinct meaning for a claim's verdict.</summary>
+public enum TrainingOutcome
+{
+    /// <summary>max_x ||g_1(x)|| reached the target: the theorem's precondition holds.</summary>
+    ReachedGradientTarget,
+
+    /// <summary>The step budget ran out first (with a target, the claim is inconclusive).</summary>
+    BudgetExhausted,
+
+    /// <summary>The loss became NaN or infinite; the run stopped at once.</summary>
+    Diverged,
+}
+
+/// <summary>Numbers measured at the end of one epoch.</summary>
+public sealed record EpochRecord(int Epoch, long Steps, double LearningRate, double TrainLoss, double MaxSampleGradient);
+
+/// <summary>The end of a training run, in plain numbers.</summary>
+public sealed record TrainingResult(
+    TrainingOutcome Outcome,
+    long Steps,
+    int EpochsRun,
+    double FinalTrainLoss,
+    double MaxSampleGradient,
+    IReadOnlyList<EpochRecord> History,
+    double? LastFiniteLoss = null,
+    long? DivergedAtStep = null)
+{
+    public bool Diverged => Outcome == TrainingOutcome.Diverged;
+
+    public override string ToString() => Outcome switch
+    {
+        TrainingOutcome.Diverged => $"diverged at step {DivergedAtStep} (last finite loss {LastFiniteLoss:G6})",
+        _ => $"{Outcome} after {Steps} steps ({EpochsRun} epochs): loss {FinalTrainLoss:G6}, max per-sample gradient {MaxSampleGradient:G6}",
+    };
+}
