@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Verify.Model.Networks;
@@ -12,7 +11,7 @@ namespace Verify.Model.Networks;
 /// </summary>
 public sealed class RectifiedNetwork : nn.Module<Tensor, Tensor>
 {
-    readonly Parameter[] weights;
+    readonly Tensor[] weights;
 
     /// <summary>[d, n_1, ..., n_{L-1}, outputs].</summary>
     public IReadOnlyList<int> Widths { get; }
@@ -20,7 +19,7 @@ public sealed class RectifiedNetwork : nn.Module<Tensor, Tensor>
     public Activation Activation { get; }
 
     /// <summary>Augmented weights, lowest layer first; the last is the linear output layer.</summary>
-    public IReadOnlyList<Parameter> Weights => weights;
+    public IReadOnlyList<Tensor> Weights => weights;
 
     public int InputDim => Widths[0];
     public int OutputDim => Widths[^1];
@@ -40,7 +39,7 @@ public sealed class RectifiedNetwork : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"A network needs at least one hidden layer and an output layer; got {layerWeights.Count} weight matrices.", nameof(layerWeights));
         Activation = activation ?? throw new ArgumentNullException(nameof(activation));
         var widths = new List<int> { (int)layerWeights[0].shape[0] - 1 };
-        weights = new Parameter[layerWeights.Count];
+        weights = new Tensor[layerWeights.Count];
         for (var l = 0; l < layerWeights.Count; l++)
         {
             var w = layerWeights[l];
@@ -49,10 +48,13 @@ public sealed class RectifiedNetwork : nn.Module<Tensor, Tensor>
             if (w.shape[1] < 1)
                 throw new ArgumentException($"Layer {l + 1} has no nodes.", nameof(layerWeights));
             widths.Add((int)w.shape[1]);
-            // The network owns its weights: they outlive any dispose scope they were built in.
-            weights[l] = new Parameter(w.detach().clone().DetachFromDisposeScope(), requires_grad: false);
-            weights[l].DetachFromDisposeScope();
-            register_parameter($"w{l + 1}", weights[l]);
+            // The network owns its weights: they outlive any dispose scope they were built in. They
+            // are buffers, not Parameters: training is hand-written, and TorchSharp's Parameter
+            // wrapper leaves its live-tensor counter one too high per parameter, which would hide
+            // real leaks from the suite's leak check.
+            using (var detached = w.detach())
+                weights[l] = detached.clone().DetachFromDisposeScope();
+            register_buffer($"w{l + 1}", weights[l]);
         }
         Widths = widths;
     }
@@ -109,6 +111,13 @@ public sealed class RectifiedNetwork : nn.Module<Tensor, Tensor>
     }
 
     public override string ToString() => $"[{string.Join("-", Widths)}] {Activation}";
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            foreach (var w in weights) w.Dispose();
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>
