@@ -28,9 +28,9 @@ public sealed class Dataset : IDisposable
         if (inputs.dim() != 2 || inputs.shape[1] != teacher.InputDim)
             throw new ArgumentException($"Inputs have shape [{string.Join(", ", inputs.shape)}]; the teacher expects (N, {teacher.InputDim}).", nameof(inputs));
         if (inputs.shape[0] < 1) throw new ArgumentException("A dataset needs at least one sample.", nameof(inputs));
+        using var scope = NewDisposeScope();
         if (!inputs.isfinite().all().item<bool>())
             throw new ArgumentException("Inputs contain non-finite values (NaN or infinity).", nameof(inputs));
-        using var scope = NewDisposeScope();
         var x = inputs.to(teacher.DType, teacher.Device).detach().clone();
         using var noGrad = no_grad();
         var y = teacher.forward(x);
@@ -38,8 +38,11 @@ public sealed class Dataset : IDisposable
     }
 
     /// <summary>Plain Gaussian inputs x ~ N(0, std^2 I_d), labelled by the teacher.</summary>
-    public static Dataset Gaussian(RectifiedNetwork teacher, int count, long seed, double std = 1.5) =>
-        Label(teacher, Data.Inputs.Gaussian(count, teacher.InputDim, seed, std));
+    public static Dataset Gaussian(RectifiedNetwork teacher, int count, long seed, double std = 1.5)
+    {
+        using var inputs = Data.Inputs.Gaussian(count, teacher.InputDim, seed, std);
+        return Label(teacher, inputs);
+    }
 
     /// <summary>The first <paramref name="count"/> samples (a view on the same storage, cloned).</summary>
     public Dataset Take(int count)

@@ -21,15 +21,23 @@ public static class Student
     /// <summary>
     /// A student with the given hidden widths (lowest first; same depth as the teacher), weights
     /// N(0, initStd^2) and zero biases, on the teacher's dtype and device. Widths below the
-    /// teacher's are allowed: they are the suite's under-realized negative controls.
+    /// teacher's are allowed (they are the suite's under-realized negative controls) unless
+    /// <paramref name="requireOverRealized"/> is set.
     /// </summary>
-    public static RectifiedNetwork WithWidths(RectifiedNetwork teacher, IReadOnlyList<int> hiddenWidths, long seed, double initStd = PaperInitStd, Activation? activation = null)
+    public static RectifiedNetwork WithWidths(RectifiedNetwork teacher, IReadOnlyList<int> hiddenWidths, long seed, double initStd = PaperInitStd,
+        Activation? activation = null, bool requireOverRealized = false)
     {
         if (hiddenWidths.Count != teacher.HiddenLayers)
             throw new ArgumentException($"The student needs {teacher.HiddenLayers} hidden widths (the teacher's depth); got {hiddenWidths.Count}.", nameof(hiddenWidths));
         for (var l = 0; l < hiddenWidths.Count; l++)
             if (hiddenWidths[l] < 1)
                 throw new ArgumentOutOfRangeException(nameof(hiddenWidths), hiddenWidths[l], $"Student width at hidden layer {l + 1} must be >= 1; got {hiddenWidths[l]}.");
+        if (requireOverRealized)
+            for (var l = 0; l < hiddenWidths.Count; l++)
+                if (hiddenWidths[l] < teacher.HiddenWidths[l])
+                    throw new ArgumentException(
+                        $"Student width {hiddenWidths[l]} at hidden layer {l + 1} is narrower than the teacher's {teacher.HiddenWidths[l]}; " +
+                        "this needs an over-realized student (n_l >= m_l at every layer).", nameof(hiddenWidths));
         if (!double.IsFinite(initStd) || initStd <= 0)
             throw new ArgumentOutOfRangeException(nameof(initStd), initStd, $"Initialization std must be finite and > 0; got {initStd}.");
 
