@@ -72,9 +72,9 @@ sealed class CommandLine
         var s = String(name);
         if (s is null) return fallback;
         var result = new List<int>();
-        foreach (var part in s.Split(',', StringSplitOptions.TrimEntries))
+        foreach (var part in s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var dash = part.IndexOf('-', 1);
+            var dash = part.Length > 1 ? part.IndexOf('-', 1) : -1;
             if (dash > 0)
             {
                 if (!int.TryParse(part[..dash], NumberStyles.Integer, CultureInfo.InvariantCulture, out var lo) ||
