@@ -15,6 +15,9 @@ namespace Verify.Cli
 
         public static int Main(string[] args)
         {
+            // Numbers in reports, JSON and messages are written the same way on every machine.
+            System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
             return Run(args);
         }
 

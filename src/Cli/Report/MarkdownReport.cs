@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Verify.Model.Claims;
 using Verify.Model.Experiments;
@@ -31,9 +30,9 @@ sealed class MarkdownReport(ExperimentScale scale, int workers)
     {
         var text = new StringBuilder();
         text.AppendLine("# Reproduction of Tian (ICML 2020), *Student Specialization in Deep Rectified Networks With Finite Width and Input Dimension*").AppendLine();
-        text.AppendLine(string.Format(CultureInfo.InvariantCulture, "{0}",
-            $"Scale **{scale.Name}**; {workers} workers; {elapsed.TotalMinutes:0.0} minutes; written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. " +
-            "Every training run is a line of `runs.jsonl`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given."));
+        text.AppendLine(FormattableString.Invariant(
+            $"Scale **{scale.Name}**; {workers} workers; {elapsed.TotalMinutes:0.0} minutes; written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. ")
+            + "Every training run is a line of `runs.jsonl`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given.");
         text.AppendLine().AppendLine("| claim | outcome | evidence |").AppendLine("|---|---|---|");
         foreach (var c in outcomes) text.AppendLine($"| {Escape(c.Claim)} | **{Word(c.Verdict)}** | {Escape(c.Evidence)} |");
         text.AppendLine().Append(sections);

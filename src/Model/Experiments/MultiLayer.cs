@@ -65,8 +65,24 @@ public static class MultiLayer
         var result = SgdTrainer.Train(student, train, options, config.Seed * 1000 + config.Multi + 4);
         var layers = result.Diverged
             ? Enumerable.Repeat(double.NaN, config.Widths.Count).ToArray()
-            : Specialization.AnalyzeAllLayers(teacher, student, eval.Inputs).Select(r => r.BestCorrelationPerTeacher.Average()).ToArray();
+            : MeanBestCorrelationPerLayer(teacher, student, eval.Inputs);
         return new MultiLayerRun(config, layers, result.FinalTrainLoss, result.Outcome, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Per hidden layer: mean over teacher nodes j of max_k rho_jk on <paramref name="inputs"/>.</summary>
+    static double[] MeanBestCorrelationPerLayer(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs)
+    {
+        // Specialization.Analyze also compares weight vectors, which only share a space at layer 1;
+        // the correlation of activations is defined at every layer.
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var t = teacher.Trace(inputs);
+        using var s = student.Trace(inputs);
+        return Enumerable.Range(0, teacher.HiddenLayers).Select(l =>
+        {
+            var rho = Correlation.Pearson(t.Activations[l], s.Activations[l]);
+            return Enumerable.Range(0, rho.GetLength(0)).Average(j => Enumerable.Range(0, rho.GetLength(1)).Max(k => rho[j, k]));
+        }).ToArray();
     }
 
     /// <summary>
