@@ -18,12 +18,13 @@ namespace Verify.Cli
             // Numbers in reports, JSON and messages are written the same way on every machine.
             System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
             System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
-            return Run(args);
+            if (NativeBootstrap.RestartWithPreloadIfNeeded(args) is { } code) return code;
+            return Execute(args);
         }
 
-        static int Run(string[] args)
+        /// <summary>Parses and runs one command in this process; returns the exit code (2 usage, 3 native library, 4 files, 1 other).</summary>
+        internal static int Execute(string[] args)
         {
-            if (NativeBootstrap.RestartWithPreloadIfNeeded(args) is { } code) return code;
             if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
             {
                 PrintHelp();

@@ -95,7 +95,7 @@ static class Figures
         foreach (var curve in Model.Experiments.SampleSize.Curves(runs))
         {
             var line = plot.Add.Scatter(curve.Sizes.Select(n => Math.Log10(n)).ToArray(), curve.Coverage);
-            line.LegendText = curve.Data == TrainingData.TeacherAware ? "teacher-aware" : "Gaussian";
+            line.LegendText = curve.Data switch { TrainingData.TeacherAware => "teacher-aware", TrainingData.Gaussian => "Gaussian", _ => curve.Data.ToString() };
             line.MarkerSize = 6;
         }
         plot.Title("Coverage (rho > 0.95, eval) vs training-set size", 12);

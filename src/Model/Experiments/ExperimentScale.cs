@@ -31,7 +31,7 @@ public sealed record ExperimentScale(
         twoLayer: new TwoLayerConfig { NTrain = 4000, NEval = 4000, Epochs = 10 },
         lshapeM: 10, successM: 10, successDecays: [0, 1, 2], seeds: DefaultSeeds,
         sampleSizes: [15, 30, 60, 120, 240, 480], sampleEpochs: 10, sampleEval: 4000,
-        multiLayer: new MultiLayerConfig { D = 20, Widths = [10, 15, 20], Outputs = 20, NTrain = 4000, NEval = 4000, Epochs = 10 });
+        multiLayer: new MultiLayerConfig { D = 20, Widths = [10, 15, 20], Outputs = 20, NTrain = 500, NEval = 4000, Epochs = 20, LearningRate = 0.05 });
 
     /// <summary>The paper's protocol (notes section 4) with 5 seeds.</summary>
     public static ExperimentScale Paper { get; } = Build("paper",

@@ -82,6 +82,9 @@ public enum TrainingData
 
     /// <summary>Triplets straddling each teacher boundary (<see cref="Data.TeacherAware"/>), rescaled to norm 1.5 sqrt(d).</summary>
     TeacherAware,
+
+    /// <summary>Negative control: the same augmentation built from the boundaries of an unrelated teacher, labelled by the real one.</summary>
+    TeacherAwareOfAnotherTeacher,
 }
 
 /// <summary>
@@ -140,10 +143,7 @@ public static class TwoLayerExperiment
         using var scope = NewDisposeScope();
         var spec = TeacherSpec.TwoLayer(config.D, config.M, config.Decay, config.Outputs, config.Activation);
         using var teacher = Teacher.Build(spec, config.Seed);
-        using var train = inputs is not null ? Dataset.Label(teacher, inputs.Train)
-            : config.TrainData == TrainingData.TeacherAware
-            ? TeacherAware.Dataset(teacher, config.NTrain, config.Seed + 1, new TeacherAwareOptions(RescaleNorm: DataStd * Math.Sqrt(config.D)))
-            : Dataset.Gaussian(teacher, config.NTrain, config.Seed + 1, DataStd);
+        using var train = inputs is not null ? Dataset.Label(teacher, inputs.Train) : TrainingSet(teacher, spec, config);
         using var eval = inputs is not null ? Dataset.Label(teacher, inputs.Eval) : Dataset.Gaussian(teacher, config.NEval, config.Seed + 2, DataStd);
         var stream = config.Seed * 1000 + config.Multi;
         using var student = Student.OverRealized(teacher, config.Multi, stream + 3, activation: config.Activation);
@@ -191,6 +191,25 @@ public static class TwoLayerExperiment
             result.Outcome,
             clock.Elapsed.TotalSeconds);
     }
+
+    static Dataset TrainingSet(RectifiedNetwork teacher, TeacherSpec spec, TwoLayerConfig config)
+    {
+        var options = new TeacherAwareOptions(RescaleNorm: DataStd * Math.Sqrt(config.D));
+        switch (config.TrainData)
+        {
+            case TrainingData.TeacherAware:
+                return TeacherAware.Dataset(teacher, config.NTrain, config.Seed + 1, options);
+            case TrainingData.TeacherAwareOfAnotherTeacher:
+                using (var other = Teacher.Build(spec, config.Seed + OtherTeacherSeedOffset))
+                using (var points = TeacherAware.Inputs(other, config.NTrain, config.Seed + 1, options))
+                    return Dataset.Label(teacher, points.Inputs);
+            default:
+                return Dataset.Gaussian(teacher, config.NTrain, config.Seed + 1, DataStd);
+        }
+    }
+
+    /// <summary>Seed offset of the unrelated teacher whose boundaries the negative-control data straddles.</summary>
+    public const long OtherTeacherSeedOffset = 7919;
 
     /// <summary>Eval loss 1/2 E||f* - f||^2 and max_k rho_jk per teacher on the eval set.</summary>
     static (double Loss, double[] BestPerTeacher) EvaluateOn(RectifiedNetwork student, Dataset eval, Tensor teacherActivations)
