@@ -83,7 +83,7 @@ static class Figures
             plot.Title($"eval loss, p {decays[col]}", 11);
             plot.XLabel("epoch", 10);
             plot.YLabel("log10 eval loss (mean over seeds)", 10);
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(Alignment.LowerLeft);
         }
         return Save(panels, dir, "convergence.png", decays.Length, 1);
     }
@@ -127,6 +127,7 @@ static class Figures
         mean.Color = Colors.Black;
         plot.Title($"Multi-layer: mean best correlation per layer (teacher [{string.Join(",", runs[0].Config.Widths)}], multi {runs[0].Config.Multi})", 12);
         plot.XLabel("hidden layer (1 = lowest)", 11);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.YLabel("mean over teacher nodes of max_k rho (eval)", 11);
         plot.ShowLegend(Alignment.LowerLeft);
         var name = "multi_layer.png";
