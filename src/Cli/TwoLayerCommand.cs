@@ -55,6 +55,13 @@ static class TwoLayerCommand
             Console.WriteLine(Invariant($"p {group.Key.Decay,-4} multi {group.Key.Multi,-3} eval loss {group.Average(r => r.EvalLoss):E3}  coverage@{configs[0].Tau} {covered:P0}  ({group.Count()} seeds)"));
         }
         Console.WriteLine($"wrote {runs.Length} runs to {path}");
+        Console.WriteLine("claims on this sweep:");
+        foreach (var outcome in new[]
+                 {
+                     LShape.Evaluate(runs), SuccessRate.StrongTeachersFirst(runs), SuccessRate.RisesWithMulti(runs),
+                     SuccessRate.FinalAtLeastEarly(runs), Convergence.LossFallsWithMulti(runs),
+                 })
+            Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim}: {outcome.Evidence}");
         return 0;
     }
 
