@@ -78,6 +78,18 @@ public sealed class CommandTest
         error.ShouldContain(named);
     }
 
+    /// <summary>Without --cifar10 the report still has the CIFAR-10 row, inconclusive, saying why.</summary>
+    [Test]
+    public void Reproduce_WithoutCifarData_SaysWhyTheExperimentIsSkipped()
+    {
+        var code = Verify.Cli.Cli.Execute(["reproduce", "--only", "cifar10", "--out", dir]);
+
+        code.ShouldBe(0);
+        var report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        report.ShouldContain("| CIFAR-10 inputs | **inconclusive** | skipped: no CIFAR-10 data was given.");
+        report.ShouldContain("--cifar10");
+    }
+
     static (int Code, string Error) RunCapturingErrors(string[] args)
     {
         var saved = Console.Error;
