@@ -43,7 +43,8 @@ static class ReproduceCommand
             var success = ReferenceEquals(scale.Success, scale.LShape) ? lshape : Sweep("success-rate sweep", scale.Success.Configs(), workers);
             if (!ReferenceEquals(success, lshape)) records.AddRange(success.Select(r => RunsJsonl.Record(r, "success-rate")));
 
-            report.Section("Two-layer: L-shape", $"Sweep: {scale.LShape}.", Figures.LShapeScatter(outDir, lshape), LShape.Evaluate(lshape));
+            report.Section("Two-layer: L-shape", $"Sweep: {scale.LShape}. In the figure the dashed line is tau = {LShape.Tau}, the dotted line the " +
+                $"\"near-zero fan-out\" bound, {LShape.SmallFanOutFraction} x the teacher's largest fan-out norm; a node right of the dashed line or below the dotted one fits the L-shape.", Figures.LShapeScatter(outDir, lshape), LShape.Evaluate(lshape));
             report.Section("Two-layer: success rate", $"Sweep: {scale.Success}.", Figures.SuccessRate(outDir, success),
                 SuccessRate.StrongTeachersFirst(success), SuccessRate.RisesWithMulti(success), SuccessRate.FinalAtLeastEarly(success));
             report.Section("Two-layer: convergence", $"Sweep: {scale.LShape}.", Figures.Convergence(outDir, lshape), Convergence.LossFallsWithMulti(lshape));

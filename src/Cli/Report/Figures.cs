@@ -33,7 +33,7 @@ static class Figures
                 plot.Title($"{title}: multi {multis[col]}, p {decays[row]}  (neither {group.Average(LShape.NeitherShare):P0})", 11);
                 plot.YLabel("fan-out norm ||v_k||", 10);
                 plot.Axes.SetLimitsX(-0.1, 1.05);
-                plot.XLabel("best correlation with a teacher node (train); dashed: tau 0.95, dotted: small fan-out bound", 9);
+                plot.XLabel("best correlation with a teacher node (train)", 10);
             }
         return Save(panels, dir, name, multis.Length, decays.Length);
     }
