@@ -41,6 +41,7 @@ namespace Verify.Cli
             catch (ArgumentException e) { return Fail(e.Message, 2); }
             catch (NativeLibraryUnavailableException e) { return Fail(e.Message, 3); }
             catch (IOException e) { return Fail(e.Message, 4); }
+            catch (InvalidDataException e) { return Fail(e.Message, 4); }
             catch (UnauthorizedAccessException e) { return Fail(e.Message, 4); }
             catch (Exception e) when (Environment.GetEnvironmentVariable("VERIFY_DEBUG") != "1")
             {

@@ -90,6 +90,20 @@ public sealed class CommandTest
         report.ShouldContain("--cifar10");
     }
 
+    [Test]
+    public void Reproduce_WithAMalformedCifarFile_FailsNamingTheFile()
+    {
+        var cifar = Directory.CreateDirectory(Path.Combine(dir, "cifar")).FullName;
+        File.WriteAllBytes(Path.Combine(cifar, "data_batch_1.bin"), new byte[3073 * 2 + 1]);
+        File.WriteAllBytes(Path.Combine(cifar, "test_batch.bin"), new byte[3073]);
+
+        var (code, error) = RunCapturingErrors(["reproduce", "--only", "cifar10", "--cifar10", cifar, "--out", Path.Combine(dir, "out")]);
+
+        code.ShouldBe(4, error);
+        error.ShouldContain("data_batch_1.bin");
+        error.ShouldContain("not a CIFAR-10 binary batch");
+    }
+
     static (int Code, string Error) RunCapturingErrors(string[] args)
     {
         var saved = Console.Error;
