@@ -12,6 +12,10 @@ namespace Verify.Experiments.TwoLayer;
 /// Seeds: the check compares means over seeds of log10 eval loss with a 0.25-decade slack between
 /// neighbouring multis; 3 seeds (default) put the mean's spread well inside it, and the ends of the
 /// range differ by more than a decade at the default size.
+/// Measured at the paper's size with seed 1 (`verify two-layer --seeds 1`, 100 epochs): the check
+/// fails there. Early in training the loss does fall with multi, but by epoch 100 multi 1 at p = 1
+/// reached an exact fit (log10 eval loss -7.2) and multi 2 ended below multi 5 and 10 (-6.8,
+/// -5.4, -5.0); the Nightly case reports that outcome rather than hiding it.
 /// </summary>
 [TestFixture]
 public sealed class ConvergenceTest
