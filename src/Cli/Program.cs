@@ -8,17 +8,23 @@ namespace Verify.Cli
         /// <summary>Commands by name: each takes the parsed command line and returns an exit code.</summary>
         static readonly Dictionary<string, (string Summary, Func<CommandLine, int> Run)> Commands = new()
         {
+            ["reproduce"] = ("run every experiment of the paper and write report.md, figures and runs.jsonl (--scale default|paper, --out DIR, --cifar10 DIR)", ReproduceCommand.Run),
+            ["two-layer"] = ("one two-layer sweep with the paper's knobs, writing DIR/runs.jsonl: " + TwoLayerCommand.Usage, TwoLayerCommand.Run),
             ["info"] = ("show the TorchSharp build, native-library status, threads and devices", Info.Run),
         };
 
         public static int Main(string[] args)
         {
-            return Run(args);
+            // Numbers in reports, JSON and messages are written the same way on every machine.
+            System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+            if (NativeBootstrap.RestartWithPreloadIfNeeded(args) is { } code) return code;
+            return Execute(args);
         }
 
-        static int Run(string[] args)
+        /// <summary>Parses and runs one command in this process; returns the exit code (2 usage, 3 native library, 4 files, 1 other).</summary>
+        internal static int Execute(string[] args)
         {
-            if (NativeBootstrap.RestartWithPreloadIfNeeded(args) is { } code) return code;
             if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
             {
                 PrintHelp();
@@ -35,6 +41,7 @@ namespace Verify.Cli
             catch (ArgumentException e) { return Fail(e.Message, 2); }
             catch (NativeLibraryUnavailableException e) { return Fail(e.Message, 3); }
             catch (IOException e) { return Fail(e.Message, 4); }
+            catch (InvalidDataException e) { return Fail(e.Message, 4); }
             catch (UnauthorizedAccessException e) { return Fail(e.Message, 4); }
             catch (Exception e) when (Environment.GetEnvironmentVariable("VERIFY_DEBUG") != "1")
             {

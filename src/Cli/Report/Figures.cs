@@ -1,0 +1,147 @@
+using ScottPlot;
+using Verify.Model.Experiments;
+
+namespace Verify.Cli.Report;
+
+/// <summary>The report's PNG figures (ScottPlot). Each method writes one file and returns its name.</summary>
+static class Figures
+{
+    const int PanelWidth = 420, PanelHeight = 340;
+
+    /// <summary>L-shape: best teacher correlation of each student node (train set) against its fan-out norm, one panel per (multi, p).</summary>
+    public static string LShapeScatter(string dir, IReadOnlyList<TwoLayerRun> runs, string name = "lshape.png", string title = "L-shape")
+    {
+        var multis = runs.Select(r => r.Config.Multi).Distinct().Order().ToArray();
+        var decays = runs.Select(r => r.Config.Decay).Distinct().Order().ToArray();
+        var panels = new Multiplot();
+        panels.AddPlots(multis.Length * decays.Length);
+        panels.Layout = new ScottPlot.MultiplotLayouts.Grid(decays.Length, multis.Length);
+        for (var row = 0; row < decays.Length; row++)
+            for (var col = 0; col < multis.Length; col++)
+            {
+                var plot = panels.GetPlot(row * multis.Length + col);
+                var group = runs.Where(r => r.Config.Multi == multis[col] && r.Config.Decay == decays[row]).ToArray();
+                var xs = group.SelectMany(r => r.BestCorrPerStudent).ToArray();
+                var ys = group.SelectMany(r => r.StudentFanoutNorm).ToArray();
+                var scatter = plot.Add.ScatterPoints(xs, ys);
+                scatter.MarkerSize = 4;
+                plot.Add.VerticalLine(LShape.Tau, 1, Colors.Gray, LinePattern.Dashed);
+                // Each run's "near-zero fan-out" bound is 0.1 x its teacher's largest fan-out norm; the panel draws the largest of its runs' bounds.
+                var bound = group.Max(r => LShape.SmallFanOutFraction * r.TeacherFanoutNorm.Max());
+                plot.Add.HorizontalLine(bound, 1, Colors.Gray, LinePattern.Dotted);
+                plot.Axes.SetLimitsY(0, Math.Max(ys.DefaultIfEmpty(0).Max(), bound) * 1.08);
+                plot.Title($"{title}: multi {multis[col]}, p {decays[row]}  (neither {group.Average(LShape.NeitherShare):P0})", 11);
+                plot.YLabel("fan-out norm ||v_k||", 10);
+                plot.Axes.SetLimitsX(-0.1, 1.05);
+                plot.XLabel("best correlation with a teacher node (train)", 10);
+            }
+        return Save(panels, dir, name, multis.Length, decays.Length);
+    }
+
+    /// <summary>Success rate per teacher index at tau 0.95, early and end, one line per multi, one panel per p.</summary>
+    public static string SuccessRate(string dir, IReadOnlyList<TwoLayerRun> runs)
+    {
+        var curves = Model.Experiments.SuccessRate.Curves(runs);
+        var decays = curves.Select(c => c.Decay).Distinct().Order().ToArray();
+        var panels = new Multiplot();
+        panels.AddPlots(decays.Length * 2);
+        panels.Layout = new ScottPlot.MultiplotLayouts.Grid(2, decays.Length);
+        var early = runs[0].EarlyEpoch;
+        for (var col = 0; col < decays.Length; col++)
+            for (var row = 0; row < 2; row++)
+            {
+                var plot = panels.GetPlot(row * decays.Length + col);
+                foreach (var curve in curves.Where(c => c.Decay == decays[col]))
+                {
+                    var rate = row == 0 ? curve.Early : curve.End;
+                    var line = plot.Add.Scatter(Enumerable.Range(1, rate.Length).Select(j => (double)j).ToArray(), rate);
+                    line.LegendText = $"multi {curve.Multi}";
+                    line.MarkerSize = 5;
+                }
+                plot.Title($"p {decays[col]}, {(row == 0 ? $"after epoch {early}" : $"end (epoch {runs[0].Config.Epochs})")}", 11);
+                plot.XLabel("teacher index j (1 = strongest)", 10);
+                plot.YLabel("success rate (rho > 0.95)", 10);
+                plot.Axes.SetLimitsY(-0.05, 1.05);
+                plot.ShowLegend(Alignment.LowerLeft);
+            }
+        return Save(panels, dir, "success_rate.png", decays.Length, 2);
+    }
+
+    /// <summary>log10 eval loss per epoch, one line per multi, one panel per p.</summary>
+    public static string Convergence(string dir, IReadOnlyList<TwoLayerRun> runs)
+    {
+        var curves = Model.Experiments.Convergence.Log10EvalLoss(runs);
+        var decays = curves.Keys.Select(k => k.Decay).Distinct().Order().ToArray();
+        var panels = new Multiplot();
+        panels.AddPlots(decays.Length);
+        panels.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        for (var col = 0; col < decays.Length; col++)
+        {
+            var plot = panels.GetPlot(col);
+            foreach (var (key, loss) in curves.Where(c => c.Key.Decay == decays[col]).OrderBy(c => c.Key.Multi))
+            {
+                var line = plot.Add.Scatter(Enumerable.Range(1, loss.Length).Select(e => (double)e).ToArray(), loss);
+                line.LegendText = $"multi {key.Multi}";
+                line.MarkerSize = 4;
+            }
+            plot.Title($"eval loss, p {decays[col]}", 11);
+            plot.XLabel("epoch", 10);
+            plot.YLabel("log10 eval loss (mean over seeds)", 10);
+            plot.ShowLegend(Alignment.LowerLeft);
+        }
+        return Save(panels, dir, "convergence.png", decays.Length, 1);
+    }
+
+    /// <summary>Coverage against training-set size, teacher-aware and Gaussian data.</summary>
+    public static string SampleSize(string dir, IReadOnlyList<TwoLayerRun> runs)
+    {
+        var plot = new Plot();
+        foreach (var curve in Model.Experiments.SampleSize.Curves(runs))
+        {
+            var line = plot.Add.Scatter(curve.Sizes.Select(n => Math.Log10(n)).ToArray(), curve.Coverage);
+            line.LegendText = curve.Data switch { TrainingData.TeacherAware => "teacher-aware", TrainingData.Gaussian => "Gaussian", _ => curve.Data.ToString() };
+            line.MarkerSize = 6;
+        }
+        plot.Title("Coverage (rho > 0.95, eval) vs training-set size", 12);
+        plot.XLabel("log10 N_train", 11);
+        plot.YLabel("fraction of teacher nodes covered", 11);
+        plot.Axes.SetLimitsY(-0.05, 1.05);
+        plot.ShowLegend(Alignment.LowerRight);
+        var name = "sample_size.png";
+        plot.SavePng(Path.Combine(dir, name), 640, 440);
+        return name;
+    }
+
+    /// <summary>Per-layer mean best correlation of the multi-layer experiment, one line per seed and the mean.</summary>
+    public static string MultiLayer(string dir, IReadOnlyList<MultiLayerRun> runs)
+    {
+        var plot = new Plot();
+        var layers = Enumerable.Range(1, runs[0].MeanBestCorrelation.Length).Select(l => (double)l).ToArray();
+        foreach (var run in runs)
+        {
+            var line = plot.Add.Scatter(layers, run.MeanBestCorrelation);
+            line.LegendText = $"seed {run.Config.Seed}";
+            line.LineWidth = 1;
+            line.MarkerSize = 4;
+        }
+        var mean = plot.Add.Scatter(layers, Model.Experiments.MultiLayer.MeanPerLayer(runs));
+        mean.LegendText = "mean";
+        mean.LineWidth = 3;
+        mean.MarkerSize = 8;
+        mean.Color = Colors.Black;
+        plot.Title($"Multi-layer: mean best correlation per layer (teacher [{string.Join(",", runs[0].Config.Widths)}], multi {runs[0].Config.Multi})", 12);
+        plot.XLabel("hidden layer (1 = lowest)", 11);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        plot.YLabel("mean over teacher nodes of max_k rho (eval)", 11);
+        plot.ShowLegend(Alignment.LowerLeft);
+        var name = "multi_layer.png";
+        plot.SavePng(Path.Combine(dir, name), 640, 440);
+        return name;
+    }
+
+    static string Save(Multiplot panels, string dir, string name, int columns, int rows)
+    {
+        panels.SavePng(Path.Combine(dir, name), PanelWidth * columns, PanelHeight * rows);
+        return name;
+    }
+}

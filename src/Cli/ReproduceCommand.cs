@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Verify.Cli.Report;
+using Verify.Model.Claims;
+using Verify.Model.Experiments;
+using Verify.Model.Training;
+using static TorchSharp.torch;
+
+namespace Verify.Cli;
+
+/// <summary>
+/// `verify reproduce`: every experiment of the paper at the embedded default size (or --scale paper),
+/// writing report.md (one row per claim, figures inline), the PNG figures and runs.jsonl to --out.
+/// </summary>
+static class ReproduceCommand
+{
+    static readonly string[] Experiments = ["two-layer", "leaky", "sample-size", "multi-layer", "cifar10"];
+
+    public static int Run(CommandLine line)
+    {
+        var scaleName = line.String("--scale", "default");
+        var outDir = line.String("--out", "report");
+        var cifar = line.String("--cifar10");
+        var workers = line.Int("--workers", TrialRunner.DefaultWorkers, 1, 1024);
+        var only = line.String("--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? Experiments;
+        line.RejectUnknown();
+        ExperimentScale scale;
+        try { scale = ExperimentScale.Parse(scaleName); }
+        catch (ArgumentException e) { throw new UsageException($"--scale: {e.Message}"); }
+        foreach (var o in only)
+            if (!Experiments.Contains(o)) throw new UsageException($"--only: unknown experiment '{o}'; experiments: {string.Join(", ", Experiments)}.");
+        if (cifar is not null && !Directory.Exists(cifar))
+            throw new UsageException($"--cifar10: folder '{cifar}' does not exist; pass the folder that holds data_batch_1.bin .. data_batch_5.bin and test_batch.bin.");
+        Directory.CreateDirectory(outDir);
+
+        var clock = Stopwatch.StartNew();
+        var report = new MarkdownReport(scale, workers);
+        var records = new List<Dictionary<string, object?>>();
+
+        if (only.Contains("two-layer"))
+        {
+            var lshape = Sweep("L-shape / convergence sweep", scale.LShape.Configs(), workers);
+            records.AddRange(lshape.Select(r => RunsJsonl.Record(r, "lshape")));
+            var success = ReferenceEquals(scale.Success, scale.LShape) ? lshape : Sweep("success-rate sweep", scale.Success.Configs(), workers);
+            if (!ReferenceEquals(success, lshape)) records.AddRange(success.Select(r => RunsJsonl.Record(r, "success-rate")));
+
+            report.Section("Two-layer: L-shape", $"Sweep: {scale.LShape}. In the figure the dashed line is tau = {LShape.Tau}, the dotted line the " +
+                $"\"near-zero fan-out\" bound, {LShape.SmallFanOutFraction} x the teacher's largest fan-out norm; a node right of the dashed line or below the dotted one fits the L-shape.", Figures.LShapeScatter(outDir, lshape), LShape.Evaluate(lshape));
+            report.Section("Two-layer: success rate", $"Sweep: {scale.Success}.", Figures.SuccessRate(outDir, success),
+                SuccessRate.StrongTeachersFirst(success), SuccessRate.RisesWithMulti(success), SuccessRate.FinalAtLeastEarly(success));
+            report.Section("Two-layer: convergence", $"Sweep: {scale.LShape}.", Figures.Convergence(outDir, lshape), Convergence.LossFallsWithMulti(lshape));
+        }
+        if (only.Contains("leaky"))
+        {
+            var leaky = Sweep("leaky-ReLU sweep", scale.Leaky.Configs(), workers);
+            records.AddRange(leaky.Select(r => RunsJsonl.Record(r, "leaky")));
+            report.Section("Two-layer, leaky ReLU", $"Sweep: {scale.Leaky}.", Figures.LShapeScatter(outDir, leaky, "lshape_leaky.png", "leaky"), LeakyVariant.Evaluate(leaky));
+        }
+        if (only.Contains("sample-size"))
+        {
+            var runs = Sweep("sample-size sweep", scale.SampleSize.Configs(), workers);
+            records.AddRange(runs.Select(r => RunsJsonl.Record(r, "sample-size")));
+            report.Section("Teacher-aware vs Gaussian data", $"Sweep: {scale.SampleSize}; coverage measured on {scale.SampleSize.Base.NEval} Gaussian eval points.",
+                Figures.SampleSize(outDir, runs), SampleSize.TeacherAwareNeedsFewerSamples(runs));
+        }
+        if (only.Contains("multi-layer"))
+        {
+            var progress = new Progress("multi-layer runs");
+            var runs = TrialRunner.RunAll(scale.MultiLayer, MultiLayer.Run, workers, progress.Report);
+            records.AddRange(runs.Select(MultiLayerRecord));
+            report.Section("Multi-layer", $"Runs: {scale.MultiLayer[0]} (seeds {string.Join(",", scale.MultiLayer.Select(c => c.Seed))}).",
+                Figures.MultiLayer(outDir, runs), MultiLayer.LowestLayerSpecializesMost(runs));
+        }
+        if (only.Contains("cifar10"))
+        {
+            if (cifar is null)
+                report.Skipped("CIFAR-10 inputs", "skipped: no CIFAR-10 data was given. Download the binary version (cifar-10-binary.tar.gz from " +
+                    "https://www.cs.toronto.edu/~kriz/cifar.html), unpack it, and run `verify reproduce --cifar10 DIR/cifar-10-batches-bin`.");
+            else
+            {
+                var sweep = Cifar10Experiment.Sweep(scale);
+                var (runs, source) = Cifar10Experiment.Run(cifar, sweep, workers, new Progress("CIFAR-10 runs").Report);
+                records.AddRange(runs.Select(r => RunsJsonl.Record(r, "cifar10")));
+                report.Section("CIFAR-10 inputs", $"Sweep: {sweep}; inputs: {source}.", Figures.LShapeScatter(outDir, runs, "lshape_cifar10.png", "CIFAR-10"),
+                    Cifar10.OverRealizationHelpsOnImages(runs, source));
+            }
+        }
+
+        RunsJsonl.Write(Path.Combine(outDir, "runs.jsonl"), records);
+        var path = Path.Combine(outDir, "report.md");
+        report.Write(path, clock.Elapsed);
+        Console.WriteLine($"wrote {path}, {records.Count} runs to {Path.Combine(outDir, "runs.jsonl")} ({clock.Elapsed.TotalMinutes:0.0} min)");
+        foreach (var outcome in report.Outcomes) Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim}");
+        return 0;
+    }
+
+    static TwoLayerRun[] Sweep(string label, IReadOnlyList<TwoLayerConfig> configs, int workers) =>
+        TwoLayerExperiment.RunAll(configs, workers, new Progress($"{label} ({configs.Count} runs)").Report);
+
+    static Dictionary<string, object?> MultiLayerRecord(MultiLayerRun run) => new()
+    {
+        ["experiment"] = "multi-layer",
+        ["seed"] = run.Config.Seed,
+        ["d"] = run.Config.D,
+        ["teacher_widths"] = run.Config.Widths,
+        ["multi"] = run.Config.Multi,
+        ["outputs"] = run.Config.Outputs,
+        ["epochs"] = run.Config.Epochs,
+        ["iters_per_epoch"] = run.Config.ItersPerEpoch,
+        ["batch"] = run.Config.Batch,
+        ["lr"] = run.Config.LearningRate,
+        ["n_train"] = run.Config.NTrain,
+        ["n_eval"] = run.Config.NEval,
+        ["outcome"] = run.Outcome.ToString(),
+        ["train_loss"] = run.TrainLoss,
+        ["mean_best_corr_per_layer"] = run.MeanBestCorrelation,
+        ["seconds"] = run.Seconds,
+    };
+}

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using TorchSharp;
+using Verify.Model.Analysis;
+using Verify.Model.Data;
+using Verify.Model.Networks;
+using Verify.Model.Training;
+using static TorchSharp.torch;
+
+namespace Verify.Model.Experiments;
+
+/// <summary>
+/// One two-layer training run of the paper's protocol (notes section 4). Defaults are the paper's:
+/// d = 100, m = 10, 50 outputs, Gaussian data with std 1.5, N_train = N_eval = 10,000, plain SGD
+/// with lr 0.01, batch 16, 1,000 iterations per epoch, 100 epochs.
+/// Seeds: the teacher, the training set and the evaluation set are drawn from <see cref="Seed"/>
+/// alone, so runs that differ only in multi share them; the student and the batches also depend on multi.
+/// </summary>
+public sealed record TwoLayerConfig
+{
+    public int D { get; init; } = 100;
+    public int M { get; init; } = 10;
+    public int Multi { get; init; } = 5;
+    public double Decay { get; init; }
+    public int Outputs { get; init; } = 50;
+    public int Epochs { get; init; } = 100;
+    public int ItersPerEpoch { get; init; } = 1000;
+    public int Batch { get; init; } = 16;
+    public double LearningRate { get; init; } = 0.01;
+    public int NTrain { get; init; } = 10_000;
+    public int NEval { get; init; } = 10_000;
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Training inputs: Gaussian (the paper's main runs) or the teacher-aware augmentation.</summary>
+    public TrainingData TrainData { get; init; } = TrainingData.Gaussian;
+
+    /// <summary>Teacher and student activation (ReLU in the paper's main runs).</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+
+    /// <summary>The epoch at which "early" coverage is read (5 in the success-rate figure; capped by <see cref="Epochs"/>).</summary>
+    public int EarlyEpoch { get; init; } = 5;
+
+    /// <summary>Coverage threshold tau for <see cref="TwoLayerRun.FirstCoveredEpoch"/> (0.95, as in the paper's success-rate figure).</summary>
+    public double Tau { get; init; } = 0.95;
+
+    public static TwoLayerConfig Paper { get; } = new();
+
+    /// <summary>Student width n = m * multi.</summary>
+    public int N => M * Multi;
+
+    /// <summary>Throws one message naming the first out-of-range field.</summary>
+    public void Validate()
+    {
+        Check(D >= 1, nameof(D), D, "d must be >= 1");
+        Check(M >= 1, nameof(M), M, "m must be >= 1");
+        Check(Multi >= 1, nameof(Multi), Multi, "multi must be >= 1");
+        Check(double.IsFinite(Decay) && Decay >= 0, nameof(Decay), Decay, "decay p must be finite and >= 0");
+        Check(Outputs >= 1, nameof(Outputs), Outputs, "outputs must be >= 1");
+        Check(Epochs >= 1, nameof(Epochs), Epochs, "epochs must be >= 1");
+        Check(ItersPerEpoch >= 1, nameof(ItersPerEpoch), ItersPerEpoch, "iterations per epoch must be >= 1");
+        Check(NTrain >= 2, nameof(NTrain), NTrain, "n_train must be >= 2");
+        Check(NEval >= 2, nameof(NEval), NEval, "n_eval must be >= 2");
+        Check(Batch >= 1 && Batch <= NTrain, nameof(Batch), Batch, $"batch must lie in 1..n_train ({NTrain})");
+        Check(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "lr must be finite and > 0");
+        Check(EarlyEpoch >= 1, nameof(EarlyEpoch), EarlyEpoch, "early epoch must be >= 1");
+        Check(Tau is > -1 and < 1, nameof(Tau), Tau, "tau must lie in (-1, 1)");
+    }
+
+    static void Check(bool ok, string name, object value, string rule)
+    {
+        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{rule}; got {value}.");
+    }
+
+    public override string ToString() => FormattableString.Invariant(
+        $"seed {Seed}, {TrainData} data, d {D}, m {M}, multi {Multi}, p {Decay}, {Activation}, N_train {NTrain}, N_eval {NEval}, {Epochs}x{ItersPerEpoch} iters, batch {Batch}, lr {LearningRate}");
+}
+
+/// <summary>Where a run's training inputs come from; evaluation is always on Gaussian inputs.</summary>
+public enum TrainingData
+{
+    /// <summary>x ~ N(0, 1.5^2 I_d).</summary>
+    Gaussian,
+
+    /// <summary>Triplets straddling each teacher boundary (<see cref="Data.TeacherAware"/>), rescaled to norm 1.5 sqrt(d).</summary>
+    TeacherAware,
+
+    /// <summary>Negative control: the same augmentation built from the boundaries of an unrelated teacher, labelled by the real one.</summary>
+    TeacherAwareOfAnotherTeacher,
+}
+
+/// <summary>
+/// The numbers of one run: what `runs.jsonl` holds, one object per run. Teacher order is strength
+/// order (teacher 1 has the largest fan-out for decay p &gt; 0).
+/// </summary>
+public sealed record TwoLayerRun(
+    TwoLayerConfig Config,
+    double TrainLoss,
+    double EvalLoss,
+    double[] BestCorrPerTeacher,
+    int?[] FirstCoveredEpoch,
+    double[] BestCorrPerTeacherEarly,
+    double[] BestCorrPerStudent,
+    double[] StudentFanoutNorm,
+    double[] TeacherFanoutNorm,
+    double MaxSampleGrad,
+    double[] EvalLossPerEpoch,
+    double[] CoveragePerEpoch,
+    TrainingOutcome Outcome,
+    double Seconds)
+{
+    /// <summary>Teacher j covered at the end (eval set, tau of the config).</summary>
+    public bool[] CoveredAtEnd => BestCorrPerTeacher.Select(r => r > Config.Tau).ToArray();
+
+    /// <summary>Teacher j covered at the early epoch (eval set).</summary>
+    public bool[] CoveredEarly => BestCorrPerTeacherEarly.Select(r => r > Config.Tau).ToArray();
+
+    /// <summary>Epoch at which "early" coverage was read.</summary>
+    public int EarlyEpoch => Math.Min(Config.EarlyEpoch, Config.Epochs);
+}
+
+/// <summary>Training and eval inputs supplied from outside (real images): (N_train, d) and (N_eval, d), float64 on cpu.</summary>
+public sealed record ProvidedInputs(Tensor Train, Tensor Eval, string Description);
+
+/// <summary>Runs one two-layer configuration: build teacher and data, train, analyse every epoch.</summary>
+public static class TwoLayerExperiment
+{
+    /// <summary>Standard deviation of the Gaussian inputs, 1.5 in the paper's code; teacher-aware points are rescaled to norm 1.5 sqrt(d).</summary>
+    public const double DataStd = 1.5;
+
+    /// <summary>One run of <paramref name="config"/>; the student is trained from scratch.</summary>
+    public static TwoLayerRun Run(TwoLayerConfig config) => Run(config, null);
+
+    /// <summary>
+    /// One run on given inputs (e.g. real images) instead of generated ones: <paramref name="inputs"/>
+    /// holds the training inputs (N_train, d) and eval inputs (N_eval, d); they are only read, so runs
+    /// on several threads may share them. The config's d, N_train and N_eval must match their shapes.
+    /// </summary>
+    public static TwoLayerRun Run(TwoLayerConfig config, ProvidedInputs? inputs)
+    {
+        config.Validate();
+        if (inputs is not null && (inputs.Train.shape[1] != config.D || inputs.Train.shape[0] != config.NTrain || inputs.Eval.shape[0] != config.NEval || inputs.Eval.shape[1] != config.D))
+            throw new ArgumentException($"Provided inputs have shapes [{string.Join(", ", inputs.Train.shape)}] and [{string.Join(", ", inputs.Eval.shape)}]; the config expects ({config.NTrain}, {config.D}) and ({config.NEval}, {config.D}).", nameof(inputs));
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        var spec = TeacherSpec.TwoLayer(config.D, config.M, config.Decay, config.Outputs, config.Activation);
+        using var teacher = Teacher.Build(spec, config.Seed);
+        using var train = inputs is not null ? Dataset.Label(teacher, inputs.Train) : TrainingSet(teacher, spec, config);
+        using var eval = inputs is not null ? Dataset.Label(teacher, inputs.Eval) : Dataset.Gaussian(teacher, config.NEval, config.Seed + 2, DataStd);
+        var stream = config.Seed * 1000 + config.Multi;
+        using var student = Student.OverRealized(teacher, config.Multi, stream + 3, activation: config.Activation);
+
+        Tensor teacherEval;
+        using (no_grad())
+        using (var trace = teacher.Trace(eval.Inputs))
+            teacherEval = trace.Activations[0].clone();
+
+        var evalLoss = new List<double>();
+        var coverage = new List<double>();
+        var first = new int?[config.M];
+        var early = new double[config.M];
+        var last = new double[config.M];
+        var earlyEpoch = Math.Min(config.EarlyEpoch, config.Epochs);
+        void Observe(int epoch)
+        {
+            var (loss, best) = EvaluateOn(student, eval, teacherEval);
+            evalLoss.Add(loss);
+            last = best;
+            coverage.Add(best.Count(r => r > config.Tau) / (double)config.M);
+            for (var j = 0; j < config.M; j++)
+                if (first[j] is null && best[j] > config.Tau) first[j] = epoch;
+            if (epoch == earlyEpoch) early = best;
+        }
+
+        var options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch };
+        var result = SgdTrainer.Train(student, train, options, stream + 4, e => Observe(e.Epoch));
+        if (evalLoss.Count < earlyEpoch) early = last; // diverged before the early epoch
+
+        var report = Specialization.Analyze(teacher, student, train.Inputs);
+        return new TwoLayerRun(
+            config,
+            result.FinalTrainLoss,
+            evalLoss.Count > 0 ? evalLoss[^1] : double.NaN,
+            last,
+            first,
+            early,
+            report.BestCorrelationPerStudent,
+            report.StudentFanOutNorms,
+            report.TeacherFanOutNorms,
+            result.MaxSampleGradient,
+            evalLoss.ToArray(),
+            coverage.ToArray(),
+            result.Outcome,
+            clock.Elapsed.TotalSeconds);
+    }
+
+    static Dataset TrainingSet(RectifiedNetwork teacher, TeacherSpec spec, TwoLayerConfig config)
+    {
+        var options = new TeacherAwareOptions(RescaleNorm: DataStd * Math.Sqrt(config.D));
+        switch (config.TrainData)
+        {
+            case TrainingData.TeacherAware:
+                return TeacherAware.Dataset(teacher, config.NTrain, config.Seed + 1, options);
+            case TrainingData.TeacherAwareOfAnotherTeacher:
+                using (var other = Teacher.Build(spec, config.Seed + OtherTeacherSeedOffset))
+                using (var points = TeacherAware.Inputs(other, config.NTrain, config.Seed + 1, options))
+                    return Dataset.Label(teacher, points.Inputs);
+            default:
+                return Dataset.Gaussian(teacher, config.NTrain, config.Seed + 1, DataStd);
+        }
+    }
+
+    /// <summary>Seed offset of the unrelated teacher whose boundaries the negative-control data straddles.</summary>
+    public const long OtherTeacherSeedOffset = 7919;
+
+    /// <summary>Eval loss 1/2 E||f* - f||^2 and max_k rho_jk per teacher on the eval set.</summary>
+    static (double Loss, double[] BestPerTeacher) EvaluateOn(RectifiedNetwork student, Dataset eval, Tensor teacherActivations)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var trace = student.Trace(eval.Inputs);
+        var loss = 0.5 * (eval.Targets - trace.Output).square().sum().item<double>() / eval.Count;
+        var rho = Correlation.Pearson(teacherActivations, trace.Activations[0]);
+        var best = new double[rho.GetLength(0)];
+        for (var j = 0; j < best.Length; j++)
+        {
+            best[j] = double.NegativeInfinity;
+            for (var k = 0; k < rho.GetLength(1); k++) best[j] = Math.Max(best[j], rho[j, k]);
+        }
+        return (loss, best);
+    }
+
+    /// <summary>Every configuration on all cores (results in input order).</summary>
+    public static TwoLayerRun[] RunAll(IReadOnlyList<TwoLayerConfig> configs, int? workers = null, Action<int, int>? onProgress = null)
+    {
+        foreach (var c in configs) c.Validate();
+        return TrialRunner.RunAll(configs, Run, workers, onProgress);
+    }
+}
