@@ -10,8 +10,9 @@ namespace Verify.Model.Analysis;
 /// </summary>
 /// <param name="Layer">Hidden layer, 1 = lowest.</param>
 /// <param name="Correlation">rho_jk over the analysis set.</param>
-/// <param name="Cosine">Cosine of the augmented weight vectors w*_j and w_k (meaningful at layer 1,
-/// where both act on the same inputs).</param>
+/// <param name="Cosine">Cosine of the augmented weight vectors w*_j and w_k. Only layer 1 has one:
+/// there both act on the same inputs; above it teacher and student weights live in spaces of
+/// different width, so upper-layer reports carry an empty [m, 0] matrix.</param>
 /// <param name="StudentFanOutNorms">||v_k||: norm of student node k's fan-out row.</param>
 /// <param name="TeacherFanOutNorms">||v*_j||.</param>
 /// <param name="Observation">obs[j, k] = min(#{x: t_j(x) &gt; 0, k open}, #{x: t_j(x) &lt;= 0, k open}), where
@@ -40,7 +41,9 @@ public sealed record SpecializationReport(
     public int[] BestTeacherPerStudent => Columns(Correlation).Select(c => Array.IndexOf(c, c.Max())).ToArray();
 
     /// <summary>max_k cos(w*_j, w_k) for each teacher j.</summary>
-    public double[] BestCosinePerTeacher => Rows(Cosine).Select(r => r.Max()).ToArray();
+    public double[] BestCosinePerTeacher => Layer == 1
+        ? Rows(Cosine).Select(r => r.Max()).ToArray()
+        : throw new InvalidOperationException($"Weight cosines exist only at layer 1; this report is of layer {Layer}.");
 
     /// <summary>Teacher j is covered when max_k rho_jk &gt; tau.</summary>
     public bool[] CoveredTeachers(double tau) => BestCorrelationPerTeacher.Select(r => r > tau).ToArray();
@@ -73,7 +76,7 @@ public static class Specialization
         using var s = student.Trace(inputs);
         var l = layer - 1;
         var rho = Analysis.Correlation.Pearson(t.Activations[l], s.Activations[l]);
-        var cosine = CosineMatrix(teacher.Weights[l], student.Weights[l]);
+        var cosine = layer == 1 ? CosineMatrix(teacher.Weights[l], student.Weights[l]) : new double[teacher.HiddenWidths[l], 0];
         var studentFanOut = RowNorms(LowestLayerSignal.FanOut(student.Weights[l + 1]));
         var teacherFanOut = RowNorms(LowestLayerSignal.FanOut(teacher.Weights[l + 1]));
         var obs = Observation(t.PreActivations[l], student.Activation.Gate(s.PreActivations[l]));

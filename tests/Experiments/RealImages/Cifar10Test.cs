@@ -1,3 +1,4 @@
+using TorchSharp;
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Experiments;
@@ -89,6 +90,7 @@ public sealed class Cifar10Test
         WriteBatch(dir, "data_batch_2.bin", 8, seed: 8);
         WriteBatch(dir, Cifar10.TestFile, 6, seed: 3);
 
+        using var scope = torch.NewDisposeScope();
         var (train, eval) = Cifar10.ReadDirectory(dir, 12, 6);
         using var x = Cifar10.ToInputs(train, train, pool: 4, std: 1.5);
 
@@ -96,8 +98,7 @@ public sealed class Cifar10Test
         train.Labels[8].ShouldBe((byte)8, "the 9th image is the first of data_batch_2.bin");
         eval.Count.ShouldBe(6);
         x.shape.ShouldBe([12L, Cifar10Experiment.InputDim]);
-        using var mean = x.mean([0L]);
-        mean.abs().max().item<double>().ShouldBeLessThan(1e-9, "every coordinate is centred on the reference set");
+        x.mean([0L]).abs().max().item<double>().ShouldBeLessThan(1e-9, "every coordinate is centred on the reference set");
     }
 
     /// <summary>The experiment's wiring: a tiny sweep on generated images gives one run per multi with finite correlations.</summary>
