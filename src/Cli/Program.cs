@@ -9,6 +9,7 @@ namespace Verify.Cli
         static readonly Dictionary<string, (string Summary, Func<CommandLine, int> Run)> Commands = new()
         {
             ["info"] = ("show the TorchSharp build, native-library status, threads and devices", Info.Run),
+            ["bench"] = ("measure training speed: steps/s single, batched, all cores; --json FILE writes the figures", Bench.Run),
         };
 
         public static int Main(string[] args)

@@ -91,8 +91,12 @@ internal sealed class SgdStepper : IDisposable
         chunkStep = 0;
     }
 
-    /// <summary>One SGD step on the next loaded batch (or the whole dataset); returns the batch loss before the step.</summary>
-    public double Step()
+    /// <summary>
+    /// One SGD step on the next loaded batch (or the whole dataset); returns the batch loss before the
+    /// step. <paramref name="withLoss"/> false skips the loss (and so the divergence check; NaN is
+    /// returned): only the benchmark uses it, to measure what the check costs.
+    /// </summary>
+    public double Step(bool withLoss = true)
     {
         if (chunkX is null && inputsT is null)
             throw new InvalidOperationException("No batches loaded: call Load before Step in a mini-batch run.");
@@ -110,8 +114,9 @@ internal sealed class SgdStepper : IDisposable
                 a = hidden[l];
             }
             var g = addmm(y, a, weights[^1], beta: 1, alpha: -1);
-            double loss;
-            using (var norm = g.norm(2.0f)) loss = 0.5 * Square(norm.item<double>()) / batch;
+            var loss = double.NaN;
+            if (withLoss)
+                using (var norm = g.norm(2.0f)) loss = 0.5 * Square(norm.item<double>()) / batch;
             g.mul_(rate);
             for (var l = weights.Length - 1; l >= 0; l--)
             {
