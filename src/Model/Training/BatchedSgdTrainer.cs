@@ -152,6 +152,11 @@ internal sealed class BatchedState : IDisposable
     Tensor? scale;
     Tensor? chunk;                    // (steps, T * B) rows of flatX for the loaded steps
     int chunkStep;
+    Tensor? blockX, blockXT, blockY;  // gathered batches of the next few steps: (k, T, B, d + 1), its transpose, (k, T, B, outputs)
+    int blockStart;
+
+    /// <summary>Steps gathered per index_select: fewer operations per step, a few MB at most (8 x 32 x 16 x 151 doubles).</summary>
+    const int BlockSteps = 8;
     double[] rates = [];
 
     public IReadOnlyList<int> Active => active;
@@ -211,6 +216,7 @@ internal sealed class BatchedState : IDisposable
         }
         foreach (var idx in indices) idx.Dispose();
         chunkStep = 0;
+        ReleaseBlock();
     }
 
     /// <summary>One SGD step of every active trial; returns each one's batch loss before the step.</summary>
@@ -221,10 +227,11 @@ internal sealed class BatchedState : IDisposable
         var count = active.Count;
         if (batchSize is { } b)
         {
-            var rows = chunk!.select(0, chunkStep++);
-            x = flatX.index_select(0, rows).view(count, b, flatX.shape[1]);
-            xT = x.transpose(1, 2);
-            y = flatY.index_select(0, rows).view(count, b, flatY.shape[1]);
+            if (blockX is null || chunkStep - blockStart >= blockX.shape[0]) GatherBlock(count, b);
+            var j = chunkStep++ - blockStart;
+            x = blockX!.select(0, j);
+            xT = blockXT!.select(0, j);
+            y = blockY!.select(0, j);
         }
         else (x, xT, y) = (fullX!, fullXT!, fullY!);
 
@@ -238,11 +245,12 @@ internal sealed class BatchedState : IDisposable
         }
         // Not baddbmm: TorchSharp 0.107 passes its operands to libtorch in another order (it fails on these shapes).
         var g = y - a.bmm(weights[^1]);
-        var sums = g.square().sum([1L, 2L]);
-        if (sums.device_type != DeviceType.CPU) sums = sums.cpu();
-        var losses = sums.data<double>().ToArray();
+        // Each trial's loss as the single-trial step computes it: 0.5 ||r||_F^2 / B.
+        var norms = linalg.vector_norm(g, 2, [1L, 2L]);
+        if (norms.device_type != DeviceType.CPU) norms = norms.cpu();
+        var losses = norms.data<double>().ToArray();
         var rowsPerStep = (double)x.shape[1];
-        for (var p = 0; p < losses.Length; p++) losses[p] = 0.5 * losses[p] / rowsPerStep;
+        for (var p = 0; p < losses.Length; p++) losses[p] = 0.5 * (losses[p] * losses[p]) / rowsPerStep;
 
         g.mul_(scale!);
         for (var l = weights.Length - 1; l >= 0; l--)
@@ -259,6 +267,27 @@ internal sealed class BatchedState : IDisposable
             g = below!;
         }
         return losses;
+    }
+
+    void GatherBlock(int count, int batch)
+    {
+        ReleaseBlock();
+        using var scope = NewDisposeScope();
+        var steps = Math.Min(BlockSteps, (int)chunk!.shape[0] - chunkStep);
+        var rows = chunk.narrow(0, chunkStep, steps).reshape(-1);
+        // Detached, not moved out: the caller (Step) runs in its own scope, and the block outlives it.
+        blockX = flatX.index_select(0, rows).view(steps, count, batch, flatX.shape[1]).DetachFromDisposeScope();
+        blockXT = blockX.transpose(2, 3).DetachFromDisposeScope();
+        blockY = flatY.index_select(0, rows).view(steps, count, batch, flatY.shape[1]).DetachFromDisposeScope();
+        blockStart = chunkStep;
+    }
+
+    void ReleaseBlock()
+    {
+        blockX?.Dispose();
+        blockXT?.Dispose();
+        blockY?.Dispose();
+        blockX = blockXT = blockY = null;
     }
 
     /// <summary>Copies the stacked weights of <paramref name="trialIndices"/> (active ones) back into their students.</summary>
@@ -283,6 +312,7 @@ internal sealed class BatchedState : IDisposable
         var keepPositions = active.Select((i, p) => (i, p)).Where(ip => !trialIndices.Contains(ip.i)).Select(ip => (long)ip.p).ToArray();
         active.RemoveAll(trialIndices.Contains);
         DisposeViews();
+        ReleaseBlock();
         if (active.Count == 0)
         {
             foreach (var w in weights) w.Dispose();
@@ -353,6 +383,7 @@ internal sealed class BatchedState : IDisposable
     public void Dispose()
     {
         DisposeViews();
+        ReleaseBlock();
         foreach (var w in weights) w.Dispose();
         weights = [];
         chunk?.Dispose();
