@@ -60,32 +60,29 @@ public static class TrainingBenchmark
 
     /// <summary>
     /// Trial-steps per second of independent single trials run side by side by <see cref="TrialRunner"/>
-    /// on <paramref name="workers"/> threads (one intra-op thread each), wall clock.
+    /// on <paramref name="workers"/> threads (one intra-op thread each): the workers build their
+    /// trials, wait for each other, and then time their steps together; the figure is the sum of
+    /// their rates.
     /// </summary>
     public static double SweepTrialStepsPerSecond(BenchConfig config, int workers, int steps, int repeats = 3)
     {
         TorchRuntime.EnsureInitialized();
         return Best(repeats, () =>
         {
-            var items = Enumerable.Range(0, workers).ToArray();
-            var watch = Stopwatch.StartNew();
-            var rates = TrialRunner.RunAll(items, i => TimeSingle(config, steps, 100 + i, true), workers);
-            watch.Stop();
-            return rates.Length * (double)steps / watch.Elapsed.TotalSeconds;
+            using var start = new Barrier(workers);
+            var rates = TrialRunner.RunAll(Enumerable.Range(0, workers).ToArray(), i => TimeSingle(config, steps, 100 + i, true, start), workers);
+            return rates.Sum();
         });
     }
 
-    /// <summary>Trial-steps per second of batches of <paramref name="trials"/> run side by side on <paramref name="workers"/> threads.</summary>
+    /// <summary>Trial-steps per second of batches of <paramref name="trials"/> run side by side on <paramref name="workers"/> threads (timed together, rates summed).</summary>
     public static double SweepBatchedTrialStepsPerSecond(BenchConfig config, int workers, int trials, int steps, int repeats = 2)
     {
         TorchRuntime.EnsureInitialized();
         return Best(repeats, () =>
         {
-            var items = Enumerable.Range(0, workers).ToArray();
-            var watch = Stopwatch.StartNew();
-            TrialRunner.RunAll(items, _ => TimeBatched(config, trials, steps), workers);
-            watch.Stop();
-            return workers * (double)trials * steps / watch.Elapsed.TotalSeconds;
+            using var start = new Barrier(workers);
+            return TrialRunner.RunAll(Enumerable.Range(0, workers).ToArray(), _ => TimeBatched(config, trials, steps, start), workers).Sum();
         });
     }
 
@@ -161,7 +158,8 @@ public static class TrainingBenchmark
         });
     }
 
-    static double TimeSingle(BenchConfig config, int steps, long seed, bool withLoss)
+    /// <summary>Times the steps only; with <paramref name="start"/>, after every worker has built its trial and warmed up.</summary>
+    static double TimeSingle(BenchConfig config, int steps, long seed, bool withLoss, Barrier? start = null)
     {
         using var scope = NewDisposeScope();
         using var pair = BenchPair.Build(config, seed);
@@ -173,7 +171,11 @@ public static class TrainingBenchmark
         var warm = Math.Max(BatchSampler.ChunkSteps, steps / 10);
         for (var s = -warm; s < steps; s++)
         {
-            if (s == 0) watch.Start();
+            if (s == 0)
+            {
+                start?.SignalAndWait(TimeSpan.FromMinutes(1));
+                watch.Start();
+            }
             if ((s + warm) % BatchSampler.ChunkSteps == 0)
             {
                 using var indices = sampler.Next(BatchSampler.ChunkSteps);
@@ -185,7 +187,7 @@ public static class TrainingBenchmark
         return steps / watch.Elapsed.TotalSeconds;
     }
 
-    static double TimeBatched(BenchConfig config, int trials, int steps)
+    static double TimeBatched(BenchConfig config, int trials, int steps, Barrier? start = null)
     {
         using var scope = NewDisposeScope();
         var pairs = Enumerable.Range(0, trials).Select(i => BenchPair.Build(config, 1 + i)).ToArray();
@@ -200,7 +202,11 @@ public static class TrainingBenchmark
             var warm = Math.Max(BatchSampler.ChunkSteps, steps / 10);
             for (var s = -warm; s < steps; s++)
             {
-                if (s == 0) watch.Start();
+                if (s == 0)
+            {
+                start?.SignalAndWait(TimeSpan.FromMinutes(1));
+                watch.Start();
+            }
                 if ((s + warm) % BatchSampler.ChunkSteps == 0)
                     state.Load(samplers.Select(sm => sm.Next(BatchSampler.ChunkSteps)).ToArray());
                 var losses = state.Step();

@@ -5,9 +5,13 @@ namespace Verify.Model.Training;
 /// <summary>
 /// Chooses libtorch's intra-op thread count for the size of a piece of work, and restores it after.
 /// A training step of the paper's sizes (about 0.5 MFLOP in a dozen operations) runs on one thread:
-/// measured on 2 cores, two threads made it 4x slower. A full-dataset pass (N = 10,000: about
-/// 0.2 GFLOP in a few large products) is big enough to share, unless the calling thread is one of
-/// <see cref="TrialRunner"/>'s workers, where the other cores already run other trials.
+/// measured on 2 cores, two threads made it 4x slower. Even an end-of-epoch pass over N = 10,000
+/// samples (about 0.2 GFLOP) stays on one thread: on this 2-core machine shared with other work,
+/// two threads took 72 to 121 ms (median of 30) against 24 to 42 ms on one, because libtorch's
+/// threads wait on a core that is busy elsewhere; they win only when the other core is idle
+/// (11 against 13 ms at best). Only work of a GFLOP or more, where the possible gain is large,
+/// uses every core, and never on one of <see cref="TrialRunner"/>'s workers, where the other cores
+/// already run other trials.
 /// </summary>
 /// <remarks>
 /// Measured here (libtorch 2.10, OpenMP build): torch.set_num_threads sets the count of the calling
@@ -18,7 +22,7 @@ namespace Verify.Model.Training;
 internal static class IntraOpThreads
 {
     /// <summary>Work below this many floating-point operations runs on one thread.</summary>
-    public const double ParallelFlops = 5e7;
+    public const double ParallelFlops = 1e9;
 
     [ThreadStatic] static bool inWorker;
 
