@@ -35,6 +35,9 @@ public sealed record BenchReport
     public required double EpochMeasureMsOneThread { get; init; }
     public required double EpochMeasureMsAllCores { get; init; }
     public required double PeakWorkingSetMb { get; init; }
+
+    /// <summary>The working set once libtorch is loaded, before any measurement: the part of the peak that is the library itself.</summary>
+    public required double BaselineWorkingSetMb { get; init; }
     public required long LiveTensorsBefore { get; init; }
     public required long LiveTensorsAfter { get; init; }
 
@@ -53,6 +56,8 @@ public sealed record BenchReport
     {
         if (!double.IsFinite(scale) || scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), scale, $"Scale must be > 0; got {scale}.");
         Runtime.TorchRuntime.EnsureInitialized();
+        double baseline;
+        using (var self = Process.GetCurrentProcess()) baseline = self.WorkingSet64 / 1048576.0;
         var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         int Steps(int n) => Math.Max(BatchSampler.ChunkSteps, (int)(n * scale));
         var paper = BenchConfig.Paper;
@@ -107,6 +112,7 @@ public sealed record BenchReport
             EpochMeasureMsOneThread = measure1,
             EpochMeasureMsAllCores = measureAll,
             PeakWorkingSetMb = process.PeakWorkingSet64 / 1048576.0,
+            BaselineWorkingSetMb = baseline,
             LiveTensorsBefore = liveBefore,
             LiveTensorsAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount,
         };
