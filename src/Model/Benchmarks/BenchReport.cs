@@ -14,6 +14,7 @@ public sealed record BenchReport
 
     public required string Machine { get; init; }
     public required int Processors { get; init; }
+    [JsonPropertyName("torchsharp_version")]
     public required string TorchSharpVersion { get; init; }
     public required DateTime MeasuredUtc { get; init; }
     public required double ReferencePytorchStepsPerSecond { get; init; }
