@@ -21,7 +21,7 @@ static class Bench
 #if DEBUG
         Console.Error.WriteLine("verify bench: warning: this is a Debug build; run `dotnet run -c Release --project src/Cli -- bench` for figures worth quoting.");
 #endif
-        var report = BenchReport.Measure(scale, repeats, what => Console.Error.WriteLine($"  measuring {what} ..."));
+        var report = BenchReport.Measure(scale, repeats, what => Console.Error.WriteLine($"  {what} ..."));
         Print(report);
         if (json is not null)
         {
