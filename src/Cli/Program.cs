@@ -11,6 +11,7 @@ namespace Verify.Cli
             ["reproduce"] = ("run every experiment of the paper and write report.md, figures and runs.jsonl (--scale default|paper, --out DIR, --cifar10 DIR)", ReproduceCommand.Run),
             ["two-layer"] = ("one two-layer sweep with the paper's knobs, writing DIR/runs.jsonl: " + TwoLayerCommand.Usage, TwoLayerCommand.Run),
             ["info"] = ("show the TorchSharp build, native-library status, threads and devices", Info.Run),
+            ["bench"] = ("measure training speed: steps/s single, batched, all cores; --json FILE writes the figures", Bench.Run),
         };
 
         public static int Main(string[] args)

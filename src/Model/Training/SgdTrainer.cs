@@ -15,38 +15,26 @@ public static class SgdTrainer
     /// <summary>Trains <paramref name="student"/> on <paramref name="train"/>; batches drawn with <paramref name="seed"/>.</summary>
     public static TrainingResult Train(RectifiedNetwork student, Dataset train, SgdOptions options, long seed, Action<EpochRecord>? onEpoch = null)
     {
-        options.Validate(train.Count);
-        if (train.InputDim != student.InputDim)
-            throw new ArgumentException($"The dataset has input dimension {train.InputDim}; the student expects {student.InputDim}.", nameof(train));
-        if (train.Targets.shape[1] != student.OutputDim)
-            throw new ArgumentException($"The dataset has {train.Targets.shape[1]} outputs; the student has {student.OutputDim}.", nameof(train));
-
-        var rng = new Generator((ulong)seed, train.Inputs.device);
-        var weights = student.Weights.ToArray();
+        Check(student, train, options);
+        using var noGrad = no_grad();
+        using var stepper = new SgdStepper(student, train, options.BatchSize);
+        using var sampler = options.BatchSize is { } b ? new BatchSampler(seed, train.Count, b, train.Inputs.device) : null;
         var history = new List<EpochRecord>();
         long steps = 0;
         double lastFinite = double.NaN;
-        using var noGrad = no_grad();
 
         for (var epoch = 0; epoch < options.Epochs; epoch++)
         {
             var lr = options.RateAt(epoch);
+            stepper.SetRate(lr);
             for (var it = 0; it < options.ItersPerEpoch; it++)
             {
-                using var scope = NewDisposeScope();
-                Tensor x, y;
-                if (options.BatchSize is { } b)
+                if (sampler is not null && it % BatchSampler.ChunkSteps == 0)
                 {
-                    var idx = randint(0, train.Count, [b], dtype: ScalarType.Int64, device: train.Inputs.device, generator: rng);
-                    x = train.Inputs.index_select(0, idx);
-                    y = train.Targets.index_select(0, idx);
+                    using var indices = sampler.Next(BatchSampler.ChunkLength(it, options.ItersPerEpoch));
+                    stepper.Load(indices);
                 }
-                else
-                {
-                    x = train.Inputs;
-                    y = train.Targets;
-                }
-                var loss = Step(student.Activation, weights, x, y, lr);
+                var loss = stepper.Step();
                 steps++;
                 if (!double.IsFinite(loss))
                     return Finish(TrainingOutcome.Diverged, steps, epoch, loss, double.NaN, history, lastFinite, steps);
@@ -65,38 +53,36 @@ public static class SgdTrainer
         return Finish(TrainingOutcome.BudgetExhausted, steps, options.Epochs, last.TrainLoss, last.MaxSampleGradient, history);
     }
 
-    static TrainingResult Finish(TrainingOutcome outcome, long steps, int epochs, double loss, double maxGrad, List<EpochRecord> history, double? lastFinite = null, long? divergedAt = null) =>
-        new(outcome, steps, epochs, loss, maxGrad, history, outcome == TrainingOutcome.Diverged ? lastFinite : null, divergedAt);
-
-    /// <summary>One SGD step on the batch (x, y); returns the batch loss before the step.</summary>
-    internal static double Step(Activation activation, Tensor[] weights, Tensor x, Tensor y, double lr)
+    /// <summary>Throws, naming the mismatch, when the options, dataset and student do not fit together.</summary>
+    internal static void Check(RectifiedNetwork student, Dataset train, SgdOptions options)
     {
-        var layers = weights.Length;
-        var inputs = new Tensor[layers];   // h~_{l-1}: the augmented input of layer l
-        var pre = new Tensor[layers - 1];  // a_l of the hidden layers
-        var h = x;
-        for (var l = 0; l < layers - 1; l++)
-        {
-            inputs[l] = RectifiedNetwork.Augment(h);
-            pre[l] = inputs[l].mm(weights[l]);
-            h = activation.Apply(pre[l]);
-        }
-        inputs[^1] = RectifiedNetwork.Augment(h);
-        var g = y - inputs[^1].mm(weights[^1]);
-        var loss = 0.5 * g.square().sum().item<double>() / x.shape[0];
-        var scale = lr / x.shape[0];
-        for (var l = layers - 1; l >= 0; l--)
-        {
-            var update = inputs[l].t().mm(g);
-            if (l > 0)
-                g = activation.Gate(pre[l - 1]).mul_(g.mm(weights[l].narrow(0, 0, weights[l].shape[0] - 1).t()));
-            weights[l].add_(update, alpha: scale);
-        }
-        return loss;
+        options.Validate(train.Count);
+        if (train.InputDim != student.InputDim)
+            throw new ArgumentException($"The dataset has input dimension {train.InputDim}; the student expects {student.InputDim}.", nameof(train));
+        if (train.Targets.shape[1] != student.OutputDim)
+            throw new ArgumentException($"The dataset has {train.Targets.shape[1]} outputs; the student has {student.OutputDim}.", nameof(train));
+        if (train.Inputs.dtype != student.DType || train.Inputs.device.ToString() != student.Device.ToString())
+            throw new ArgumentException($"The dataset is {train.Inputs.dtype} on {train.Inputs.device}; the student is {student.DType} on {student.Device}. Build both with the same dtype and device.", nameof(train));
     }
 
+    internal static TrainingResult Finish(TrainingOutcome outcome, long steps, int epochs, double loss, double maxGrad, List<EpochRecord> history, double? lastFinite = null, long? divergedAt = null) =>
+        new(outcome, steps, epochs, loss, maxGrad, history.ToArray(), outcome == TrainingOutcome.Diverged ? lastFinite : null, divergedAt);
+
     /// <summary>Training loss 1/2 E||f* - f||^2 and max_x ||g_1(x)|| over the whole dataset.</summary>
-    public static (double Loss, double MaxSampleGradient) Measure(RectifiedNetwork student, Dataset data)
+    /// <remarks>Runs on all cores when the dataset is large and the caller is not one of <see cref="TrialRunner"/>'s workers.</remarks>
+    public static (double Loss, double MaxSampleGradient) Measure(RectifiedNetwork student, Dataset data) =>
+        IntraOpThreads.Run(MeasureFlops(student, data.Count), () => MeasureOnThisThread(student, data));
+
+    /// <summary>Multiply-adds x 2 of one forward and one backward pass over <paramref name="samples"/> samples.</summary>
+    internal static double MeasureFlops(RectifiedNetwork net, int samples)
+    {
+        double perSample = 0;
+        for (var l = 0; l + 1 < net.Widths.Count; l++)
+            perSample += 2.0 * (net.Widths[l] + 1) * net.Widths[l + 1] * (l == 0 ? 1 : 2);
+        return perSample * samples;
+    }
+
+    static (double Loss, double MaxSampleGradient) MeasureOnThisThread(RectifiedNetwork student, Dataset data)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

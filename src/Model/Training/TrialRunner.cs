@@ -7,6 +7,12 @@ namespace Verify.Model.Training;
 /// each: at the paper's sizes one thread per trial is fastest, so cores are used by running trials
 /// side by side. Results come back in input order, whatever order they finish in.
 /// </summary>
+/// <remarks>
+/// Each worker marks its thread (see <see cref="IntraOpThreads"/>): one intra-op thread while it runs
+/// a trial, restored afterwards, and no multi-threaded full-dataset passes inside a trial. libtorch's
+/// thread count is per thread once a thread has run a parallel operation, and otherwise a process
+/// default; setting it on the worker's own thread is right in both cases.
+/// </remarks>
 public static class TrialRunner
 {
     /// <summary>Workers used when none is given: the machine's processor count.</summary>
@@ -32,9 +38,8 @@ public static class TrialRunner
         var options = new ParallelOptions { MaxDegreeOfParallelism = count };
         Parallel.For(0, items.Count, options, i =>
         {
-            // libtorch's thread count is per thread: each worker runs its trial on one thread.
-            TorchSharp.torch.set_num_threads(1);
-            results[i] = run(items[i]);
+            using (IntraOpThreads.Worker())
+                results[i] = run(items[i]);
             onProgress?.Invoke(Interlocked.Increment(ref done), items.Count);
         });
         return results;

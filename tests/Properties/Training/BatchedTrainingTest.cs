@@ -1,0 +1,166 @@
+using NUnit.Framework;
+using Shouldly;
+using TorchSharp;
+using Verify.Model.Data;
+using Verify.Model.Networks;
+using Verify.Model.Training;
+using Verify.TestSupport;
+using static TorchSharp.torch;
+
+namespace Verify.Properties.Training;
+
+/// <summary>
+/// Training T students in one batched tensor program gives each the result it gets trained alone
+/// with the same seed: the same outcome, step counts and epoch records, and the same final weights
+/// up to float64 round-off. The batch mixes seeds, learning rates, budgets, a shared dataset, a run
+/// that reaches its gradient target early and one that diverges.
+/// </summary>
+[TestFixture]
+public sealed class BatchedTrainingTest
+{
+    /// <summary>One trial's recipe: everything is rebuilt from it, so the single and the batched run start identical.</summary>
+    sealed record Recipe(long Seed, double LearningRate, int Epochs, double InitStd = 0.1, double? GradientTarget = null, int SharedDataWith = -1);
+
+    static readonly Recipe[] Mixed =
+    [
+        new(Seed: 11, LearningRate: 0.05, Epochs: 3),
+        new(Seed: 12, LearningRate: 0.02, Epochs: 3),
+        new(Seed: 13, LearningRate: 0.05, Epochs: 2),
+        new(Seed: 14, LearningRate: 0.05, Epochs: 3, SharedDataWith: 0),   // a second student on trial 0's data
+        new(Seed: 15, LearningRate: 0.05, Epochs: 3, GradientTarget: 1e6), // reaches its target after epoch 1
+        new(Seed: 16, LearningRate: 50, Epochs: 3, InitStd: 1.0),          // diverges within the first epoch
+    ];
+
+    public sealed record Shape(string Name, int D, int[] TeacherWidths, int Multi, Activation Activation, int? BatchSize, int Samples)
+    {
+        public override string ToString() => Name;
+    }
+
+    public static readonly Shape[] Shapes =
+    [
+        new("two-layer relu, batch 16", 10, [3], 3, Activation.Relu, 16, 256),
+        new("three-layer leaky, batch 8", 8, [4, 3], 2, Activation.LeakyRelu(0.1), 8, 128),
+        new("two-layer relu, full batch", 6, [3], 2, Activation.Relu, null, 64),
+    ];
+
+    [TestCaseSource(nameof(Shapes))]
+    public void EachTrialOfABatch_EndsAsItWouldTrainedAlone(Shape shape)
+    {
+        var singles = Mixed.Select(r => RunAlone(shape, r)).ToArray();
+        var batched = RunBatched(shape, Mixed);
+
+        batched.Select(b => b.Result.Outcome).ShouldContain(TrainingOutcome.Diverged, "the mix must include a diverging run");
+        batched.Select(b => b.Result.Outcome).ShouldContain(TrainingOutcome.ReachedGradientTarget, "the mix must include a run stopped by its target");
+        for (var i = 0; i < Mixed.Length; i++)
+        {
+            var differences = Differences(singles[i], batched[i]);
+            differences.ShouldBeEmpty($"{shape}, trial {i} ({Mixed[i]}): batched vs alone:\n  {string.Join("\n  ", differences)}");
+        }
+    }
+
+    /// <summary>Negative control: a trial whose batch seed differs from its solo run's is caught by the same comparison.</summary>
+    [Test]
+    public void TheComparison_CatchesATrialTrainedWithAnotherSeed()
+    {
+        var shape = Shapes[0];
+        var recipe = Mixed[0];
+        var alone = RunAlone(shape, recipe);
+        var batched = RunBatched(shape, [recipe, Mixed[1]], batchSeedOffset: 1);
+        Differences(alone, batched[0]).ShouldNotBeEmpty($"{shape}: a run with batch seed {recipe.Seed + 1001} must differ from one with {recipe.Seed + 1000}");
+    }
+
+    [Test]
+    public void ABatchOfTrialsWithDifferentShapes_IsRejectedWithAMessage()
+    {
+        using var a = Pair.Build(d: 6, teacherWidths: [3], multi: 2, samples: 32, seed: 1);
+        using var b = Pair.Build(d: 6, teacherWidths: [3], multi: 3, samples: 32, seed: 2);
+        var options = new SgdOptions { Epochs = 1, ItersPerEpoch = 5 };
+        var error = Should.Throw<ArgumentException>(() =>
+            BatchedSgdTrainer.Train([new BatchedTrial(a.Student, a.Data, options, 1), new BatchedTrial(b.Student, b.Data, options, 2)]));
+        error.Message.ShouldContain("student widths");
+    }
+
+    static (TrainingResult Result, double[][,] Weights) RunAlone(Shape shape, Recipe recipe)
+    {
+        using var scope = NewDisposeScope();
+        using var pair = Build(shape, recipe);
+        var result = SgdTrainer.Train(pair.Student, pair.Data, Options(shape, recipe), recipe.Seed + 1000);
+        return (result, pair.Student.WeightArrays());
+    }
+
+    static (TrainingResult Result, double[][,] Weights)[] RunBatched(Shape shape, Recipe[] recipes, long batchSeedOffset = 0)
+    {
+        using var scope = NewDisposeScope();
+        var pairs = recipes.Select(r => Build(shape, r)).ToArray();
+        try
+        {
+            var trials = recipes.Select((r, i) =>
+            {
+                var data = r.SharedDataWith >= 0 ? pairs[r.SharedDataWith].Data : pairs[i].Data;
+                return new BatchedTrial(pairs[i].Student, data, Options(shape, r), r.Seed + 1000 + batchSeedOffset);
+            }).ToArray();
+            var results = BatchedSgdTrainer.Train(trials);
+            return results.Select((r, i) => (r, pairs[i].Student.WeightArrays())).ToArray();
+        }
+        finally
+        {
+            foreach (var p in pairs) p.Dispose();
+        }
+    }
+
+    /// <summary>A recipe's pair; a recipe that shares data trains on the data of the recipe it names (rebuilt from that recipe's seed).</summary>
+    static Pair Build(Shape shape, Recipe recipe)
+    {
+        var pair = Pair.Build(shape.D, shape.TeacherWidths, shape.Multi, shape.Samples, recipe.Seed, shape.Activation, outputs: 4, initStd: recipe.InitStd);
+        if (recipe.SharedDataWith < 0) return pair;
+        using var owner = Pair.Build(shape.D, shape.TeacherWidths, shape.Multi, shape.Samples, Mixed[recipe.SharedDataWith].Seed, shape.Activation, outputs: 4);
+        pair.Data.Dispose();
+        return pair with { Data = Dataset.Label(owner.Teacher, owner.Data.Inputs) };
+    }
+
+    static SgdOptions Options(Shape shape, Recipe r) => new()
+    {
+        LearningRate = r.LearningRate, BatchSize = shape.BatchSize, Epochs = r.Epochs, ItersPerEpoch = 70, GradientTarget = r.GradientTarget,
+    };
+
+    /// <summary>Every way the batched run differs from the solo run, in words; empty when they agree.</summary>
+    static List<string> Differences((TrainingResult Result, double[][,] Weights) alone, (TrainingResult Result, double[][,] Weights) batched)
+    {
+        var (a, b) = (alone.Result, batched.Result);
+        var found = new List<string>();
+        if (a.Outcome != b.Outcome) found.Add($"outcome {b.Outcome}, alone {a.Outcome}");
+        if (a.Steps != b.Steps) found.Add($"steps {b.Steps}, alone {a.Steps}");
+        if (a.EpochsRun != b.EpochsRun) found.Add($"epochs {b.EpochsRun}, alone {a.EpochsRun}");
+        if (a.DivergedAtStep != b.DivergedAtStep) found.Add($"diverged at step {b.DivergedAtStep}, alone {a.DivergedAtStep}");
+        Close("last finite loss", a.LastFiniteLoss ?? 0, b.LastFiniteLoss ?? 0);
+        if (a.History.Count != b.History.Count) found.Add($"{b.History.Count} epoch records, alone {a.History.Count}");
+        else
+            for (var e = 0; e < a.History.Count; e++)
+            {
+                Close($"epoch {e + 1} loss", a.History[e].TrainLoss, b.History[e].TrainLoss);
+                Close($"epoch {e + 1} max gradient", a.History[e].MaxSampleGradient, b.History[e].MaxSampleGradient);
+                if (a.History[e].Steps != b.History[e].Steps) found.Add($"epoch {e + 1} steps {b.History[e].Steps}, alone {a.History[e].Steps}");
+            }
+        if (a.Outcome != TrainingOutcome.Diverged)
+            for (var l = 0; l < alone.Weights.Length; l++)
+                Close($"layer {l + 1} weights (relative Frobenius)", 0, FrobeniusRelative(batched.Weights[l], alone.Weights[l]), absolute: true);
+        return found;
+
+        void Close(string what, double expected, double actual, bool absolute = false)
+        {
+            var error = absolute ? actual : Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), 1e-300);
+            if (!(error <= Tolerances.Float64Identity)) found.Add($"{what}: {actual:R} vs alone {expected:R} (error {error:G3})");
+        }
+    }
+
+    static double FrobeniusRelative(double[,] actual, double[,] expected)
+    {
+        double diff = 0, norm = 0;
+        foreach (var (x, y) in actual.Cast<double>().Zip(expected.Cast<double>()))
+        {
+            diff += (x - y) * (x - y);
+            norm += y * y;
+        }
+        return Math.Sqrt(diff) / Math.Max(Math.Sqrt(norm), 1e-300);
+    }
+}
