@@ -22,7 +22,9 @@ static class ReproduceCommand
         var cifar = line.String("--cifar10");
         var workers = line.Int("--workers", TrialRunner.DefaultWorkers, 1, 1024);
         var only = line.String("--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? Experiments;
+        var device = line.String("--device");
         line.RejectUnknown();
+        if (device is not null) Verify.Model.Runtime.TorchRuntime.UseDevice(device);
         ExperimentScale scale;
         try { scale = ExperimentScale.Parse(scaleName); }
         catch (ArgumentException e) { throw new UsageException($"--scale: {e.Message}"); }

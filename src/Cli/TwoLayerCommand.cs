@@ -13,7 +13,7 @@ static class TwoLayerCommand
 {
     public const string Usage =
         "--d 100 --m 10 --multi 1,2,5,10 --decay 0,1,2 --seeds 1-5 --epochs 100 --iters-per-epoch 1000 " +
-        "--batch 16 --lr 0.01 --n-train 10000 --n-eval 10000 --outputs 50 --activation relu --workers N --out DIR";
+        "--batch 16 --lr 0.01 --n-train 10000 --n-eval 10000 --outputs 50 --activation relu --workers N --device cpu|cuda --out DIR";
 
     public static int Run(CommandLine line)
     {
@@ -32,7 +32,9 @@ static class TwoLayerCommand
         var activation = ParseActivation(line.String("--activation", "relu"));
         var workers = line.Int("--workers", Model.Training.TrialRunner.DefaultWorkers, 1, 1024);
         var outDir = line.String("--out", "report/two-layer");
+        var device = line.String("--device");
         line.RejectUnknown();
+        if (device is not null) Verify.Model.Runtime.TorchRuntime.UseDevice(device);
 
         var configs = (from p in decays
                        from seed in seeds

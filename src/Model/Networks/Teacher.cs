@@ -62,7 +62,7 @@ public static class Teacher
 {
     const int MaxDrawsPerNode = 10_000;
 
-    /// <summary>The teacher of <paramref name="spec"/> drawn with <paramref name="seed"/> (float64 on cpu unless told).</summary>
+    /// <summary>The teacher of <paramref name="spec"/> drawn with <paramref name="seed"/>: float64 unless told, on <paramref name="device"/> or else <see cref="Runtime.TorchRuntime.DefaultDevice"/>. The draw happens on the CPU, so the same seed gives the same teacher on every device.</summary>
     public static RectifiedNetwork Build(TeacherSpec spec, long seed, ScalarType dtype = ScalarType.Float64, Device? device = null)
     {
         spec.Validate();
@@ -103,7 +103,7 @@ public static class Teacher
         if (spec.TunesBiases) TuneBiases(layers, spec, rng);
 
         using var scope = NewDisposeScope();
-        var tensors = layers.Select(a => tensor(a, dtype: ScalarType.Float64).to(dtype, device ?? CPU)).ToArray();
+        var tensors = layers.Select(a => tensor(a, dtype: ScalarType.Float64).to(dtype, device ?? Runtime.TorchRuntime.DefaultDevice)).ToArray();
         return new RectifiedNetwork(tensors, spec.ActivationOrDefault, "teacher");
     }
 

@@ -80,6 +80,17 @@ public static class TorchRuntime
         return torch.device(trimmed);
     }
 
+    static torch.Device? defaultDevice;
+
+    /// <summary>
+    /// The device builders use when none is passed: <see cref="DeviceVariable"/> (cpu when unset),
+    /// unless the `verify` program chose one with --device (<see cref="UseDevice"/>).
+    /// </summary>
+    public static torch.Device DefaultDevice => defaultDevice ??= ResolveDevice(null);
+
+    /// <summary>Sets <see cref="DefaultDevice"/> for this process (the command line's --device).</summary>
+    public static torch.Device UseDevice(string? name) => defaultDevice = ResolveDevice(name);
+
     /// <summary>True when libtorch sees at least one CUDA device.</summary>
     public static bool CudaAvailable
     {

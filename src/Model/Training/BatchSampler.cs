@@ -7,6 +7,8 @@ namespace Verify.Model.Training;
 /// Draws a run's mini-batch indices, uniformly with replacement, from the run's own generator, a
 /// chunk of steps at a time. The single-trial and the batched trainer both draw through this class
 /// with the same chunking, so a trial trained in a batch sees exactly the batches it would see alone.
+/// Indices are always drawn on the CPU and then moved to the data's device: CUDA's generator gives
+/// another stream for the same seed, and a run must see the same batches on every device.
 /// </summary>
 internal sealed class BatchSampler : IDisposable
 {
@@ -20,7 +22,7 @@ internal sealed class BatchSampler : IDisposable
 
     public BatchSampler(long seed, int count, int batch, Device device)
     {
-        generator = new Generator((ulong)seed, device);
+        generator = new Generator((ulong)seed, CPU);
         this.count = count;
         this.batch = batch;
         this.device = device;
@@ -30,8 +32,12 @@ internal sealed class BatchSampler : IDisposable
     public static int ChunkLength(int iteration, int itersPerEpoch) => Math.Min(ChunkSteps, itersPerEpoch - iteration);
 
     /// <summary>Indices for the next <paramref name="steps"/> steps: (steps, batch), int64. The caller owns the tensor.</summary>
-    public Tensor Next(int steps) =>
-        randint(0, count, [steps, batch], dtype: ScalarType.Int64, device: device, generator: generator);
+    public Tensor Next(int steps)
+    {
+        var indices = randint(0, count, [steps, batch], dtype: ScalarType.Int64, generator: generator);
+        if (device.type == DeviceType.CPU) return indices;
+        using (indices) return indices.to(device);
+    }
 
     public void Dispose() => generator.Dispose();
 }
