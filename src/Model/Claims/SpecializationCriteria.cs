@@ -1,0 +1,17 @@
+namespace Verify.Model.Claims;
+
+/// <summary>
+/// When a student node counts as specialized to a teacher node: activation correlation rho_jk above
+/// <see cref="Correlation"/> and cosine of the augmented weight vectors above <see cref="Cosine"/>.
+/// The defaults are the paper's coverage threshold tau = 0.95 (success-rate figure) for both.
+/// </summary>
+public sealed record SpecializationCriteria(double Correlation = 0.95, double Cosine = 0.95)
+{
+    public static SpecializationCriteria Paper { get; } = new();
+
+    public void Validate()
+    {
+        if (!(Correlation is > -1 and < 1)) throw new ArgumentOutOfRangeException(nameof(Correlation), Correlation, $"Correlation threshold must lie in (-1, 1); got {Correlation}.");
+        if (!(Cosine is > -1 and < 1)) throw new ArgumentOutOfRangeException(nameof(Cosine), Cosine, $"Cosine threshold must lie in (-1, 1); got {Cosine}.");
+    }
+}
