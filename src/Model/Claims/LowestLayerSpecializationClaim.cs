@@ -24,18 +24,20 @@ public static class LowestLayerSpecializationClaim
         var report = Specialization.Analyze(teacher, student, inputs, layer: 1);
         var matched = MatchedTeachers(report, criteria);
         var covered = matched.Count(c => c);
+        var mirrored = criteria.AllowMirror ? covered - MatchedTeachers(report, criteria with { AllowMirror = false }).Count(c => c) : 0;
         var conclusion = covered == report.Teachers;
         var reached = training.Outcome == TrainingOutcome.ReachedGradientTarget;
         var verdict = !reached ? Verdict.Inconclusive : conclusion ? Verdict.Holds : Verdict.Fails;
         var bestRho = report.BestCorrelationPerTeacher;
         var bestCos = report.BestCosinePerTeacher;
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"teacher {teacher}, student {student}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}); " +
+            $"teacher {teacher}, student {student}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", mirror allowed: {mirrored} matched only by a mirrored node" : "")}); " +
             $"best rho per teacher [{Join(bestRho)}], best cos [{Join(bestCos)}]; training {training}");
         return new ClaimOutcome(Name, verdict, evidence, new Dictionary<string, double>
         {
             ["teachers"] = report.Teachers,
             ["matched"] = covered,
+            ["matched only by a mirror"] = mirrored,
             ["min best correlation"] = bestRho.Min(),
             ["min best cosine"] = bestCos.Min(),
             ["max sample gradient"] = training.MaxSampleGradient,
@@ -44,14 +46,17 @@ public static class LowestLayerSpecializationClaim
         { ConclusionObserved = conclusion };
     }
 
-    /// <summary>For each teacher j: is some student k above both thresholds?</summary>
+    /// <summary>For each teacher j: is some student k above both thresholds (or, when mirrors are allowed, at cosine below minus the threshold)?</summary>
     public static bool[] MatchedTeachers(SpecializationReport report, SpecializationCriteria criteria)
     {
         var result = new bool[report.Teachers];
         for (var j = 0; j < report.Teachers; j++)
             for (var k = 0; k < report.Students; k++)
-                if (report.Correlation[j, k] > criteria.Correlation && report.Cosine[j, k] > criteria.Cosine)
-                    result[j] = true;
+            {
+                double rho = report.Correlation[j, k], cos = report.Cosine[j, k];
+                if (rho > criteria.Correlation && cos > criteria.Cosine) result[j] = true;
+                if (criteria.AllowMirror && cos < -criteria.Cosine) result[j] = true;
+            }
         return result;
     }
 

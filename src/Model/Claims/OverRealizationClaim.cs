@@ -2,15 +2,20 @@ using System.Globalization;
 
 namespace Verify.Model.Claims;
 
-/// <summary>One student width on one seed: coverage and loss after a fixed budget.</summary>
+/// <summary>
+/// One student width on one seed: coverage at the end of the budget, and the loss at a fixed early
+/// checkpoint of the same run (the paper: more nodes specialize more teachers in fewer iterations).
+/// </summary>
 public sealed record WidthResult(int Multi, double Coverage, double Loss);
 
 /// <summary>
-/// Claim 6 (over-realization helps): on the same seed and budget, as multi grows, coverage does not
-/// fall and the final loss falls. A seed succeeds when both hold along its whole sequence of widths
-/// (in the order given); over seeds, a one-sided sign test against success probability 1/2 (a
-/// conservative null: without an effect a monotone order is at most that likely) must reach
-/// significance alpha, with at least <see cref="Statistics.MinimumTrials"/> seeds.
+/// Claim 6 (over-realization helps): on the same seeds and budget, as multi grows, coverage does not
+/// fall and the loss falls. A seed succeeds when coverage is non-decreasing along its whole sequence
+/// of widths (in the order given) and the loss at the last width is below the loss at the first;
+/// over seeds, a one-sided sign test against success probability 1/2 (without an effect the loss
+/// comparison alone is a coin flip) must reach significance alpha, with at least
+/// <see cref="Statistics.MinimumTrials"/> seeds. Per-seed strict monotonicity of the loss is not
+/// asked: once several widths have converged, their last digits of loss order at random.
 /// </summary>
 public static class OverRealizationClaim
 {
@@ -22,7 +27,7 @@ public static class OverRealizationClaim
     {
         if (runs.Any(r => r.Widths.Count < 2)) throw new ArgumentException("Each seed needs results at two or more widths.", nameof(runs));
         bool Monotone(IReadOnlyList<WidthResult> w) =>
-            Enumerable.Range(1, w.Count - 1).All(i => w[i].Coverage >= w[i - 1].Coverage && w[i].Loss < w[i - 1].Loss);
+            Enumerable.Range(1, w.Count - 1).All(i => w[i].Coverage >= w[i - 1].Coverage) && w[^1].Loss < w[0].Loss;
         var successes = runs.Count(r => Monotone(r.Widths));
         var needed = Statistics.MinimumTrials(alpha);
         var pValue = Statistics.BinomialUpperTail(successes, runs.Count, 0.5);
@@ -30,7 +35,7 @@ public static class OverRealizationClaim
         var perSeed = string.Join("; ", runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"seed {r.Seed}: ") +
             string.Join(" ", r.Widths.Select(w => string.Create(CultureInfo.InvariantCulture, $"x{w.Multi} cov {w.Coverage:0.##} loss {w.Loss:G3}")))));
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{successes}/{runs.Count} seeds with coverage non-decreasing and loss falling along multi " +
+            $"{successes}/{runs.Count} seeds with coverage non-decreasing and loss lower at the last than at the first of multi " +
             $"[{string.Join(", ", runs.First().Widths.Select(w => w.Multi))}] (sign-test p = {pValue:G3}, alpha = {alpha}, at least {needed} seeds needed); {perSeed}");
         return new ClaimOutcome(Name, verdict, evidence, new Dictionary<string, double>
         {
