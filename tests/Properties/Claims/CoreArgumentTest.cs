@@ -45,7 +45,9 @@ public sealed class CoreArgumentTest
         var training = SgdTrainer.Train(student, data, Budget, seed + 3);
 
         var withHypothesis = CoreArgumentClaim.Judge(teacher, student, data.Inputs, training, Tolerances.AlignedCosine);
+        TestContext.Out.WriteLine(withHypothesis);
         var everyTeacher = CoreArgumentClaim.Judge(teacher, student, data.Inputs, training, Tolerances.AlignedCosine, enforceHypothesis: false);
+        TestContext.Out.WriteLine(everyTeacher);
 
         training.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"seed {seed}: {training}");
         withHypothesis.Numbers["teachers meeting hypothesis"].ShouldBe(m - 1, $"the silent node breaks alpha != 0: {withHypothesis}");

@@ -38,6 +38,7 @@ public sealed class ExactFitClaimTest
             using var data = Dataset.Gaussian(teacher, 100, c.Teacher.Seed + 1);
             using var student = ExactFit.Build(teacher, c.Copies, c.Extra, c.Teacher.Seed + 2);
             var outcome = ExactFitClaim.Judge(student, data, Tolerances.Float64Zero);
+            TestContext.Out.WriteLine(outcome);
             return (outcome.Verdict == Verdict.Holds).Label($"{c.Teacher}, copies {c.Copies}, extra {c.Extra}: {outcome}")
                 .Classify(c.Teacher.Leak > 0, "leaky");
         });
@@ -56,6 +57,7 @@ public sealed class ExactFitClaimTest
             student.Weights[1][0].neg_();
         }
         var outcome = ExactFitClaim.Judge(student, data, Tolerances.Float64Zero);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }
 }

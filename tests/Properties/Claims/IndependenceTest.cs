@@ -52,6 +52,8 @@ public sealed class IndependenceTest
             using var teacher = Build(c.D, c.Bias, c.Directions, Activation.Relu);
             using var data = TeacherAware.Inputs(teacher, 30 * c.Directions.Length, c.Seed);
             var outcome = IndependenceClaim.Judge(teacher, data.Inputs, Tolerances.IndependenceRelativeRank);
+            TestContext.Out.WriteLine(outcome);
+        TestContext.Out.WriteLine(outcome);
             return (outcome.Verdict == Verdict.Holds).Label($"d {c.D}, bias {c.Bias}, m {c.Directions.Length}, seed {c.Seed}: {outcome}")
                 .Classify(c.Directions.Length > c.D + 1, "more nodes than d + 1");
         });
@@ -65,6 +67,7 @@ public sealed class IndependenceTest
         using var teacher = ClaimBuilders.WithColinearNode(drawn, source: 0, target: 1, scale: 2.0);
         using var data = TeacherAware.Inputs(teacher, 30 * m, seed);
         var outcome = IndependenceClaim.Judge(teacher, data.Inputs, Tolerances.IndependenceRelativeRank);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }
 
@@ -77,6 +80,7 @@ public sealed class IndependenceTest
         using var teacher = Build(d, -0.1, directions, Activation.Linear);
         using var data = TeacherAware.Inputs(teacher, 30 * (d + 2), seed);
         var outcome = IndependenceClaim.Judge(teacher, data.Inputs, Tolerances.IndependenceRelativeRank);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }
 }

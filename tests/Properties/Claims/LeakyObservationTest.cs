@@ -28,6 +28,7 @@ public sealed class LeakyObservationTest
             using var data = c.BuildData(teacher);
             using var student = Student.OverRealized(teacher, c.Multi, c.Teacher.Seed + 2, initStd: 1.0);
             var outcome = LeakyObservationClaim.Judge(teacher, student, data.Inputs);
+            TestContext.Out.WriteLine(outcome);
             return (outcome.Verdict == Verdict.Holds).Label($"{c}: {outcome}");
         });
 
@@ -39,6 +40,7 @@ public sealed class LeakyObservationTest
         using var inputs = ClaimBuilders.NeverCrossing(teacher, Inputs.Gaussian(200, d, seed + 1), node: 1);
         using var student = Student.OverRealized(teacher, 2, seed + 2, initStd: 1.0);
         var outcome = LeakyObservationClaim.Judge(teacher, student, inputs);
+        TestContext.Out.WriteLine(outcome);
         outcome.ConclusionObserved.ShouldBe(false, outcome.ToString());
         outcome.Verdict.ShouldBe(Verdict.Inconclusive, $"the hypothesis (data straddles every boundary) is broken: {outcome}");
     }
@@ -52,6 +54,7 @@ public sealed class LeakyObservationTest
         using var student = Student.OverRealized(teacher, 2, seed + 2, initStd: 1.0);
         using (no_grad()) student.Weights[0][-1, 0] = tensor(-1e3, dtype: ScalarType.Float64); // bias -1000: never active
         var outcome = LeakyObservationClaim.Judge(teacher, student, data.Inputs);
+        TestContext.Out.WriteLine(outcome);
         outcome.ConclusionObserved.ShouldBe(false, outcome.ToString());
         outcome.Verdict.ShouldBe(Verdict.Inconclusive, $"the hypothesis (a leaky student) is broken: {outcome}");
     }

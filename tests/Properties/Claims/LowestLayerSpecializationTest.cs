@@ -66,6 +66,7 @@ public sealed class LowestLayerSpecializationTest
         using var scope = NewDisposeScope();
         using var pair = ClaimRuns.Train(c, ClaimBuilders.FullBatch(epochs: 160, target: Tolerances.DeepProblemGradientTarget, learningRate: 0.2));
         var outcome = Judge(pair);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Holds, $"{c}: {outcome}");
     }
 
@@ -85,7 +86,9 @@ public sealed class LowestLayerSpecializationTest
         using var pair = ClaimRuns.Train(c, Budget);
 
         var strict = Judge(pair);
+        TestContext.Out.WriteLine(strict);
         var upToMirror = JudgeUpToMirror(pair);
+        TestContext.Out.WriteLine(upToMirror);
 
         pair.Training.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"{c}: {pair.Training}");
         strict.Verdict.ShouldBe(Verdict.Fails, strict.ToString());
@@ -105,6 +108,7 @@ public sealed class LowestLayerSpecializationTest
         var training = SgdTrainer.Train(student, data, Budget, seed + 3);
 
         var outcome = LowestLayerSpecializationClaim.Judge(teacher, student, data.Inputs, training, Criteria);
+        TestContext.Out.WriteLine(outcome);
 
         training.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"seed {seed}: the control must meet the gradient precondition: {training}");
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
@@ -123,6 +127,7 @@ public sealed class LowestLayerSpecializationTest
         var training = SgdTrainer.Train(student, data, ClaimBuilders.FullBatch(epochs: 48, learningRate: 0.05), seed + 3);
 
         var outcome = LowestLayerSpecializationClaim.Judge(teacher, student, data.Inputs, training, Criteria);
+        TestContext.Out.WriteLine(outcome);
 
         training.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"seed {seed}: {training}");
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
@@ -138,6 +143,7 @@ public sealed class LowestLayerSpecializationTest
         using var pair = ClaimRuns.Train(c, Budget, studentWidths: [m - 1]);
 
         var outcome = Judge(pair);
+        TestContext.Out.WriteLine(outcome);
 
         outcome.ConclusionObserved.ShouldBe(false, outcome.ToString());
         outcome.Verdict.ShouldNotBe(Verdict.Holds, outcome.ToString());

@@ -47,6 +47,7 @@ public sealed class OverRealizationTest
     {
         Runs().Length.ShouldBeGreaterThanOrEqualTo(Statistics.MinimumTrials(Tolerances.SeedSignificance), "too few seeds for the sign test");
         var outcome = OverRealizationClaim.Judge(Runs(), Tolerances.SeedSignificance);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
     }
 
@@ -55,6 +56,7 @@ public sealed class OverRealizationTest
     {
         var reversed = Runs().Select(r => (r.Seed, (IReadOnlyList<WidthResult>)r.Widths.Reverse().ToArray())).ToArray();
         var outcome = OverRealizationClaim.Judge(reversed, Tolerances.SeedSignificance);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }
 }

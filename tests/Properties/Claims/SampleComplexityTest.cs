@@ -40,6 +40,7 @@ public sealed class SampleComplexityTest
     {
         var plan = SampleSizePlan.For(Bound, m, 2 * m, d, eps);
         var outcome = Run(d, m, plan, plan.Samples, seed);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
     }
 
@@ -48,6 +49,7 @@ public sealed class SampleComplexityTest
     {
         var plan = SampleSizePlan.For(Bound, m, 2 * m, d, eps);
         var outcome = Run(d, m, plan, samples: 3, seed);
+        TestContext.Out.WriteLine(outcome);
         outcome.ConclusionObserved.ShouldBe(false, outcome.ToString());
         outcome.Verdict.ShouldBe(Verdict.Inconclusive, $"the claim says nothing below its bound: {outcome}");
     }

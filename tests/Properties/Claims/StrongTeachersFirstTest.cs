@@ -39,6 +39,7 @@ public sealed class StrongTeachersFirstTest
     {
         Runs().Length.ShouldBeGreaterThanOrEqualTo(Statistics.MinimumTrials(Tolerances.SeedSignificance), "too few seeds for the sign test to reach significance");
         var outcome = StrongTeachersFirstClaim.Judge(Runs(), Tolerances.SeedSignificance);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
     }
 
@@ -46,6 +47,7 @@ public sealed class StrongTeachersFirstTest
     public void WeakTeachersFirst_IsRejectedOnTheSameRuns()
     {
         var outcome = StrongTeachersFirstClaim.Judge(Runs(), Tolerances.SeedSignificance, weakness: r => r.TeacherFanOutNorms);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }
 
@@ -53,6 +55,7 @@ public sealed class StrongTeachersFirstTest
     public void TooFewSeeds_AreInconclusiveWhateverTheyShow()
     {
         var outcome = StrongTeachersFirstClaim.Judge(Runs().Take(Statistics.MinimumTrials(Tolerances.SeedSignificance) - 1).ToArray(), Tolerances.SeedSignificance);
+        TestContext.Out.WriteLine(outcome);
         outcome.Verdict.ShouldBe(Verdict.Inconclusive, outcome.ToString());
     }
 }

@@ -50,6 +50,7 @@ public sealed class VanishingTest
         using var pair = ClaimRuns.Train(c, Budget);
 
         var outcome = VanishingClaim.Judge(pair.Teacher, pair.Student, pair.Data.Inputs, pair.Training, Tolerances.SpecializationCorrelation, Tolerances.VanishedFanOut);
+        TestContext.Out.WriteLine(outcome);
         var unspecializedFanOuts = Specialization.Analyze(pair.Teacher, pair.Student, pair.Data.Inputs).StudentFanOutNorms
             .Where((_, k) => Specialization.Analyze(pair.Teacher, pair.Student, pair.Data.Inputs).BestCorrelationPerStudent[k] <= Tolerances.SpecializationCorrelation).ToArray();
 
@@ -70,6 +71,7 @@ public sealed class VanishingTest
         var training = SgdTrainer.Train(student, data, ClaimBuilders.FullBatch(epochs: 48, learningRate: 0.05), seed + 3);
 
         var outcome = VanishingClaim.Judge(teacher, student, data.Inputs, training, Tolerances.SpecializationCorrelation, Tolerances.VanishedFanOut);
+        TestContext.Out.WriteLine(outcome);
 
         training.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"seed {seed}: {training}");
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
