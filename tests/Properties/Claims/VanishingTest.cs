@@ -51,8 +51,9 @@ public sealed class VanishingTest
 
         var outcome = VanishingClaim.Judge(pair.Teacher, pair.Student, pair.Data.Inputs, pair.Training, Tolerances.SpecializationCorrelation, Tolerances.VanishedFanOut);
         TestContext.Out.WriteLine(outcome);
-        var unspecializedFanOuts = Specialization.Analyze(pair.Teacher, pair.Student, pair.Data.Inputs).StudentFanOutNorms
-            .Where((_, k) => Specialization.Analyze(pair.Teacher, pair.Student, pair.Data.Inputs).BestCorrelationPerStudent[k] <= Tolerances.SpecializationCorrelation).ToArray();
+        var report = Specialization.Analyze(pair.Teacher, pair.Student, pair.Data.Inputs);
+        var unspecializedFanOuts = report.StudentFanOutNorms
+            .Where((_, k) => report.BestCorrelationPerStudent[k] <= Tolerances.SpecializationCorrelation).ToArray();
 
         pair.Training.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"{c}: {pair.Training}");
         unspecializedFanOuts.ShouldAllBe(v => v > Tolerances.VanishedFanOut, $"node by node, the un-specialized fan-outs do not vanish: {Numerics.Describe(unspecializedFanOuts)}");
