@@ -21,7 +21,7 @@ public sealed class LeakyObservationTest
 {
     [FsCheck.NUnit.Property(MaxTest = 30, Replay = "(20260627,1)")]
     public Property EveryBoundaryObservationEntryIsPositive_ForLeakyStudents() =>
-        Prop.ForAll(ClaimGen.OverRealizedArb(ClaimGen.Teachers(maxD: 6, maxWidth: 4, leaky: false).Select(t => t with { Leak = 0.1 })), c =>
+        Prop.ForAll(Arb.From(ClaimGen.OverRealized(ClaimGen.Teachers(maxD: 6, maxWidth: 4, leaky: false).Select(t => t with { Leak = 0.1 }), teacherAware: true), ClaimGen.ShrinkTraining), c =>
         {
             using var scope = NewDisposeScope();
             using var teacher = c.Teacher.Build();
@@ -29,7 +29,7 @@ public sealed class LeakyObservationTest
             using var student = Student.OverRealized(teacher, c.Multi, c.Teacher.Seed + 2, initStd: 1.0);
             var outcome = LeakyObservationClaim.Judge(teacher, student, data.Inputs);
             TestContext.Out.WriteLine(outcome);
-            return (outcome.Verdict == Verdict.Holds).Label($"{c}: {outcome}");
+            return (outcome.Verdict == Verdict.Holds).Label($"{c}: {outcome}").Classify(c.Data == DataKind.TeacherAware, "teacher-aware data");
         });
 
     [TestCase(4, 3, 111L)]
