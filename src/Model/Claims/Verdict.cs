@@ -24,5 +24,13 @@ public enum Verdict
 /// <param name="Numbers">The numbers behind the verdict, by name.</param>
 public sealed record ClaimOutcome(string Claim, Verdict Verdict, string Evidence, IReadOnlyDictionary<string, double> Numbers)
 {
+    /// <summary>
+    /// Whether the claim's conclusion was seen in the numbers, whatever the precondition: a
+    /// negative control breaks a hypothesis and shows the conclusion missing (false), even where
+    /// the verdict is <see cref="Verdict.Inconclusive"/> because the precondition was not reached.
+    /// Null where a claim does not compute it separately.
+    /// </summary>
+    public bool? ConclusionObserved { get; init; }
+
     public override string ToString() => $"{Claim}: {Verdict.ToString().ToLowerInvariant()} ({Evidence})";
 }

@@ -53,7 +53,18 @@ public sealed record Activation
     public Tensor Gate(Tensor u)
     {
         var open = u.gt(0).to(u.dtype);
-        return NegativeSlope == 0.0 ? open : open.mul(1.0 - NegativeSlope).add_(NegativeSlope);
+        if (NegativeSlope == 0.0) return open;
+        // Scalars held in locals until the native calls return: a temporary Scalar passed straight
+        // through can be finalized mid-call under GC pressure (seen once as a c10 "toDouble" error
+        // while leaky students trained on two threads).
+        using var rest = (1.0 - NegativeSlope).ToScalar();
+        using var slope = NegativeSlope.ToScalar();
+        using var one = 1.0.ToScalar();
+        var gate = open.mul_(rest).add_(slope, one);
+        GC.KeepAlive(rest);
+        GC.KeepAlive(slope);
+        GC.KeepAlive(one);
+        return gate;
     }
 
     public override string ToString() => NegativeSlope switch

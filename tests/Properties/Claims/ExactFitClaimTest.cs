@@ -1,0 +1,63 @@
+using FsCheck;
+using FsCheck.Fluent;
+using NUnit.Framework;
+using Shouldly;
+using Verify.Model.Claims;
+using Verify.Model.Data;
+using Verify.Model.Theory;
+using Verify.Properties.Generators;
+using Verify.TestSupport;
+using static TorchSharp.torch;
+
+namespace Verify.Properties.Claims;
+
+/// <summary>
+/// Claim 7 over generated teachers: the specialized construction (positively scaled co-linear copies,
+/// fan-outs adding back, extra nodes with zero fan-out) has zero loss and zero per-sample gradient.
+/// Negative control: flipping one copy (c_k &lt; 0, so w_k points away from w*_j) breaks the fit.
+/// </summary>
+[TestFixture]
+public sealed class ExactFitClaimTest
+{
+    static Arbitrary<(TeacherCase Teacher, int Copies, int Extra)> Cases() =>
+        Arb.From(
+            from t in ClaimGen.Teachers(maxD: 6, minWidth: 1, maxWidth: 4)
+            from copies in Gen.Choose(1, 3)
+            from extra in Gen.Choose(0, 3)
+            select (t, copies, extra),
+            c => ClaimGen.ShrinkTeacher(c.t, minWidth: 1).Select(t => (t, c.copies, c.extra))
+                .Concat(c.copies > 1 ? [(c.t, 1, c.extra)] : [])
+                .Concat(c.extra > 0 ? [(c.t, c.copies, 0)] : []));
+
+    [FsCheck.NUnit.Property(MaxTest = 30, Replay = "(20260427,1)")]
+    public Property SpecializedConstruction_HasZeroLossAndZeroPerSampleGradient() =>
+        Prop.ForAll(Cases(), c =>
+        {
+            using var scope = NewDisposeScope();
+            using var teacher = c.Teacher.Build();
+            using var data = Dataset.Gaussian(teacher, 100, c.Teacher.Seed + 1);
+            using var student = ExactFit.Build(teacher, c.Copies, c.Extra, c.Teacher.Seed + 2);
+            var outcome = ExactFitClaim.Judge(student, data, Tolerances.Float64Zero);
+            TestContext.Out.WriteLine(outcome);
+            return (outcome.Verdict == Verdict.Holds).Label($"{c.Teacher}, copies {c.Copies}, extra {c.Extra}: {outcome}")
+                .Classify(c.Teacher.Leak > 0, "leaky");
+        });
+
+    [TestCase(0.0, 91L)]
+    [TestCase(0.1, 92L)]
+    public void FlippingOneCopy_BreaksTheFit(double leak, long seed)
+    {
+        using var scope = NewDisposeScope();
+        using var teacher = new TeacherCase(4, [3], leak, 0, seed).Build();
+        using var data = Dataset.Gaussian(teacher, 100, seed + 1);
+        using var student = ExactFit.Build(teacher, copies: 2, extraNodes: 1, seed: seed + 2);
+        using (no_grad())
+        {
+            student.Weights[0][.., 0].neg_();
+            student.Weights[1][0].neg_();
+        }
+        var outcome = ExactFitClaim.Judge(student, data, Tolerances.Float64Zero);
+        TestContext.Out.WriteLine(outcome);
+        outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
+    }
+}

@@ -1,0 +1,67 @@
+using NUnit.Framework;
+using Shouldly;
+using Verify.Model.Claims;
+using Verify.Model.Data;
+using Verify.Model.Networks;
+using Verify.Model.Theory;
+using Verify.Model.Training;
+using Verify.TestSupport;
+using static TorchSharp.torch;
+
+namespace Verify.Properties.Claims;
+
+/// <summary>
+/// Claim 3: a teacher-aware dataset of N = C_N K^{5/2} d^3 / eps points, trained to max_x ||g_1(x)||
+/// &lt;= C_g eps / (K^{3/2} sqrt d), yields a student that covers every teacher node on held-out data.
+/// The paper gives no constants; C_N = C_g = 1 here (named in <see cref="SampleComplexity"/>).
+/// Negative control: a teacher-aware set far below the bound (one triplet, around teacher node 1
+/// only) fits its own points but does not cover the teachers on held-out data. Measured on the way:
+/// two triplets (N = 6, one per teacher) already covered both teachers at d = 2, so with constants
+/// 1 the bound (706) is loose by two orders of magnitude here.
+/// </summary>
+[TestFixture]
+public sealed class SampleComplexityTest
+{
+    static readonly SampleComplexity Bound = new(SampleConstant: 1, GradientConstant: 1);
+
+    [Test]
+    public void Bound_GrowsAsKToTheFiveHalvesAndDCubedOverEps()
+    {
+        (Bound.RequiredSamples(12, 2, 1) / Bound.RequiredSamples(6, 2, 1)).ShouldBe(Math.Pow(2, 2.5), 1e-12);
+        (Bound.RequiredSamples(6, 4, 1) / Bound.RequiredSamples(6, 2, 1)).ShouldBe(8, 1e-12);
+        (Bound.RequiredSamples(6, 2, 0.5) / Bound.RequiredSamples(6, 2, 1)).ShouldBe(2, 1e-12);
+        (Bound.GradientThreshold(6, 2, 1) / Bound.GradientThreshold(12, 8, 1)).ShouldBe(Math.Pow(2, 1.5) * 2, 1e-12);
+        Should.Throw<ArgumentOutOfRangeException>(() => Bound.RequiredSamples(6, 2, 0)).Message.ShouldContain("eps");
+    }
+
+    [TestCase(2, 2, 1.0, 51L)]
+    [TestCase(2, 2, 1.0, 52L)]
+    public void TeacherAwareDataOfTheBoundsSize_CoversEveryTeacher(int d, int m, double eps, long seed)
+    {
+        var plan = SampleSizePlan.For(Bound, m, 2 * m, d, eps);
+        var outcome = Run(d, m, plan, plan.Samples, seed);
+        TestContext.Out.WriteLine(outcome);
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
+    }
+
+    [TestCase(2, 2, 1.0, 51L)]
+    public void TeacherAwareDataFarBelowTheBound_DoesNotCoverTheTeachers(int d, int m, double eps, long seed)
+    {
+        var plan = SampleSizePlan.For(Bound, m, 2 * m, d, eps);
+        var outcome = Run(d, m, plan, samples: 3, seed);
+        TestContext.Out.WriteLine(outcome);
+        outcome.ConclusionObserved.ShouldBe(false, outcome.ToString());
+        outcome.Verdict.ShouldBe(Verdict.Inconclusive, $"the claim says nothing below its bound: {outcome}");
+    }
+
+    static ClaimOutcome Run(int d, int m, SampleSizePlan plan, int samples, long seed)
+    {
+        using var scope = NewDisposeScope();
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(d, m, outputs: 5), seed);
+        using var train = TeacherAware.Dataset(teacher, samples, seed + 1);
+        using var student = Student.OverRealized(teacher, 2, seed + 2, ClaimBuilders.SmallProblemInitStd);
+        using var evaluation = Inputs.Gaussian(1000, d, seed + 4);
+        var training = SgdTrainer.Train(student, train, ClaimBuilders.FullBatch(epochs: 80, target: plan.GradientLevel, learningRate: 0.05), seed + 3);
+        return SampleSizeClaim.Judge(teacher, student, train.Count, evaluation, training, plan, Tolerances.SpecializationCorrelation);
+    }
+}
