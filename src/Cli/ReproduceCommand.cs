@@ -25,6 +25,7 @@ static class ReproduceCommand
         var device = line.String("--device");
         line.RejectUnknown();
         if (device is not null) Verify.Model.Runtime.TorchRuntime.UseDevice(device);
+        OutputFolder.Prepare(outDir, "--out");
         ExperimentScale scale;
         try { scale = ExperimentScale.Parse(scaleName); }
         catch (ArgumentException e) { throw new UsageException($"--scale: {e.Message}"); }

@@ -35,6 +35,7 @@ static class TwoLayerCommand
         var device = line.String("--device");
         line.RejectUnknown();
         if (device is not null) Verify.Model.Runtime.TorchRuntime.UseDevice(device);
+        OutputFolder.Prepare(outDir, "--out");
 
         var configs = (from p in decays
                        from seed in seeds

@@ -78,6 +78,21 @@ public sealed class CommandTest
         error.ShouldContain(named);
     }
 
+    /// <summary>An output folder that cannot be created (its parent is a file) stops the command before any run, naming the folder.</summary>
+    [TestCase("two-layer")]
+    [TestCase("reproduce")]
+    public void AnOutputFolderThatCannotBeWritten_IsNamedBeforeAnyWork(string command)
+    {
+        var blocker = Path.Combine(dir, "a-file");
+        File.WriteAllText(blocker, "");
+        var target = Path.Combine(blocker, "out");
+
+        var (code, error) = RunCapturingErrors([command, "--out", target]);
+
+        code.ShouldBe(4, error);
+        error.ShouldContain($"--out: cannot write to folder '{target}'");
+    }
+
     /// <summary>Without --cifar10 the report still has the CIFAR-10 row, inconclusive, saying why.</summary>
     [Test]
     public void Reproduce_WithoutCifarData_SaysWhyTheExperimentIsSkipped()
