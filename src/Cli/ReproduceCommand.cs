@@ -97,7 +97,7 @@ static class ReproduceCommand
     }
 
     static TwoLayerRun[] Sweep(string label, IReadOnlyList<TwoLayerConfig> configs, int workers) =>
-        TwoLayerExperiment.RunAll(configs, workers, new Progress($"{label} ({configs.Count} runs)").Report);
+        Divergence.Warn(TwoLayerExperiment.RunAll(configs, workers, new Progress($"{label} ({configs.Count} runs)").Report));
 
     static Dictionary<string, object?> MultiLayerRecord(MultiLayerRun run) => new()
     {

@@ -49,7 +49,7 @@ static class TwoLayerCommand
         var path = Path.Combine(outDir, "runs.jsonl");
         Console.Error.WriteLine($"two-layer: {configs.Length} runs (multi {string.Join(",", multis)} x decay {string.Join(",", decays.Select(Invariant))} x {seeds.Length} seeds) on {workers} workers -> {path}");
         var progress = new Progress("two-layer");
-        var runs = TwoLayerExperiment.RunAll(configs, workers, progress.Report);
+        var runs = Divergence.Warn(TwoLayerExperiment.RunAll(configs, workers, progress.Report));
         RunsJsonl.Write(path, runs.Select(r => RunsJsonl.Record(r, "two-layer")));
 
         foreach (var group in runs.GroupBy(r => (r.Config.Decay, r.Config.Multi)))

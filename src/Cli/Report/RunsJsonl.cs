@@ -34,6 +34,8 @@ static class RunsJsonl
             ["n_train"] = c.NTrain,
             ["n_eval"] = c.NEval,
             ["outcome"] = run.Outcome.ToString(),
+            ["diverged_at_step"] = run.DivergedAtStep,
+            ["last_finite_loss"] = run.LastFiniteLoss,
             ["train_loss"] = run.TrainLoss,
             ["eval_loss"] = run.EvalLoss,
             ["best_corr_per_teacher"] = run.BestCorrPerTeacher,

@@ -105,7 +105,9 @@ public sealed record TwoLayerRun(
     double[] EvalLossPerEpoch,
     double[] CoveragePerEpoch,
     TrainingOutcome Outcome,
-    double Seconds)
+    double Seconds,
+    long? DivergedAtStep = null,
+    double? LastFiniteLoss = null)
 {
     /// <summary>Teacher j covered at the end (eval set, tau of the config).</summary>
     public bool[] CoveredAtEnd => BestCorrPerTeacher.Select(r => r > Config.Tau).ToArray();
@@ -189,7 +191,9 @@ public static class TwoLayerExperiment
             evalLoss.ToArray(),
             coverage.ToArray(),
             result.Outcome,
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds,
+            result.DivergedAtStep,
+            result.LastFiniteLoss);
     }
 
     static Dataset TrainingSet(RectifiedNetwork teacher, TeacherSpec spec, TwoLayerConfig config)

@@ -78,6 +78,22 @@ public sealed class CommandTest
         error.ShouldContain(named);
     }
 
+    /// <summary>A run that diverges stops at once; the command names the step and the last finite loss, and runs.jsonl keeps them.</summary>
+    [Test]
+    public void ADivergingRun_IsReportedWithItsStepAndLastFiniteLoss()
+    {
+        var (code, error) = RunCapturingErrors(["two-layer", "--d", "10", "--m", "3", "--multi", "2", "--decay", "0", "--seeds", "1",
+            "--epochs", "2", "--iters-per-epoch", "100", "--n-train", "100", "--n-eval", "100", "--lr", "500", "--workers", "1", "--out", dir]);
+
+        code.ShouldBe(0, error);
+        error.ShouldContain("run diverged at step ");
+        error.ShouldContain("last finite loss ");
+        using var json = JsonDocument.Parse(File.ReadAllLines(Path.Combine(dir, "runs.jsonl")).Single());
+        json.RootElement.GetProperty("outcome").GetString().ShouldBe("Diverged");
+        json.RootElement.GetProperty("diverged_at_step").GetInt64().ShouldBeLessThan(100L, "it stops within the first epoch");
+        double.IsFinite(json.RootElement.GetProperty("last_finite_loss").GetDouble()).ShouldBeTrue();
+    }
+
     /// <summary>An output folder that cannot be created (its parent is a file) stops the command before any run, naming the folder.</summary>
     [TestCase("two-layer")]
     [TestCase("reproduce")]
