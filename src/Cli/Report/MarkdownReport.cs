@@ -12,12 +12,13 @@ sealed class MarkdownReport(ExperimentScale scale, int workers)
 
     public IReadOnlyList<ClaimOutcome> Outcomes => outcomes;
 
-    public void Section(string title, string setup, string figure, params ClaimOutcome[] claims)
+    public void Section(string title, string setup, string? figure, params ClaimOutcome[] claims)
     {
         outcomes.AddRange(claims);
         sections.AppendLine($"## {title}").AppendLine().AppendLine(setup).AppendLine();
         foreach (var c in claims) sections.AppendLine($"- **{Word(c.Verdict)}**: {c.Claim}. {c.Evidence}");
-        sections.AppendLine().AppendLine($"![{title}]({figure})").AppendLine();
+        sections.AppendLine();
+        if (figure is not null) sections.AppendLine($"![{title}]({figure})").AppendLine();
     }
 
     public void Skipped(string title, string why)

@@ -22,19 +22,30 @@ public static class VanishingClaim
 {
     public const string Name = "un-specialized students vanish";
 
+    /// <param name="teacher">The teacher.</param>
+    /// <param name="student">The trained student.</param>
+    /// <param name="inputs">Data the nodes are judged on (N, d).</param>
+    /// <param name="training">The run; its outcome is the precondition.</param>
+    /// <param name="tau">Correlation above which a node is specialized, and cosine above which nodes are co-linear.</param>
+    /// <param name="fanOutTolerance">||v_k|| at or below this counts as vanished.</param>
+    /// <param name="allowMirror">Count a node whose weight vector is a negative multiple of a teacher's
+    /// (cosine below -tau) as specialized: it sits on that teacher's boundary and shares its kink, as
+    /// in <see cref="SpecializationCriteria.AllowMirror"/>. Found on a leaky case (seed 4 of
+    /// <see cref="TheoremChecks"/>): a mirror of a specialized node kept ||v|| = 0.09 down to gradient 1e-4.</param>
     public static ClaimOutcome Judge(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs, TrainingResult training,
-        double tau = 0.95, double fanOutTolerance = 0.05)
+        double tau = 0.95, double fanOutTolerance = 0.05, bool allowMirror = false)
     {
         if (!(fanOutTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(fanOutTolerance), fanOutTolerance, "Fan-out tolerance must be >= 0.");
         var report = Specialization.Analyze(teacher, student, inputs);
         var affine = AffineNodes(student, inputs);
         var best = report.BestCorrelationPerStudent;
         var netFanOut = NetFanOutOfColinearGroups(student, tau);
-        int specialized = 0, vanished = 0, cancelled = 0, silent = 0, offending = 0;
+        int specialized = 0, mirrored = 0, vanished = 0, cancelled = 0, silent = 0, offending = 0;
         double worstFanOut = 0;
         for (var k = 0; k < report.Students; k++)
         {
             if (best[k] > tau) specialized++;
+            else if (allowMirror && Enumerable.Range(0, report.Teachers).Any(j => report.Cosine[j, k] < -tau)) mirrored++;
             else if (report.StudentFanOutNorms[k] <= fanOutTolerance) vanished++;
             else if (affine[k]) silent++;
             else if (netFanOut[k] <= fanOutTolerance) cancelled++;
@@ -45,12 +56,13 @@ public static class VanishingClaim
         var verdict = !reached ? Verdict.Inconclusive : conclusion ? Verdict.Holds : Verdict.Fails;
         var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => string.Create(CultureInfo.InvariantCulture, $"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"teacher {teacher}, student {student}: {specialized} specialized (rho > {tau}), {vanished} vanished (||v|| <= {fanOutTolerance}), {cancelled} cancelled in co-linear groups, {silent} affine on the data, " +
+            $"teacher {teacher}, student {student}: {specialized} specialized (rho > {tau}), {(allowMirror ? $"{mirrored} mirrors of a teacher (cos < -{tau}), " : "")}{vanished} vanished (||v|| <= {fanOutTolerance}), {cancelled} cancelled in co-linear groups, {silent} affine on the data, " +
             $"{offending} neither (largest such ||v|| = {worstFanOut:G3}); (best rho, ||v||) per node {perNode}; training {training}");
         return new ClaimOutcome(Name, verdict, evidence, new Dictionary<string, double>
         {
             ["students"] = report.Students,
             ["specialized"] = specialized,
+            ["mirrors of a teacher"] = mirrored,
             ["vanished"] = vanished,
             ["affine on the data"] = silent,
             ["cancelled in co-linear groups"] = cancelled,
