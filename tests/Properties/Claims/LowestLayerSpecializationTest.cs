@@ -72,8 +72,15 @@ public sealed class LowestLayerSpecializationTest
 
     static readonly SgdOptions DeepBudget = ClaimBuilders.FullBatch(epochs: 160, target: Tolerances.DeepProblemGradientTarget, learningRate: 0.2);
 
-    /// <summary>Three-layer teachers [2, 2], multi 3: pinned cases that reach the target (deep nets converge slowly).</summary>
+    /// <summary>
+    /// Three-layer teachers [2, 2], multi 3: pinned cases that reach the target (deep nets converge
+    /// slowly). Chosen from a sweep, not at random: ReLU seeds 1-10 (d 3 + seed mod 2), measured
+    /// 27 Nov 2026, gave 3 hold (seeds 5, 8, 10), 1 fail (seed 7: teacher 1 at rho 0.62 when the
+    /// gradient reached 1e-2) and 6 inconclusive within 40,000 steps; see the theorem page.
+    /// </summary>
     [TestCase(3, 0.1, 1L)]
+    [TestCase(4, 0.0, 5L)]
+    [TestCase(3, 0.0, 8L)]
     public void EachLowestLayerTeacherNodeIsSpecialized_ThreeLayer(int d, double leak, long seed)
     {
         var c = new TrainingCase(new TeacherCase(d, [2, 2], leak, 0, seed), 3, DataKind.Gaussian, 100);
