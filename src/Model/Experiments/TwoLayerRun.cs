@@ -138,32 +138,88 @@ public static class TwoLayerExperiment
     /// </summary>
     public static TwoLayerRun Run(TwoLayerConfig config, ProvidedInputs? inputs)
     {
-        config.Validate();
-        if (inputs is not null && (inputs.Train.shape[1] != config.D || inputs.Train.shape[0] != config.NTrain || inputs.Eval.shape[0] != config.NEval || inputs.Eval.shape[1] != config.D))
-            throw new ArgumentException($"Provided inputs have shapes [{string.Join(", ", inputs.Train.shape)}] and [{string.Join(", ", inputs.Eval.shape)}]; the config expects ({config.NTrain}, {config.D}) and ({config.NEval}, {config.D}).", nameof(inputs));
-        var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
-        var spec = TeacherSpec.TwoLayer(config.D, config.M, config.Decay, config.Outputs, config.Activation);
-        using var teacher = Teacher.Build(spec, config.Seed);
-        using var train = inputs is not null ? Dataset.Label(teacher, inputs.Train) : TrainingSet(teacher, spec, config);
-        using var eval = inputs is not null ? Dataset.Label(teacher, inputs.Eval) : Dataset.Gaussian(teacher, config.NEval, config.Seed + 2, DataStd);
-        var stream = config.Seed * 1000 + config.Multi;
-        using var student = Student.OverRealized(teacher, config.Multi, stream + 3, activation: config.Activation);
+        using var run = new PreparedRun(config, inputs);
+        return run.Finish(SgdTrainer.Train(run.Student, run.Train, run.Options, run.TrainSeed, e => run.Observe(e.Epoch)));
+    }
 
-        Tensor teacherEval;
-        using (no_grad())
-        using (var trace = teacher.Trace(eval.Inputs))
-            teacherEval = trace.Activations[0].clone();
-
-        var evalLoss = new List<double>();
-        var coverage = new List<double>();
-        var first = new int?[config.M];
-        var early = new double[config.M];
-        var last = new double[config.M];
-        var earlyEpoch = Math.Min(config.EarlyEpoch, config.Epochs);
-        void Observe(int epoch)
+    /// <summary>
+    /// Runs of one shape (<see cref="ShapeKey"/>) trained together in one batched tensor program
+    /// (<see cref="BatchedSgdTrainer"/>): each run sees the batches it would see alone, and its numbers
+    /// equal a solo run's to float64 round-off.
+    /// </summary>
+    public static TwoLayerRun[] RunBatched(IReadOnlyList<TwoLayerConfig> configs)
+    {
+        if (configs.Count == 1) return [Run(configs[0])];
+        if (configs.Select(ShapeKey).Distinct().Count() != 1)
+            throw new ArgumentException("Batched runs must share d, n, outputs, activation, batch, iterations per epoch and N_train.", nameof(configs));
+        using var scope = NewDisposeScope();
+        var runs = new List<PreparedRun>();
+        try
         {
-            var (loss, best) = EvaluateOn(student, eval, teacherEval);
+            foreach (var c in configs) runs.Add(new PreparedRun(c, null));
+            var results = BatchedSgdTrainer.Train(runs.Select(r => new BatchedTrial(r.Student, r.Train, r.Options, r.TrainSeed)).ToArray(),
+                (i, e) => runs[i].Observe(e.Epoch));
+            return runs.Select((r, i) => r.Finish(results[i])).ToArray();
+        }
+        finally
+        {
+            foreach (var r in runs) r.Dispose();
+        }
+    }
+
+    /// <summary>What runs must share to train in one batch.</summary>
+    public static string ShapeKey(TwoLayerConfig c) =>
+        FormattableString.Invariant($"{c.D}|{c.N}|{c.Outputs}|{c.Activation}|{c.Batch}|{c.ItersPerEpoch}|{c.NTrain}");
+
+    /// <summary>
+    /// A run set up and observed epoch by epoch: teacher, data, student, and the eval-set numbers
+    /// (loss, coverage, first covered epoch) recorded after every epoch. Owns its tensors.
+    /// </summary>
+    sealed class PreparedRun : IDisposable
+    {
+        readonly TwoLayerConfig config;
+        readonly Stopwatch clock = Stopwatch.StartNew();
+        readonly RectifiedNetwork teacher;
+        readonly Dataset eval;
+        readonly Tensor teacherEval;
+        readonly List<double> evalLoss = [];
+        readonly List<double> coverage = [];
+        readonly int?[] first;
+        double[] early, last;
+        readonly int earlyEpoch;
+
+        public Dataset Train { get; }
+        public RectifiedNetwork Student { get; }
+        public SgdOptions Options { get; }
+        public long TrainSeed { get; }
+
+        public PreparedRun(TwoLayerConfig config, ProvidedInputs? inputs)
+        {
+            config.Validate();
+            if (inputs is not null && (inputs.Train.shape[1] != config.D || inputs.Train.shape[0] != config.NTrain || inputs.Eval.shape[0] != config.NEval || inputs.Eval.shape[1] != config.D))
+                throw new ArgumentException($"Provided inputs have shapes [{string.Join(", ", inputs.Train.shape)}] and [{string.Join(", ", inputs.Eval.shape)}]; the config expects ({config.NTrain}, {config.D}) and ({config.NEval}, {config.D}).", nameof(inputs));
+            this.config = config;
+            var spec = TeacherSpec.TwoLayer(config.D, config.M, config.Decay, config.Outputs, config.Activation);
+            teacher = Teacher.Build(spec, config.Seed);
+            Train = inputs is not null ? Dataset.Label(teacher, inputs.Train) : TrainingSet(teacher, spec, config);
+            eval = inputs is not null ? Dataset.Label(teacher, inputs.Eval) : Dataset.Gaussian(teacher, config.NEval, config.Seed + 2, DataStd);
+            var stream = config.Seed * 1000 + config.Multi;
+            Student = Verify.Model.Networks.Student.OverRealized(teacher, config.Multi, stream + 3, activation: config.Activation);
+            TrainSeed = stream + 4;
+            using (no_grad())
+            using (var trace = teacher.Trace(eval.Inputs))
+                teacherEval = trace.Activations[0].clone().DetachFromDisposeScope();
+            first = new int?[config.M];
+            early = new double[config.M];
+            last = new double[config.M];
+            earlyEpoch = Math.Min(config.EarlyEpoch, config.Epochs);
+            Options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch };
+        }
+
+        public void Observe(int epoch)
+        {
+            var (loss, best) = EvaluateOn(Student, eval, teacherEval);
             evalLoss.Add(loss);
             last = best;
             coverage.Add(best.Count(r => r > config.Tau) / (double)config.M);
@@ -172,28 +228,37 @@ public static class TwoLayerExperiment
             if (epoch == earlyEpoch) early = best;
         }
 
-        var options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch };
-        var result = SgdTrainer.Train(student, train, options, stream + 4, e => Observe(e.Epoch));
-        if (evalLoss.Count < earlyEpoch) early = last; // diverged before the early epoch
+        public TwoLayerRun Finish(TrainingResult result)
+        {
+            if (evalLoss.Count < earlyEpoch) early = last; // diverged before the early epoch
+            var report = Specialization.Analyze(teacher, Student, Train.Inputs);
+            return new TwoLayerRun(
+                config,
+                result.FinalTrainLoss,
+                evalLoss.Count > 0 ? evalLoss[^1] : double.NaN,
+                last,
+                first,
+                early,
+                report.BestCorrelationPerStudent,
+                report.StudentFanOutNorms,
+                report.TeacherFanOutNorms,
+                result.MaxSampleGradient,
+                evalLoss.ToArray(),
+                coverage.ToArray(),
+                result.Outcome,
+                clock.Elapsed.TotalSeconds,
+                result.DivergedAtStep,
+                result.LastFiniteLoss);
+        }
 
-        var report = Specialization.Analyze(teacher, student, train.Inputs);
-        return new TwoLayerRun(
-            config,
-            result.FinalTrainLoss,
-            evalLoss.Count > 0 ? evalLoss[^1] : double.NaN,
-            last,
-            first,
-            early,
-            report.BestCorrelationPerStudent,
-            report.StudentFanOutNorms,
-            report.TeacherFanOutNorms,
-            result.MaxSampleGradient,
-            evalLoss.ToArray(),
-            coverage.ToArray(),
-            result.Outcome,
-            clock.Elapsed.TotalSeconds,
-            result.DivergedAtStep,
-            result.LastFiniteLoss);
+        public void Dispose()
+        {
+            teacherEval.Dispose();
+            Student.Dispose();
+            eval.Dispose();
+            Train.Dispose();
+            teacher.Dispose();
+        }
     }
 
     static Dataset TrainingSet(RectifiedNetwork teacher, TeacherSpec spec, TwoLayerConfig config)
@@ -232,10 +297,30 @@ public static class TwoLayerExperiment
         return (loss, best);
     }
 
-    /// <summary>Every configuration on all cores (results in input order).</summary>
+    /// <summary>Runs of one shape trained together in one batch, at most this many (fixed, so results never depend on the worker count).</summary>
+    public const int BatchedRuns = 8;
+
+    /// <summary>
+    /// Every configuration on all cores, results in input order. Runs of the same shape are trained
+    /// together, <see cref="BatchedRuns"/> at a time in input order (<see cref="RunBatched"/>), and the
+    /// batches spread over the workers.
+    /// </summary>
     public static TwoLayerRun[] RunAll(IReadOnlyList<TwoLayerConfig> configs, int? workers = null, Action<int, int>? onProgress = null)
     {
         foreach (var c in configs) c.Validate();
-        return TrialRunner.RunAll(configs, Run, workers, onProgress);
+        var chunks = configs.Select((c, i) => (Config: c, Index: i))
+            .GroupBy(x => ShapeKey(x.Config))
+            .SelectMany(g => g.Chunk(BatchedRuns))
+            .ToArray();
+        var done = 0;
+        var results = new TwoLayerRun[configs.Count];
+        TrialRunner.RunAll(chunks, chunk =>
+        {
+            var runs = RunBatched(chunk.Select(x => x.Config).ToArray());
+            for (var k = 0; k < chunk.Length; k++) results[chunk[k].Index] = runs[k];
+            onProgress?.Invoke(Interlocked.Add(ref done, chunk.Length), configs.Count);
+            return chunk.Length;
+        }, workers);
+        return results;
     }
 }
