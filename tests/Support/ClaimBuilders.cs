@@ -17,7 +17,7 @@ public static class ClaimBuilders
     /// steps escaping the origin; 0.3 keeps every case within seconds and still starts far from
     /// any teacher (measured: best initial cosine about 0.5-0.8).
     /// </summary>
-    public const double SmallProblemInitStd = 0.3;
+    public const double SmallProblemInitStd = Verify.Model.Claims.TheoremCheckSettings.InitStd;
 
     /// <summary>Full-batch gradient descent, lr 0.1, epochs of 250 steps, stopping at <paramref name="target"/>.</summary>
     public static SgdOptions FullBatch(int epochs, double? target = Tolerances.SmallProblemGradientTarget, double learningRate = 0.1, int itersPerEpoch = 250) =>

@@ -167,6 +167,24 @@ public static class TrainingBenchmark
         using var stepper = new SgdStepper(pair.Student, pair.Data, config.BatchSize);
         using var sampler = new BatchSampler(seed, config.Samples, config.BatchSize, CPU);
         stepper.SetRate(0.01);
+        var seconds = TimeSteps(steps, start,
+            () => { using var indices = sampler.Next(BatchSampler.ChunkSteps); stepper.Load(indices); },
+            () =>
+            {
+                var loss = stepper.Step(withLoss);
+                if (withLoss && !double.IsFinite(loss)) throw new InvalidOperationException($"The benchmark run diverged ({config}).");
+            });
+        return steps / seconds;
+    }
+
+    /// <summary>
+    /// Seconds taken by <paramref name="steps"/> calls of <paramref name="step"/>, after a warm-up of
+    /// a tenth as many (at least one chunk); <paramref name="loadChunk"/> runs before every chunk of
+    /// <see cref="BatchSampler.ChunkSteps"/> steps. With <paramref name="start"/>, the clock starts
+    /// once every worker has warmed up.
+    /// </summary>
+    static double TimeSteps(int steps, Barrier? start, Action loadChunk, Action step)
+    {
         var watch = new Stopwatch();
         var warm = Math.Max(BatchSampler.ChunkSteps, steps / 10);
         for (var s = -warm; s < steps; s++)
@@ -176,15 +194,10 @@ public static class TrainingBenchmark
                 start?.SignalAndWait(TimeSpan.FromMinutes(1));
                 watch.Start();
             }
-            if ((s + warm) % BatchSampler.ChunkSteps == 0)
-            {
-                using var indices = sampler.Next(BatchSampler.ChunkSteps);
-                stepper.Load(indices);
-            }
-            var loss = stepper.Step(withLoss);
-            if (withLoss && !double.IsFinite(loss)) throw new InvalidOperationException($"The benchmark run diverged ({config}).");
+            if ((s + warm) % BatchSampler.ChunkSteps == 0) loadChunk();
+            step();
         }
-        return steps / watch.Elapsed.TotalSeconds;
+        return watch.Elapsed.TotalSeconds;
     }
 
     static double TimeBatched(BenchConfig config, int trials, int steps, Barrier? start = null)
@@ -198,21 +211,13 @@ public static class TrainingBenchmark
             var options = new SgdOptions { LearningRate = 0.01, BatchSize = config.BatchSize };
             using var state = new BatchedState(pairs.Select((p, i) => new BatchedTrial(p.Student, p.Data, options, 1 + i)).ToArray());
             state.SetRates(Enumerable.Repeat(0.01, trials).ToArray());
-            var watch = new Stopwatch();
-            var warm = Math.Max(BatchSampler.ChunkSteps, steps / 10);
-            for (var s = -warm; s < steps; s++)
-            {
-                if (s == 0)
-            {
-                start?.SignalAndWait(TimeSpan.FromMinutes(1));
-                watch.Start();
-            }
-                if ((s + warm) % BatchSampler.ChunkSteps == 0)
-                    state.Load(samplers.Select(sm => sm.Next(BatchSampler.ChunkSteps)).ToArray());
-                var losses = state.Step();
-                if (!losses.All(double.IsFinite)) throw new InvalidOperationException($"A benchmark trial diverged ({config}).");
-            }
-            return trials * (double)steps / watch.Elapsed.TotalSeconds;
+            var seconds = TimeSteps(steps, start,
+                () => state.Load(samplers.Select(sm => sm.Next(BatchSampler.ChunkSteps)).ToArray()),
+                () =>
+                {
+                    if (!state.Step().All(double.IsFinite)) throw new InvalidOperationException($"A benchmark trial diverged ({config}).");
+                });
+            return trials * (double)steps / seconds;
         }
         finally
         {

@@ -20,12 +20,19 @@ namespace Verify.Model.Claims;
 /// <param name="IndependenceRelativeRank">Smallest over largest singular value above which the teacher features are independent.</param>
 public sealed record TheoremCheckSettings(
     int Cases = 6,
-    double GradientTarget = 3e-3,
-    double MaxInconclusiveFraction = 1.0 / 3,
-    double VanishedFanOut = 0.05,
-    double Zero = 1e-9,
-    double IndependenceRelativeRank = 1e-8)
+    double GradientTarget = TheoremCheckSettings.SmallProblemGradientTarget,
+    double MaxInconclusiveFraction = TheoremCheckSettings.DefaultMaxInconclusiveFraction,
+    double VanishedFanOut = TheoremCheckSettings.DefaultVanishedFanOut,
+    double Zero = TheoremCheckSettings.Float64Zero,
+    double IndependenceRelativeRank = TheoremCheckSettings.DefaultIndependenceRelativeRank)
 {
+    // The calibrated values, named once: tests/Support/Tolerances.cs refers to these and explains each.
+    public const double SmallProblemGradientTarget = 3e-3;
+    public const double DefaultMaxInconclusiveFraction = 1.0 / 3;
+    public const double DefaultVanishedFanOut = 0.05;
+    public const double Float64Zero = 1e-9;
+    public const double DefaultIndependenceRelativeRank = 1e-8;
+
     /// <summary>Student init std of the small problems (the paper's 0.005 only spends steps escaping the origin).</summary>
     public const double InitStd = 0.3;
 
