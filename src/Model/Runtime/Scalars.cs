@@ -1,0 +1,74 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Verify.Model.Runtime;
+
+/// <summary>
+/// Every number TorchSharp takes as a <see cref="Scalar"/> goes through here. A C# number passed where
+/// TorchSharp expects a <c>Scalar</c> (<c>t.mul_(1.5)</c>, <c>t * 2.0</c>, <c>t.gt(0)</c>) becomes a
+/// temporary whose native handle is freed only by its finalizer; once TorchSharp has read the handle
+/// the temporary is unreachable, so a collection on another thread can free it while libtorch still
+/// reads it (seen here as a c10 "toDouble" error from <c>THSTensor_add_</c>; upstream TorchSharp pull
+/// requests 1434 and 1496). The methods below create the scalar explicitly, keep it alive across the
+/// native call and dispose it when the call returns. <c>ImplicitScalarTest</c> reads the compiled IL
+/// of every assembly of the repository and fails on any implicit conversion that remains.
+/// </summary>
+public static class Scalars
+{
+    /// <summary>Calls <paramref name="op"/> with an owned scalar holding <paramref name="value"/>,
+    /// disposed after the call returns (the <c>using</c> keeps it reachable until then).</summary>
+    public static T With<T>(double value, Func<Scalar, T> op)
+    {
+        using var scalar = value.ToScalar();
+        return op(scalar);
+    }
+
+    /// <summary>Two owned scalars, for calls that take two (<c>clamp</c>, <c>add(other, alpha)</c>).</summary>
+    public static T With<T>(double first, double second, Func<Scalar, Scalar, T> op)
+    {
+        using var a = first.ToScalar();
+        using var b = second.ToScalar();
+        return op(a, b);
+    }
+
+    /// <summary>t * v.</summary>
+    public static Tensor Times(this Tensor t, double v) => With(v, t.mul);
+    /// <summary>t *= v, in place.</summary>
+    public static Tensor Times_(this Tensor t, double v) => With(v, t.mul_);
+    /// <summary>t / v.</summary>
+    public static Tensor Over(this Tensor t, double v) => With(v, s => t.div(s));
+    /// <summary>t /= v, in place.</summary>
+    public static Tensor Over_(this Tensor t, double v) => With(v, s => t.div_(s));
+    /// <summary>t + v.</summary>
+    public static Tensor Plus(this Tensor t, double v) => With(v, s => t.add(s));
+    /// <summary>t += v, in place.</summary>
+    public static Tensor Plus_(this Tensor t, double v) => With(v, s => t.add_(s));
+    /// <summary>t - v.</summary>
+    public static Tensor Minus(this Tensor t, double v) => With(v, s => t.sub(s));
+    /// <summary>v - t.</summary>
+    public static Tensor SubtractedFrom(this Tensor t, double v) => With(v, s => t.neg().add_(s));
+    /// <summary>t + alpha * other.</summary>
+    public static Tensor PlusScaled(this Tensor t, Tensor other, double alpha) => With(alpha, a => t.add(other, a));
+    /// <summary>t += alpha * other, in place.</summary>
+    public static Tensor PlusScaled_(this Tensor t, Tensor other, double alpha) => With(alpha, a => t.add_(other, a));
+    /// <summary>t ** v.</summary>
+    public static Tensor Power(this Tensor t, double v) => With(v, t.pow);
+    /// <summary>t &gt; v, elementwise.</summary>
+    public static Tensor Above(this Tensor t, double v) => With(v, t.gt);
+    /// <summary>t &gt;= v, elementwise.</summary>
+    public static Tensor AtLeast(this Tensor t, double v) => With(v, t.ge);
+    /// <summary>t &lt; v, elementwise.</summary>
+    public static Tensor Below(this Tensor t, double v) => With(v, t.lt);
+    /// <summary>t &lt;= v, elementwise.</summary>
+    public static Tensor AtMost(this Tensor t, double v) => With(v, t.le);
+    /// <summary>t clamped to [lo, hi].</summary>
+    public static Tensor ClampTo(this Tensor t, double lo, double hi) => With(lo, hi, (a, b) => t.clamp(a, b));
+    /// <summary>t clamped below at lo.</summary>
+    public static Tensor ClampAtLeast(this Tensor t, double lo) => With(lo, t.clamp_min);
+    /// <summary>t clamped above at hi.</summary>
+    public static Tensor ClampAtMost(this Tensor t, double hi) => With(hi, t.clamp_max);
+    /// <summary>Every entry of t set to v, in place.</summary>
+    public static Tensor Fill_(this Tensor t, double v) => With(v, t.fill_);
+    /// <summary>max(u, c u) with negative slope c, elementwise.</summary>
+    public static Tensor LeakyRelu(this Tensor t, double slope) => With(slope, t.leaky_relu);
+}
