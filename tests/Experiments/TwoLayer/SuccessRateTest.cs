@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.TestSupport;
 
 namespace Verify.Experiments.TwoLayer;
 
@@ -19,39 +19,34 @@ namespace Verify.Experiments.TwoLayer;
 [TestFixture]
 public sealed class SuccessRateTest
 {
-    [TestCase("default")]
+    [TestCase("default"), Judges("strong-teachers-first")]
     [TestCase("paper", Category = "Nightly")]
-    public void StrongTeachersAreCoveredFirst_MoreSteeplyForLargerDecay(string scale) =>
-        ShouldHold(SuccessRate.StrongTeachersFirst(ExperimentRuns.Success(scale)), scale);
+    public void StrongTeachersAreCoveredFirst(string scale) =>
+        ShouldHold(StrongTeachersFirstClaim.Judge(SweepEvidence.Timelines(ExperimentRuns.Success(scale))), scale);
 
-    [TestCase("default")]
+    [TestCase("default"), Judges("over-realization-helps")]
     [TestCase("paper", Category = "Nightly")]
-    public void SuccessRateRisesWithMulti(string scale) =>
-        ShouldHold(SuccessRate.RisesWithMulti(ExperimentRuns.Success(scale)), scale);
+    public void CoverageRisesWithMulti_PairedBySeed(string scale) =>
+        ShouldHold(OverRealizationClaim.Judge(SweepEvidence.Widths(ExperimentRuns.Success(scale))), scale);
 
-    [TestCase("default")]
+    [TestCase("default"), Judges("keeps-what-it-found")]
     [TestCase("paper", Category = "Nightly")]
     public void FinalSuccessRateIsAtLeastTheEarlyOne(string scale) =>
-        ShouldHold(SuccessRate.FinalAtLeastEarly(ExperimentRuns.Success(scale)), scale);
+        ShouldHold(KeepsWhatItFoundClaim.Judge(ExperimentRuns.Success(scale)), scale);
 
     /// <summary>
-    /// Negative control: with the teacher order reversed (weakest first) the same runs must fail
-    /// the "strong first" check; with the multi labels reversed they must fail "rises with multi".
+    /// Negative control: judged against the reversed conjecture (weak teachers first) the same runs
+    /// must fail; read in the order of shrinking width they must fail "over-realization helps".
     /// </summary>
     [Test]
     public void TheChecksFail_WhenTeacherOrderOrMultiIsReversed()
     {
         var runs = ExperimentRuns.Success("default");
-        var weakFirst = runs.Select(r => r with
-        {
-            BestCorrPerTeacher = r.BestCorrPerTeacher.Reverse().ToArray(),
-            BestCorrPerTeacherEarly = r.BestCorrPerTeacherEarly.Reverse().ToArray(),
-        }).ToArray();
-        var multis = runs.Select(r => r.Config.Multi).Distinct().Order().ToArray();
-        var swapped = runs.Select(r => r with { Config = r.Config with { Multi = multis[multis.Length - 1 - Array.IndexOf(multis, r.Config.Multi)] } }).ToArray();
+        var weakFirst = StrongTeachersFirstClaim.Judge(SweepEvidence.Timelines(runs), weakness: r => r.TeacherFanOutNorms);
+        var shrinking = OverRealizationClaim.Judge(SweepEvidence.Widths(runs).Select(s => s with { Widths = s.Widths.Reverse().ToArray() }).ToArray());
 
-        SuccessRate.StrongTeachersFirst(weakFirst).Verdict.ShouldBe(Verdict.Fails);
-        SuccessRate.RisesWithMulti(swapped).Verdict.ShouldBe(Verdict.Fails);
+        weakFirst.Verdict.ShouldBe(Verdict.Fails, weakFirst.ToString());
+        shrinking.Verdict.ShouldBe(Verdict.Fails, shrinking.ToString());
     }
 
     static void ShouldHold(ClaimOutcome outcome, string scale) => outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");

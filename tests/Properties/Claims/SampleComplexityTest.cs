@@ -34,6 +34,11 @@ public sealed class SampleComplexityTest
         Should.Throw<ArgumentOutOfRangeException>(() => Bound.RequiredSamples(6, 2, 0)).Message.ShouldContain("eps");
     }
 
+    /// <summary>The fresh cases of the run (d 2, m 2, multi 2, eps 1: N = 706 teacher-aware points), judged by the report's judge.</summary>
+    [Test, Judges("sample-complexity")]
+    public void TeacherAwareDataOfTheBoundsSize_CoversEveryTeacher_OnTheFreshCases() =>
+        ClaimRuns.ShouldHold(ClaimRuns.Fresh, SampleSizeClaim.Info, p => TheoremChecks.JudgeSampleComplexity(p));
+
     [TestCase(2, 2, 1.0, 51L)]
     [TestCase(2, 2, 1.0, 52L)]
     public void TeacherAwareDataOfTheBoundsSize_CoversEveryTeacher(int d, int m, double eps, long seed)
@@ -57,11 +62,12 @@ public sealed class SampleComplexityTest
     static ClaimOutcome Run(int d, int m, SampleSizePlan plan, int samples, long seed)
     {
         using var scope = NewDisposeScope();
-        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(d, m, outputs: 5), seed);
-        using var train = TeacherAware.Dataset(teacher, samples, seed + 1);
-        using var student = Student.OverRealized(teacher, 2, seed + 2, ClaimBuilders.SmallProblemInitStd);
-        using var evaluation = Inputs.Gaussian(1000, d, seed + 4);
-        var training = SgdTrainer.Train(student, train, ClaimBuilders.FullBatch(epochs: 80, target: plan.GradientLevel, learningRate: 0.05), seed + 3);
+        var streams = CaseStreams.Named(seed);
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(d, m, outputs: 5), streams.Teacher);
+        using var train = TeacherAware.Dataset(teacher, samples, streams.Data);
+        using var student = Student.OverRealized(teacher, 2, streams.Student, ClaimBuilders.SmallProblemInitStd);
+        using var evaluation = Inputs.Gaussian(1000, d, Verify.Model.Runtime.Seeds.Of(seed, "eval-inputs"));
+        var training = SgdTrainer.Train(student, train, ClaimBuilders.FullBatch(epochs: 80, target: plan.GradientLevel, learningRate: 0.05), streams.Batches);
         return SampleSizeClaim.Judge(teacher, student, train.Count, evaluation, training, plan, Tolerances.SpecializationCorrelation);
     }
 }
