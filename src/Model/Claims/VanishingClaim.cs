@@ -22,9 +22,16 @@ public sealed record VanishingNumbers(int Students, int Specialized, int Mirrors
 /// <param name="AllowMirror">Count a node whose weight vector is a negative multiple of a teacher's (cos &lt; -tau) as specialized.</param>
 /// <param name="MaxNeitherShare">Largest share of nodes that may be neither specialized nor vanished.</param>
 /// <param name="NeedsGradientTarget">The precondition: the run reached its gradient target (else: it did not diverge).</param>
+/// <param name="MaxGradient">With <paramref name="NeedsGradientTarget"/>, the per-sample gradient the run must be at or below.
+/// 1e-3, not the 3e-3 of claim 1: a fresh leaky case (d 4, m 3, seed 8606828402875332741) had at 3e-3 a node whose
+/// boundary still cut a few data points (fan-out 0.57, best rho -0.45); trained on to 1e-3 it left the data (affine on it)
+/// and the claim held, down to 1e-4 (VanishingTest.ANodeLeavingTheData_IsCaughtMidWay_At3e3).</param>
 public sealed record VanishingCriteria(double Tau = 0.95, double FanOut = 0.05, bool RelativeToTeacher = false, bool AllowMirror = false,
-    double MaxNeitherShare = 0, bool NeedsGradientTarget = true)
+    double MaxNeitherShare = 0, bool NeedsGradientTarget = true, double MaxGradient = VanishingCriteria.SmallGradient)
 {
+    /// <summary>The gradient level claim 4 is judged at on small problems.</summary>
+    public const double SmallGradient = 1e-3;
+
     public static VanishingCriteria AtSmallGradient { get; } = new();
 
     public static VanishingCriteria AtPaperBudget { get; } = new(FanOut: 0.1, RelativeToTeacher: true, MaxNeitherShare: 0.1, NeedsGradientTarget: false);
@@ -77,7 +84,8 @@ public static class VanishingClaim
         var share = offending / (double)report.Students;
         var conclusion = share <= criteria.MaxNeitherShare;
         var missed = report.Students <= report.Teachers ? "hypothesis missed: the student is not over-realized"
-            : criteria.NeedsGradientTarget && !e.ReachedGradientTarget ? $"precondition not reached: {e.Training?.ToString() ?? "untrained"}"
+            : criteria.NeedsGradientTarget && !(e.ReachedGradientTarget && e.MaxSampleGradient <= criteria.MaxGradient)
+                ? string.Create(CultureInfo.InvariantCulture, $"precondition not reached (gradient <= {criteria.MaxGradient:G3}): {e.Training?.ToString() ?? "untrained"}")
             : e.Training?.Diverged == true ? $"precondition not reached: {e.Training}"
             : null;
         var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => string.Create(CultureInfo.InvariantCulture, $"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));

@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using System.Reflection;
+using NUnit.Framework.Interfaces;
+using NUnit.Framework.Internal;
+using NUnit.Framework.Internal.Commands;
 using FsCheck;
 using FsCheck.Fluent;
 using Verify.Model.Claims;
@@ -51,9 +55,51 @@ public sealed record ConjectureCases(Arbitrary<SmallProblem> Cases, SgdOptions T
 
 /// <summary>
 /// FsCheck's property attribute, seeded from the run seed (<see cref="RunSeed"/>): every run draws
-/// fresh cases, and VERIFY_SEED replays a run exactly.
+/// fresh cases, and VERIFY_SEED replays a run exactly. With <see cref="Refuted"/> the conjecture is
+/// false on purpose and the test passes only when FsCheck refutes it: a counterexample that reached
+/// the precondition, reported "Falsifiable" with its shrinks, never larger than the first one found.
 /// </summary>
-public sealed class ConjectureAttribute : FsCheck.NUnit.PropertyAttribute
+public sealed class ConjectureAttribute : FsCheck.NUnit.PropertyAttribute, IWrapTestMethod
 {
+    static readonly MethodInfo BaseWrap = typeof(FsCheck.NUnit.PropertyAttribute).GetInterfaceMap(typeof(ICommandWrapper)).TargetMethods[0];
+
     public ConjectureAttribute() => Replay = $"({RunSeed.Value},1)";
+
+    /// <summary>The conjecture is expected to be false: FsCheck must find a counterexample.</summary>
+    public bool Refuted { get; set; }
+
+    TestCommand ICommandWrapper.Wrap(TestCommand command)
+    {
+        var inner = (TestCommand)BaseWrap.Invoke(this, [command])!;
+        return Refuted ? new RefutedCommand(inner) : inner;
+    }
+
+    sealed class RefutedCommand(TestCommand inner) : DelegatingTestCommand(inner)
+    {
+        public override NUnit.Framework.Internal.TestResult Execute(TestExecutionContext context)
+        {
+            Conjecture.Counterexamples.Clear();
+            string message;
+            try
+            {
+                var result = innerCommand.Execute(context);
+                message = result.ResultState.Status == TestStatus.Failed ? result.Message : "";
+            }
+            catch (Exception e) { message = e.Message; }
+            var found = Conjecture.Counterexamples.ToArray();
+            context.CurrentResult = context.CurrentTest.MakeTestResult();
+            if (!message.Contains("Falsifiable", StringComparison.Ordinal) || found.Length == 0)
+            {
+                context.CurrentResult.SetResult(ResultState.Failure, $"expected FsCheck to refute the conjecture; it found no counterexample that reached the precondition ({RunSeed.Replay}). {message}");
+                return context.CurrentResult;
+            }
+            static int Size(SmallProblem p) => p.D + p.Widths.Sum() + p.Multi + p.Samples;
+            var grew = Size(found[^1]) > Size(found[0]);
+            context.CurrentResult.SetResult(grew ? ResultState.Failure : ResultState.Success,
+                $"refuted as expected: first counterexample {found[0]}, shrunk to {found[^1]} ({found.Length - 1} shrink steps that still failed){(grew ? "; shrinking grew the case" : "")}");
+            context.CurrentResult.OutWriter.WriteLine(context.CurrentResult.Message);
+            context.CurrentResult.OutWriter.WriteLine(message);
+            return context.CurrentResult;
+        }
+    }
 }

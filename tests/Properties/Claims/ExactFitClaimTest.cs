@@ -29,7 +29,7 @@ public sealed class ExactFitClaimTest
                 .Concat(c.copies > 1 ? [(c.t, 1, c.extra)] : [])
                 .Concat(c.extra > 0 ? [(c.t, c.copies, 0)] : []));
 
-    [FsCheck.NUnit.Property(MaxTest = 30, Replay = "(20260427,1)")]
+    [Conjecture(MaxTest = 30)]
     public Property SpecializedConstruction_HasZeroLossAndZeroPerSampleGradient() =>
         Prop.ForAll(Cases(), c =>
         {

@@ -25,7 +25,7 @@ public sealed class LeakyObservationTest
         ClaimRuns.ShouldHold(ClaimRuns.Fresh, LeakyObservationClaim.Info, ClaimRuns.TwoLayerJudge(LeakyObservationClaim.Info));
 
     /// <summary>Generated cases with teacher-aware data too, drawn by FsCheck from the run seed, shrinking toward small networks.</summary>
-    [FsCheck.NUnit.Property(MaxTest = 30)]
+    [Conjecture(MaxTest = 30)]
     public Property EveryBoundaryObservationEntryIsPositive_ForLeakyStudents() =>
         Prop.ForAll(Arb.From(ClaimGen.OverRealized(ClaimGen.Teachers(maxD: 6, maxWidth: 4, leaky: false).Select(t => t with { Leak = 0.1 }), teacherAware: true), ClaimGen.ShrinkTraining), c =>
         {
