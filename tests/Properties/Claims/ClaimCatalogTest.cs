@@ -8,7 +8,7 @@ namespace Verify.Properties.Claims;
 
 /// <summary>
 /// Every claim the suite judges (<see cref="ClaimCatalog"/>) is in the report's claims.json and is
-/// judged by at least one test (a test method marked <c>[Judges("id")]</c>, in tests/Properties or
+/// judged by at least one test (a test method marked with <c>JudgesAttribute</c> and the claim id, in tests/Properties or
 /// tests/Experiments), and every such mark names a claim of the catalog.
 /// </summary>
 [TestFixture]
