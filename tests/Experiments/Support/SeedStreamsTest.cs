@@ -9,8 +9,8 @@ namespace Verify.Experiments.Support;
 /// <summary>
 /// The streams of a sweep are named, not offset: within a run they differ from each other, and
 /// across the seeds of a sweep no stream of one run is a stream of another. The collision the old
-/// offsets had (the eval inputs of seed s, "seed + 2", were the training inputs of seed s + 1,
-/// "seed + 1") is checked on the data itself.
+/// offsets had (the eval inputs of seed s, offset 2, were the training inputs of seed s plus one,
+/// offset 1) is checked on the data itself.
 /// </summary>
 [TestFixture]
 public sealed class SeedStreamsTest

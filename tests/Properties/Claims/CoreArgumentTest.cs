@@ -64,7 +64,7 @@ public sealed class CoreArgumentTest
     public void TeacherWithZeroFanOut_GetsNoAlignedStudent(int d, int m, long seed)
     {
         using var scope = NewDisposeScope();
-        // Seed 42 is the case as first calibrated (streams seed, seed + 1, ...): with named streams it stops at gradient 4.4e-3, short of the target.
+        // Seed 42 is the case as first calibrated (streams 42, 43, 44, 45, offsets of the old derivation): with named streams it stops at gradient 4.4e-3, short of the target.
         var streams = seed == 42 ? CaseStreams.Pinned(42, 43, 44, 45) : CaseStreams.Named(seed);
         using var drawn = Teacher.Build(TeacherSpec.TwoLayer(d, m, outputs: 5), streams.Teacher);
         using var teacher = ClaimBuilders.WithSilencedNode(drawn, node: 0);
