@@ -244,10 +244,10 @@ public sealed class VerdictContractsTest
     {
         var space = new SmallProblemSpace(2, 4, 3, 5, 0.1, [0, 0.5, 1], 2, 3, 77, Depth: 3, UpperWidth: 6);
         var draws = Enumerable.Range(0, 300).Select(i => space.Draw(5, "s", i)).ToArray();
-        draws.Select(p => p.D).Distinct().Order().ShouldBe([2, 3, 4], "d spans [MinD, MaxD], both ends included");
-        draws.Select(p => p.Widths[0]).Distinct().Order().ShouldBe([3, 4, 5]);
-        draws.Select(p => p.Multi).Distinct().Order().ShouldBe([2, 3]);
-        draws.Select(p => p.Decay).Distinct().Order().ShouldBe([0, 0.5, 1]);
+        draws.Select(p => p.D).Distinct().Order().ToArray().ShouldBe([2, 3, 4], "d spans [MinD, MaxD], both ends included");
+        draws.Select(p => p.Widths[0]).Distinct().Order().ToArray().ShouldBe([3, 4, 5]);
+        draws.Select(p => p.Multi).Distinct().Order().ToArray().ShouldBe([2, 3]);
+        draws.Select(p => p.Decay).Distinct().Order().ToArray().ShouldBe([0, 0.5, 1]);
         draws.ShouldAllBe(p => p.Widths.Length == 3 && p.Widths[1] == 6 && p.Widths[2] == 6 && p.Leak == 0.1 && p.Samples == 77);
         draws.Select(p => p.Seed).Distinct().Count().ShouldBe(300, "every case has its own seed");
         space.Draw(5, "s", 7).ToString().ShouldBe(draws[7].ToString(), "a draw replays from (run seed, stream, index)");
@@ -278,7 +278,7 @@ public sealed class VerdictContractsTest
         var plan = SampleSizePlan.For(bound, 2, 4, 3, 1.0);
         plan.K.ShouldBe(SampleComplexity.K(2, 4));
         plan.Samples.ShouldBe((int)Math.Ceiling(bound.RequiredSamples(plan.K, 3, 1.0)));
-        plan.Samples.ShouldBeGreaterThanOrEqualTo(bound.RequiredSamples(plan.K, 3, 1.0), "never fewer samples than the bound asks");
+        ((double)plan.Samples).ShouldBeGreaterThanOrEqualTo(bound.RequiredSamples(plan.K, 3, 1.0), "never fewer samples than the bound asks");
         plan.GradientLevel.ShouldBe(bound.GradientThreshold(plan.K, 3, 1.0));
         Should.Throw<ArgumentOutOfRangeException>(() => SampleSizePlan.For(bound, 50, 100, 100, 1e-6)).Message.ShouldContain("too many to build");
     }
