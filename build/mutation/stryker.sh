@@ -14,4 +14,4 @@ if [[ -f "$preload_file" ]]; then export LD_PRELOAD="$(cat "$preload_file")"; fi
 # Stryker runs from the project under test when several test projects cover it.
 root="$PWD"
 cd src/Model
-exec dotnet stryker --config-file "$root/build/mutation/stryker-config.json" --output "$root/artifacts/stryker" "$@"
+exec dotnet stryker --config-file "$root/build/mutation/${STRYKER_CONFIG:-stryker-config.json}" --output "$root/artifacts/stryker" "$@"
