@@ -60,9 +60,9 @@ public static class CoreArgumentClaim
             : null;
         var maxAlpha = Enumerable.Range(0, report.Teachers).Select(j => Enumerable.Range(0, report.Students).Max(k => Math.Abs(e.Alpha[k, j]))).ToArray();
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{e.Case}: {hypothesis.Count(h => h)}/{report.Teachers} teachers meet the hypothesis (observed with |alpha| > {criteria.MinAlpha}); ") +
-            string.Create(CultureInfo.InvariantCulture, $"{aligned}/{judged.Length} judged teachers have an aligned student (cos > {criteria.AlignedCosine}); best cos [{Outcome.Join(bestCos)}], ") +
-            string.Create(CultureInfo.InvariantCulture, $"max |alpha_kj| per teacher [{Outcome.Join(maxAlpha)}]; training {e.Training?.ToString() ?? "none"}");
+            $"{e.Case}: {hypothesis.Count(h => h)}/{report.Teachers} teachers meet the hypothesis (observed with |alpha| > {criteria.MinAlpha}); " +
+            $"{aligned}/{judged.Length} judged teachers have an aligned student (cos > {criteria.AlignedCosine}); best cos [{Outcome.Join(bestCos)}], " +
+            $"max |alpha_kj| per teacher [{Outcome.Join(maxAlpha)}]; training {e.Training?.ToString() ?? "none"}");
         return Outcome.Judged(Info, missed, conclusion, evidence,
             new CoreArgumentNumbers(report.Teachers, hypothesis.Count(h => h), judged.Length, aligned, e.MaxSampleGradient));
     }

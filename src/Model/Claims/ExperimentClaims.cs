@@ -75,8 +75,8 @@ public static class KeepsWhatItFoundClaim
         var numbers = new KeepsNumbers(curves.Average(c => c.Early.Average()), curves.Average(c => c.End.Average()),
             worst.End.Average() - worst.Early.Average(), worst.Decay, worst.Multi, runs[0].EarlyEpoch);
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"mean success rate after epoch {numbers.EarlyEpoch}: {numbers.EarlyMean:P0}, at the end (epoch {runs[0].Config.Epochs}): {numbers.EndMean:P0}; ") +
-            string.Create(CultureInfo.InvariantCulture, $"smallest gain {numbers.WorstGain:+0.00;-0.00;0.00} at p {worst.Decay}, multi {worst.Multi}; {SweepEvidence.Seeds(runs)} seeds.");
+            $"mean success rate after epoch {numbers.EarlyEpoch}: {numbers.EarlyMean:P0}, at the end (epoch {runs[0].Config.Epochs}): {numbers.EndMean:P0}; " +
+            $"smallest gain {numbers.WorstGain:+0.00;-0.00;0.00} at p {worst.Decay}, multi {worst.Multi}; {SweepEvidence.Seeds(runs)} seeds.");
         return Outcome.Judged(Info, missed, curves.All(c => c.End.Average() >= c.Early.Average()), evidence, numbers);
     }
 }

@@ -30,8 +30,8 @@ public static class LeakyObservationClaim
             : null;
         return Outcome.Judged(Info, missed, zero == 0,
             string.Create(CultureInfo.InvariantCulture,
-                $"{e.Case}: {zero} of {report.Teachers * report.Students} obs entries are zero; ") +
-                string.Create(CultureInfo.InvariantCulture, $"student leaky: {e.StudentLeaky}; data straddles teacher boundaries [{string.Join(", ", e.DataStraddles)}]"),
+                $"{e.Case}: {zero} of {report.Teachers * report.Students} obs entries are zero; " +
+                $"student leaky: {e.StudentLeaky}; data straddles teacher boundaries [{string.Join(", ", e.DataStraddles)}]"),
             new ObservationNumbers(zero, report.Teachers * report.Students));
     }
 

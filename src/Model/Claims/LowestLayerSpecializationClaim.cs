@@ -43,8 +43,8 @@ public static class LowestLayerSpecializationClaim
         var bestRho = report.BestCorrelationPerTeacher;
         var bestCos = report.BestCosinePerTeacher;
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{e.Case}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", mirror allowed: {mirrored} matched only by a mirrored node" : "")}); ") +
-            string.Create(CultureInfo.InvariantCulture, $"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; training {e.Training?.ToString() ?? "none"}");
+            $"{e.Case}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", mirror allowed: {mirrored} matched only by a mirrored node" : "")}); " +
+            $"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; training {e.Training?.ToString() ?? "none"}");
         return Outcome.Judged(Info, missed, conclusion, evidence,
             new SpecializationNumbers(report.Teachers, covered, mirrored, bestRho.Min(), bestCos.Min(), e.MaxSampleGradient, e.Training?.Steps ?? 0));
     }

@@ -53,9 +53,9 @@ public static class SampleSizeClaim
             : !(training.Outcome == TrainingOutcome.ReachedGradientTarget && training.MaxSampleGradient <= plan.GradientLevel) ? $"precondition not reached: {training}"
             : null;
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"K = {plan.K}, d = {plan.InputDim}, eps = {plan.Epsilon}: bound asks N >= {plan.Samples} and gradient <= {plan.GradientLevel:G3}; ") +
-            string.Create(CultureInfo.InvariantCulture, $"got N = {trainingSamples}, gradient {training.MaxSampleGradient:G3} ({training.Outcome}); {covered}/{report.Teachers} teachers covered on ") +
-            string.Create(CultureInfo.InvariantCulture, $"{evaluationInputs.shape[0]} held-out inputs, best rho [{Outcome.Join(report.BestCorrelationPerTeacher)}]");
+            $"K = {plan.K}, d = {plan.InputDim}, eps = {plan.Epsilon}: bound asks N >= {plan.Samples} and gradient <= {plan.GradientLevel:G3}; " +
+            $"got N = {trainingSamples}, gradient {training.MaxSampleGradient:G3} ({training.Outcome}); {covered}/{report.Teachers} teachers covered on " +
+            $"{evaluationInputs.shape[0]} held-out inputs, best rho [{Outcome.Join(report.BestCorrelationPerTeacher)}]");
         return Outcome.Judged(Info, missed, conclusion, evidence,
             new SampleSizeNumbers(plan.Samples, trainingSamples, plan.GradientLevel, training.MaxSampleGradient, covered, report.Teachers, report.BestCorrelationPerTeacher.Min()));
     }

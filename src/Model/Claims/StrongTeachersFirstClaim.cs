@@ -63,8 +63,8 @@ public static class StrongTeachersFirstClaim
         var perRun = string.Join("; ", cases.Select(c => string.Create(CultureInfo.InvariantCulture,
             $"{c.Run.Case}: rho {c.Rho:0.##}, epochs [{string.Join(", ", c.Run.FirstCoveredEpoch.Select(e => e?.ToString(CultureInfo.InvariantCulture) ?? "never"))}]{(c.Missed is null ? "" : $" ({c.Missed})")}")));
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{successes}/{conclusive.Length} conclusive runs (of {runs.Count}) with positive rank correlation between weakness and first-covered epoch ") +
-            string.Create(CultureInfo.InvariantCulture, $"(sign-test p = {pValue:G3}, alpha = {alpha}, at least {needed} conclusive runs needed); per run {perRun}");
+            $"{successes}/{conclusive.Length} conclusive runs (of {runs.Count}) with positive rank correlation between weakness and first-covered epoch " +
+            $"(sign-test p = {pValue:G3}, alpha = {alpha}, at least {needed} conclusive runs needed); per run {perRun}");
         return new ClaimOutcome<StrongFirstNumbers>(Info, verdict, evidence,
             new StrongFirstNumbers(runs.Count, conclusive.Length, successes, pValue, alpha, needed,
                 conclusive.Select(c => c.Rho).DefaultIfEmpty(double.NaN).Average(), MinStrengthRatio))

@@ -90,8 +90,8 @@ public static class VanishingClaim
             : null;
         var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => string.Create(CultureInfo.InvariantCulture, $"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{e.Case}: {specialized} specialized (rho > {criteria.Tau}), {(criteria.AllowMirror ? $"{mirrored} mirrors of a teacher (cos < -{criteria.Tau}), " : "")}{vanished} vanished (||v|| <= {tolerance:G3}), {cancelled} cancelled in co-linear groups, {silent} affine on the data, ") +
-            string.Create(CultureInfo.InvariantCulture, $"{offending} neither ({share:P0}, at most {criteria.MaxNeitherShare:P0} allowed; largest such ||v|| = {worstFanOut:G3}); (best rho, ||v||) per node {perNode}; training {e.Training?.ToString() ?? "none"}");
+            $"{e.Case}: {specialized} specialized (rho > {criteria.Tau}), {(criteria.AllowMirror ? $"{mirrored} mirrors of a teacher (cos < -{criteria.Tau}), " : "")}{vanished} vanished (||v|| <= {tolerance:G3}), {cancelled} cancelled in co-linear groups, {silent} affine on the data, " +
+            $"{offending} neither ({share:P0}, at most {criteria.MaxNeitherShare:P0} allowed; largest such ||v|| = {worstFanOut:G3}); (best rho, ||v||) per node {perNode}; training {e.Training?.ToString() ?? "none"}");
         return Outcome.Judged(info ?? Info, missed, conclusion, evidence,
             new VanishingNumbers(report.Students, specialized, mirrored, vanished, silent, cancelled, offending, share, worstFanOut, tolerance, e.MaxSampleGradient));
     }
