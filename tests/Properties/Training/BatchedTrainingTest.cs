@@ -3,6 +3,7 @@ using Shouldly;
 using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using Verify.Model.Training;
 using Verify.TestSupport;
 using static TorchSharp.torch;
@@ -65,8 +66,8 @@ public sealed class BatchedTrainingTest
         var shape = Shapes[0];
         var recipe = Mixed[0];
         var alone = RunAlone(shape, recipe);
-        var batched = RunBatched(shape, [recipe, Mixed[1]], batchSeedOffset: 1);
-        Differences(alone, batched[0]).ShouldNotBeEmpty($"{shape}: a run with batch seed {recipe.Seed + 1001} must differ from one with {recipe.Seed + 1000}");
+        var batched = RunBatched(shape, [recipe, Mixed[1]], otherBatchSeed: true);
+        Differences(alone, batched[0]).ShouldNotBeEmpty($"{shape}: a run with batch seed {Seeds.Of(recipe.Seed, "other-batches")} must differ from one with {BatchSeed(recipe)}");
     }
 
     [Test]
@@ -76,7 +77,7 @@ public sealed class BatchedTrainingTest
         using var b = Pair.Build(d: 6, teacherWidths: [3], multi: 3, samples: 32, seed: 2);
         var options = new SgdOptions { Epochs = 1, ItersPerEpoch = 5 };
         var error = Should.Throw<ArgumentException>(() =>
-            BatchedSgdTrainer.Train([new BatchedTrial(a.Student, a.Data, options, 1), new BatchedTrial(b.Student, b.Data, options, 2)]));
+            SgdTrainer.Train([new Trial(a.Student, a.Data, options, 1), new Trial(b.Student, b.Data, options, 2)]));
         error.Message.ShouldContain("student widths");
     }
 
@@ -84,11 +85,11 @@ public sealed class BatchedTrainingTest
     {
         using var scope = NewDisposeScope();
         using var pair = Build(shape, recipe);
-        var result = SgdTrainer.Train(pair.Student, pair.Data, Options(shape, recipe), recipe.Seed + 1000);
+        var result = SgdTrainer.Train(pair.Student, pair.Data, Options(shape, recipe), BatchSeed(recipe));
         return (result, pair.Student.WeightArrays());
     }
 
-    static (TrainingResult Result, double[][,] Weights)[] RunBatched(Shape shape, Recipe[] recipes, long batchSeedOffset = 0)
+    static (TrainingResult Result, double[][,] Weights)[] RunBatched(Shape shape, Recipe[] recipes, bool otherBatchSeed = false)
     {
         using var scope = NewDisposeScope();
         var pairs = recipes.Select(r => Build(shape, r)).ToArray();
@@ -97,9 +98,9 @@ public sealed class BatchedTrainingTest
             var trials = recipes.Select((r, i) =>
             {
                 var data = r.SharedDataWith >= 0 ? pairs[r.SharedDataWith].Data : pairs[i].Data;
-                return new BatchedTrial(pairs[i].Student, data, Options(shape, r), r.Seed + 1000 + batchSeedOffset);
+                return new Trial(pairs[i].Student, data, Options(shape, r), otherBatchSeed ? Seeds.Of(r.Seed, "other-batches") : BatchSeed(r));
             }).ToArray();
-            var results = BatchedSgdTrainer.Train(trials);
+            var results = SgdTrainer.Train(trials);
             return results.Select((r, i) => (r, pairs[i].Student.WeightArrays())).ToArray();
         }
         finally
@@ -117,6 +118,8 @@ public sealed class BatchedTrainingTest
         pair.Data.Dispose();
         return pair with { Data = Dataset.Label(owner.Teacher, owner.Data.Inputs) };
     }
+
+    static long BatchSeed(Recipe r) => Seeds.Of(r.Seed, "batches");
 
     static SgdOptions Options(Shape shape, Recipe r) => new()
     {

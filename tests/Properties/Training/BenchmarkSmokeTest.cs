@@ -22,7 +22,7 @@ public sealed class BenchmarkSmokeTest
             TrainingBenchmark.SingleTrialStepsPerSecond(config, 200, repeats: 1),
             TrainingBenchmark.BatchedTrialStepsPerSecond(config, 4, 100, repeats: 1),
             TrainingBenchmark.SweepTrialStepsPerSecond(config, 2, 200, repeats: 1),
-            TrainingBenchmark.PlainLoopStepsPerSecond(config, 200, repeats: 1),
+            TrainingBenchmark.SweepBatchedTrialStepsPerSecond(config, 2, 3, 100, repeats: 1),
             TrainingBenchmark.GemmGflops(64, 1, repeats: 1),
         ];
         rates.ShouldAllBe(r => double.IsFinite(r) && r > 0, $"rates {string.Join(", ", rates)}");
