@@ -214,7 +214,7 @@ public static class TwoLayerExperiment
             early = new double[config.M];
             last = new double[config.M];
             earlyEpoch = Math.Min(config.EarlyEpoch, config.Epochs);
-            Options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch };
+            Options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch, MeasureEveryEpoch = false };
         }
 
         public void Observe(int epoch)

@@ -19,6 +19,9 @@ public sealed record Activation
 {
     public double NegativeSlope { get; }
 
+    /// <summary>The threshold of the gate, held for the process's lifetime (a static root: never finalized while a call reads it).</summary>
+    static readonly Scalar Zero = 0.0.ToScalar();
+
     Activation(double negativeSlope) => NegativeSlope = negativeSlope;
 
     public static Activation Relu { get; } = new(0.0);
@@ -65,7 +68,7 @@ public sealed record Activation
     /// <summary>The gate sigma'(u) in {c, 1}, elementwise (1 exactly at u &gt; 0), as a new tensor of u's dtype.</summary>
     public Tensor Gate(Tensor u)
     {
-        using var open = u.Above(0.0);
+        using var open = u.gt(Zero);
         var gate = open.to(u.dtype);
         // (1 - c) * [u > 0] + c: 1 where open, c elsewhere; for ReLU this is the indicator itself.
         return IsRelu ? gate : gate.Times_(1.0 - NegativeSlope).Plus_(NegativeSlope);
@@ -81,7 +84,7 @@ public sealed record Activation
         if (IsLinear) return s;
         if (IsRelu)
         {
-            using var open = uOrSigma.Above(0.0);
+            using var open = uOrSigma.gt(Zero);
             return s.mul_(open);
         }
         using var gate = Gate(uOrSigma);

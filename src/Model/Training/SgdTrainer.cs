@@ -22,9 +22,9 @@ public sealed record Trial(RectifiedNetwork Student, Dataset Data, SgdOptions Op
 /// round-off;</item>
 /// <item>a non-finite batch loss stops the trial at that step (<see cref="TrainingOutcome.Diverged"/>,
 /// with the step and the last finite loss);</item>
-/// <item>after every epoch the training loss and max_x ||g_1(x)|| over the whole training set are
-/// measured and recorded; the trial stops once the gradient target is reached, or when its epochs
-/// run out.</item>
+/// <item>after every epoch (or only the last, see <see cref="SgdOptions.MeasureEveryEpoch"/>) the
+/// training loss and max_x ||g_1(x)|| over the whole training set are measured and recorded; the
+/// trial stops once the gradient target is reached, or when its epochs run out.</item>
 /// </list>
 /// A trial that stops leaves the stack; the others go on without it. The students' weights are
 /// updated in place (for a stack, written back after every epoch and when a trial stops).
@@ -90,6 +90,12 @@ public static class SgdTrainer
                 foreach (var i in kernel.Active)
                 {
                     var options = trials[i].Options;
+                    var last = epoch + 1 == options.Epochs;
+                    if (!options.MeasureEveryEpoch && !last)
+                    {
+                        onEpoch?.Invoke(i, new EpochRecord(epoch + 1, steps[i], options.RateAt(epoch), double.NaN, double.NaN, Measured: false));
+                        continue;
+                    }
                     var (trainLoss, maxGrad) = kernel.Measure(i);
                     var record = new EpochRecord(epoch + 1, steps[i], options.RateAt(epoch), trainLoss, maxGrad);
                     histories[i].Add(record);
@@ -98,7 +104,7 @@ public static class SgdTrainer
                         results[i] = Finish(TrainingOutcome.Diverged, steps[i], epoch + 1, trainLoss, maxGrad, histories[i], lastFinite[i], steps[i]);
                     else if (options.GradientTarget is { } target && maxGrad <= target)
                         results[i] = Finish(TrainingOutcome.ReachedGradientTarget, steps[i], epoch + 1, trainLoss, maxGrad, histories[i]);
-                    else if (epoch + 1 == options.Epochs)
+                    else if (last)
                         results[i] = Finish(TrainingOutcome.BudgetExhausted, steps[i], epoch + 1, trainLoss, maxGrad, histories[i]);
                     else continue;
                     (finished ??= []).Add(i);

@@ -54,6 +54,7 @@ internal sealed class StepKernel : IDisposable
     int chunkStep;
     Tensor? blockX, blockXT, blockY;  // gathered batches of the next few steps: (k, [T,] B, d + 1), its transpose, (k, [T,] B, outputs)
     int blockStart;
+    readonly long rowsPerStep;        // B, or the dataset size in full-batch runs
     double[] rates = [];
 
     /// <summary>Rows gathered per index_select, at most: a few MB of float64 (a whole 64-step chunk for one trial).</summary>
@@ -69,6 +70,7 @@ internal sealed class StepKernel : IDisposable
         activation = first.Activation;
         batchSize = trials[0].Options.BatchSize;
         stacked = trials.Count > 1;
+        rowsPerStep = batchSize ?? trials[0].Data.Count;
         active = Enumerable.Range(0, trials.Count).ToList();
         var distinct = new List<Dataset>();
         offsets = new long[trials.Count];
@@ -121,10 +123,11 @@ internal sealed class StepKernel : IDisposable
     }
 
     /// <summary>One SGD step of every active trial; returns each one's batch loss 0.5 ||r||^2 / B before the step.</summary>
+    /// <remarks>Its few temporaries are disposed one by one as they die (no dispose scope: at the small size a step is mostly overhead).</remarks>
     public double[] Step()
     {
-        using var scope = NewDisposeScope();
         Tensor x, xT, y;
+        var picked = batchSize is not null;
         if (batchSize is { } b)
         {
             if (chunk is null) throw new InvalidOperationException("No batches loaded: call Load before Step in a mini-batch run.");
@@ -133,21 +136,35 @@ internal sealed class StepKernel : IDisposable
             (x, xT, y) = (blockX!.select(0, j), blockXT!.select(0, j), blockY!.select(0, j));
         }
         else (x, xT, y) = (fullX!, fullXT!, fullY!);
-
-        var a = Forward(activation, x, weights, hidden, hiddenView);
-        var g = Residual(y, a, weights[^1]);
-        var losses = HalfSquaredNorms(g);
-        var rows = (double)x.shape[^2];
-        for (var p = 0; p < losses.Length; p++) losses[p] /= rows;
-
-        g.mul_(scale!);
-        for (var l = weights.Length - 1; l >= 0; l--)
+        Tensor? g = null;
+        try
         {
-            var below = l > 0 ? SignalBelow(activation, g, upperT[l], hiddenView[l - 1]) : null;
-            AddProduct_(weights[l], l == 0 ? xT : hiddenT[l - 1], g);
-            g = below!;
+            var a = Forward(activation, x, weights, hidden, hiddenView);
+            g = Residual(y, a, weights[^1]);
+            var losses = HalfSquaredNorms(g);
+            var rows = (double)rowsPerStep;
+            for (var p = 0; p < losses.Length; p++) losses[p] /= rows;
+
+            g.mul_(scale!);
+            for (var l = weights.Length - 1; l >= 0; l--)
+            {
+                var below = l > 0 ? SignalBelow(activation, g!, upperT[l], hiddenView[l - 1]) : null;
+                AddProduct_(weights[l], l == 0 ? xT : hiddenT[l - 1], g!);
+                g!.Dispose();
+                g = below;
+            }
+            return losses;
         }
-        return losses;
+        finally
+        {
+            g?.Dispose();
+            if (picked)
+            {
+                x.Dispose();
+                xT.Dispose();
+                y.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -220,7 +237,7 @@ internal sealed class StepKernel : IDisposable
 
     /// <summary>g_{l-1} = sigma'(a_{l-1}) * (g_l W_l^T), with the gate read from h_{l-1} = sigma(a_{l-1}); a new tensor.</summary>
     static Tensor SignalBelow(Activation activation, Tensor g, Tensor upperT, Tensor hBelow) =>
-        activation.Gated_(g.matmul(upperT), hBelow);
+        activation.Gated_(g.dim() == 2 ? g.mm(upperT) : g.bmm(upperT), hBelow);
 
     /// <summary>target &lt;- a b (target is a view into a hidden buffer).</summary>
     static void ProductInto(Tensor target, Tensor a, Tensor b)
@@ -251,10 +268,18 @@ internal sealed class StepKernel : IDisposable
     /// <summary>0.5 ||r_t||_F^2 of each trial's residual (one value for rank 2).</summary>
     static double[] HalfSquaredNorms(Tensor r)
     {
-        using var scope = NewDisposeScope();
-        var norms = linalg.vector_norm(r, 2.0, [-2L, -1L]);
-        if (norms.device_type != DeviceType.CPU) norms = norms.cpu();
-        var values = norms.data<double>().ToArray();
+        double[] values;
+        if (r.dim() == 2)
+        {
+            using var norm = r.norm(2.0f);
+            values = [norm.item<double>()];
+        }
+        else
+        {
+            using var norms = linalg.vector_norm(r, 2.0, [-2L, -1L]);
+            using var onCpu = norms.cpu();
+            values = onCpu.data<double>().ToArray();
+        }
         for (var p = 0; p < values.Length; p++) values[p] = 0.5 * values[p] * values[p];
         return values;
     }
