@@ -1,6 +1,7 @@
 using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.Model.Training;
@@ -114,7 +115,7 @@ internal sealed class StepKernel : IDisposable
         chunk?.Dispose();
         using (var scope = NewDisposeScope())
         {
-            var shifted = indices.Select((idx, p) => offsets[active[p]] == 0 ? idx.alias() : idx.add(tensor(offsets[active[p]]))).ToArray();
+            var shifted = indices.Select((idx, p) => offsets[active[p]] == 0 ? idx.alias() : idx.Plus(offsets[active[p]])).ToArray();
             chunk = (shifted.Length == 1 ? shifted[0] : stack(shifted, 1)).reshape(indices[0].shape[0], -1).MoveToOuterDisposeScope();
         }
         foreach (var idx in indices) idx.Dispose();
@@ -257,7 +258,7 @@ internal sealed class StepKernel : IDisposable
         else
         {
             using var product = a.bmm(b);
-            w.add_(product);
+            w.Plus_(product);
         }
     }
 
@@ -276,7 +277,8 @@ internal sealed class StepKernel : IDisposable
         }
         else
         {
-            using var norms = linalg.vector_norm(r, 2.0, [-2L, -1L]);
+            using var flat = r.flatten(1);
+            using var norms = flat.norm(1, false, 2.0f);
             using var onCpu = norms.cpu();
             values = onCpu.data<double>().ToArray();
         }
@@ -383,7 +385,7 @@ internal sealed class StepKernel : IDisposable
             if (stacked)
             {
                 var starts = active.Select(i => offsets[i]).ToArray();
-                var index = (tensor(starts, device: flatX.device).view(-1, 1) + arange(n, device: flatX.device).view(1, -1)).reshape(-1);
+                var index = tensor(starts, device: flatX.device).view(-1, 1).Plus(Scalars.Range(n, flatX.device).view(1, -1)).reshape(-1);
                 fullX = flatX.index_select(0, index).view(active.Count, n, -1).MoveToOuterDisposeScope();
                 fullY = flatY.index_select(0, index).view(active.Count, n, -1).MoveToOuterDisposeScope();
             }
