@@ -30,10 +30,11 @@ public sealed record Trial(RectifiedNetwork Student, Dataset Data, SgdOptions Op
 /// updated in place (for a stack, written back after every epoch and when a trial stops).
 /// </summary>
 /// <remarks>
-/// Trials trained together may differ in student weights, data, seeds, learning rates and schedules,
-/// epochs and gradient targets; they must share the student's widths and activation, the dtype and
-/// device, the batch size and the iterations per epoch (full-batch runs also the dataset size).
-/// Trials that share one <see cref="Dataset"/> object share its storage.
+/// Trials stacked together may differ in student weights, data, seeds, learning rates and schedules,
+/// epochs and gradient targets; those that differ in shape (the student's widths or activation, the
+/// dtype or device, the batch size or iterations per epoch, for full-batch runs the dataset size)
+/// are grouped by shape and each group is stacked on its own, one group after another. Trials that
+/// share one <see cref="Dataset"/> object share its storage.
 /// </remarks>
 public static class SgdTrainer
 {
@@ -47,7 +48,38 @@ public static class SgdTrainer
     /// </summary>
     public static TrainingResult[] Train(IReadOnlyList<Trial> trials, Action<int, EpochRecord>? onEpoch = null)
     {
-        CheckTogether(trials);
+        ArgumentNullException.ThrowIfNull(trials);
+        if (trials.Count == 0) throw new ArgumentException("Training needs at least one trial.", nameof(trials));
+        var students = new HashSet<RectifiedNetwork>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < trials.Count; i++)
+        {
+            var t = trials[i] ?? throw new ArgumentException($"Trial {i} is null.", nameof(trials));
+            try { Check(t.Student, t.Data, t.Options); }
+            catch (ArgumentException e) when (trials.Count > 1) { throw new ArgumentException($"Trial {i} ({t}): {e.Message}", nameof(trials), e); }
+            if (!students.Add(t.Student))
+                throw new ArgumentException($"Trial {i} trains the same student object as an earlier trial; give each trial its own student.", nameof(trials));
+        }
+        var groups = Enumerable.Range(0, trials.Count).GroupBy(i => ShapeKey(trials[i])).Select(g => g.ToArray()).ToArray();
+        if (groups.Length == 1) return TrainTogether(trials, onEpoch);
+        var results = new TrainingResult[trials.Count];
+        foreach (var group in groups)
+        {
+            var together = TrainTogether(group.Select(i => trials[i]).ToArray(), onEpoch is null ? null : (k, record) => onEpoch(group[k], record));
+            for (var k = 0; k < group.Length; k++) results[group[k]] = together[k];
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// What trials must share to be stacked: the student's widths and activation, dtype and device,
+    /// the batch size and iterations per epoch, and for full-batch runs the dataset size.
+    /// </summary>
+    static string ShapeKey(Trial t) =>
+        $"{string.Join("-", t.Student.Widths)}|{t.Student.Activation}|{t.Student.DType}|{t.Student.Device}|{t.Options.BatchSize?.ToString() ?? $"full {t.Data.Count}"}|{t.Options.ItersPerEpoch}";
+
+    /// <summary>Trains trials of one <see cref="ShapeKey"/> in one stack.</summary>
+    static TrainingResult[] TrainTogether(IReadOnlyList<Trial> trials, Action<int, EpochRecord>? onEpoch)
+    {
         var count = trials.Count;
         var results = new TrainingResult?[count];
         var histories = Enumerable.Range(0, count).Select(_ => new List<EpochRecord>()).ToArray();
@@ -129,38 +161,6 @@ public static class SgdTrainer
             throw new ArgumentException($"The dataset has {train.Targets.shape[1]} outputs; the student has {student.OutputDim}.", nameof(train));
         if (train.Inputs.dtype != student.DType || train.Inputs.device.ToString() != student.Device.ToString())
             throw new ArgumentException($"The dataset is {train.Inputs.dtype} on {train.Inputs.device}; the student is {student.DType} on {student.Device}. Build both with the same dtype and device.", nameof(train));
-    }
-
-    /// <summary>Throws, naming the trial and the mismatch, when the trials cannot be trained together.</summary>
-    static void CheckTogether(IReadOnlyList<Trial> trials)
-    {
-        ArgumentNullException.ThrowIfNull(trials);
-        if (trials.Count == 0) throw new ArgumentException("Training needs at least one trial.", nameof(trials));
-        var first = trials[0];
-        var students = new HashSet<RectifiedNetwork>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < trials.Count; i++)
-        {
-            var t = trials[i] ?? throw new ArgumentException($"Trial {i} is null.", nameof(trials));
-            if (trials.Count == 1)
-            {
-                Check(t.Student, t.Data, t.Options);
-                return;
-            }
-            try { Check(t.Student, t.Data, t.Options); }
-            catch (ArgumentException e) { throw new ArgumentException($"Trial {i} ({t}): {e.Message}", nameof(trials), e); }
-            if (!students.Add(t.Student))
-                throw new ArgumentException($"Trial {i} trains the same student object as an earlier trial; give each trial its own student.", nameof(trials));
-            string? mismatch =
-                !t.Student.Widths.SequenceEqual(first.Student.Widths) ? $"student widths [{string.Join("-", t.Student.Widths)}] differ from trial 0's [{string.Join("-", first.Student.Widths)}]"
-                : t.Student.Activation != first.Student.Activation ? $"activation {t.Student.Activation} differs from trial 0's {first.Student.Activation}"
-                : t.Student.DType != first.Student.DType || t.Student.Device.ToString() != first.Student.Device.ToString() ? "dtype or device differs from trial 0's"
-                : t.Options.BatchSize != first.Options.BatchSize ? $"batch size {t.Options.BatchSize?.ToString() ?? "full"} differs from trial 0's {first.Options.BatchSize?.ToString() ?? "full"}"
-                : t.Options.ItersPerEpoch != first.Options.ItersPerEpoch ? $"iterations per epoch {t.Options.ItersPerEpoch} differ from trial 0's {first.Options.ItersPerEpoch}"
-                : t.Options.BatchSize is null && t.Data.Count != first.Data.Count ? $"full-batch dataset size {t.Data.Count} differs from trial 0's {first.Data.Count}"
-                : null;
-            if (mismatch is not null)
-                throw new ArgumentException($"Trial {i} cannot be trained together with trial 0: {mismatch}. Trials trained together must have the same shapes.", nameof(trials));
-        }
     }
 
     internal static TrainingResult Finish(TrainingOutcome outcome, long steps, int epochs, double loss, double maxGrad, List<EpochRecord> history, double? lastFinite = null, long? divergedAt = null) =>

@@ -70,15 +70,39 @@ public sealed class BatchedTrainingTest
         Differences(alone, batched[0]).ShouldNotBeEmpty($"{shape}: a run with batch seed {Seeds.Of(recipe.Seed, "other-batches")} must differ from one with {BatchSeed(recipe)}");
     }
 
+    /// <summary>Trials of different shapes (the property tests' generated cases) are grouped by shape, each group stacked, and each trial still ends as it does alone.</summary>
     [Test]
-    public void ABatchOfTrialsWithDifferentShapes_IsRejectedWithAMessage()
+    public void TrialsOfDifferentShapes_TrainInGroups_EachAsItWouldAlone()
+    {
+        var recipes = Shapes.SelectMany(shape => Mixed.Take(3).Select(r => (Shape: shape, Recipe: r))).ToArray();
+        var alone = recipes.Select(x => RunAlone(x.Shape, x.Recipe)).ToArray();
+        using var scope = NewDisposeScope();
+        var pairs = recipes.Select(x => Build(x.Shape, x.Recipe)).ToArray();
+        try
+        {
+            var epochsSeen = new int[recipes.Length];
+            var results = SgdTrainer.Train(recipes.Select((x, i) => new Trial(pairs[i].Student, pairs[i].Data, Options(x.Shape, x.Recipe), BatchSeed(x.Recipe))).ToArray(),
+                (i, _) => epochsSeen[i]++);
+            for (var i = 0; i < recipes.Length; i++)
+            {
+                Differences(alone[i], (results[i], pairs[i].Student.WeightArrays())).ShouldBeEmpty($"{recipes[i].Shape}, {recipes[i].Recipe}: mixed-shape training vs alone");
+                epochsSeen[i].ShouldBe(results[i].EpochsRun, $"{recipes[i].Shape}, {recipes[i].Recipe}: epoch callbacks reach the trial's own index");
+            }
+        }
+        finally
+        {
+            foreach (var p in pairs) p.Dispose();
+        }
+    }
+
+    [Test]
+    public void OneStudentInTwoTrials_IsRejectedWithAMessage()
     {
         using var a = Pair.Build(d: 6, teacherWidths: [3], multi: 2, samples: 32, seed: 1);
-        using var b = Pair.Build(d: 6, teacherWidths: [3], multi: 3, samples: 32, seed: 2);
         var options = new SgdOptions { Epochs = 1, ItersPerEpoch = 5 };
         var error = Should.Throw<ArgumentException>(() =>
-            SgdTrainer.Train([new Trial(a.Student, a.Data, options, 1), new Trial(b.Student, b.Data, options, 2)]));
-        error.Message.ShouldContain("student widths");
+            SgdTrainer.Train([new Trial(a.Student, a.Data, options, 1), new Trial(a.Student, a.Data, options, 2)]));
+        error.Message.ShouldContain("same student object");
     }
 
     static (TrainingResult Result, double[][,] Weights) RunAlone(Shape shape, Recipe recipe)
