@@ -49,7 +49,7 @@ static class Bench
         Console.WriteLine($"achieved_gflops                           {F(r.AchievedGflops)}  (batched; single trial {F(r.SingleTrialGflops)})");
         Console.WriteLine($"gemm_gflops                               {F(r.GemmGflops)}  (1024 x 1024 float64, 1 thread; all cores {F(r.GemmGflopsAllCores)})");
         Console.WriteLine($"epoch_measure_ms (N = 10,000)             {F(r.EpochMeasureMsOneThread)} on 1 thread, {F(r.EpochMeasureMsAllCores)} on all cores");
-        Console.WriteLine($"epoch_evaluation_ms                       {F(r.EpochEvaluationMs)}  (a paper-size run's work per epoch outside its steps: training-set measure + eval correlations/coverage, 10,000 + 10,000 points, 1 thread)");
+        Console.WriteLine($"epoch_evaluation_ms                       {F(r.EpochEvaluationMs)}  (a paper-size sweep run's work per epoch outside its steps: eval loss, correlations and coverage on 10,000 eval points, 1 thread)");
         Console.WriteLine($"peak_working_set_mb                       {F(r.PeakWorkingSetMb)}  (libtorch loaded, before measuring: {F(r.BaselineWorkingSetMb)})");
         Console.WriteLine($"live_tensors_before / after               {r.LiveTensorsBefore} / {r.LiveTensorsAfter}");
     }

@@ -45,7 +45,7 @@ public sealed record BenchReport
     public required double EpochMeasureMsOneThread { get; init; }
     public required double EpochMeasureMsAllCores { get; init; }
 
-    /// <summary>Per-epoch time of a paper-size run outside its steps: training-set measurement plus evaluation (correlations, coverage) on 10,000 + 10,000 points, one thread.</summary>
+    /// <summary>Per-epoch time of a paper-size two-layer run outside its steps, as the sweep runs it (evaluation on 10,000 eval points: loss, correlations, coverage), one thread; see <see cref="TrainingBenchmark.EpochEvaluationMilliseconds"/>.</summary>
     public required double EpochEvaluationMs { get; init; }
     public required double PeakWorkingSetMb { get; init; }
 

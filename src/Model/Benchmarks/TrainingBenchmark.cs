@@ -106,10 +106,12 @@ public static class TrainingBenchmark
 
     /// <summary>
     /// Milliseconds a paper-size two-layer run (d 100, m 10, multi 5, N_train = N_eval = 10,000)
-    /// spends per epoch outside its steps: the training-set measurement (loss, per-sample gradients)
-    /// and the evaluation (eval loss, correlations with the teacher's nodes, coverage). Timed through
-    /// <see cref="TwoLayerExperiment.Run(TwoLayerConfig)"/> with one step per epoch, as the
-    /// difference between <paramref name="epochs"/> + 1 epochs and 1 epoch, divided by
+    /// spends per epoch outside its steps, as a sweep runs it: its evaluation (eval loss, correlation
+    /// of every student node with every teacher node, coverage, on the 10,000 eval points), plus the
+    /// training-set measurement (loss, per-sample gradients over the 10,000 training points) where
+    /// the run asks for one every epoch (the sweep's runs measure it after their last epoch only).
+    /// Timed through <see cref="TwoLayerExperiment.Run(TwoLayerConfig)"/> with one step per epoch,
+    /// as the difference between <paramref name="epochs"/> + 1 epochs and 1 epoch, divided by
     /// <paramref name="epochs"/>, so the run's setup and final analysis cancel.
     /// </summary>
     public static double EpochEvaluationMilliseconds(int epochs = 10, int repeats = 3, int nTrain = 10_000, int nEval = 10_000)
