@@ -40,10 +40,14 @@ static class Bench
             ? $"reference_pytorch_steps_per_second        {F(r.ReferencePytorchStepsPerSecond)}  (the authors' step, {r.ReferenceSource})"
             : $"reference_pytorch_steps_per_second        {F(r.ReferencePytorchStepsPerSecond)}  ({r.ReferenceSource})");
         Console.WriteLine($"single_trial_steps_per_second             {F(r.SingleTrialStepsPerSecond)}  ({F(r.SingleVsReference)}x reference{(r.ReferenceMeasured ? " measured in this run" : " (cited)")}; target 2x)");
+        Console.WriteLine($"  per CPU second                          {F(r.SingleTrialCpuStepsPerSecond)}  (reference {F(r.ReferencePytorchCpuStepsPerSecond)}: {F(r.SingleVsReferenceCpu)}x)");
         Console.WriteLine($"batched_trials                            {r.BatchedTrials}");
         Console.WriteLine($"batched_trial_steps_per_second            {F(r.BatchedTrialStepsPerSecond)}  ({F(r.BatchedVsSingle)}x single; target 2x)");
+        Console.WriteLine($"  per CPU second                          {F(r.BatchedTrialCpuStepsPerSecond)}  ({F(r.BatchedVsSingleCpu)}x single)");
         Console.WriteLine($"small_single_trial_steps_per_second       {F(r.SmallSingleTrialStepsPerSecond)}  ({BenchConfig.Small})");
+        Console.WriteLine($"  per CPU second                          {F(r.SmallSingleTrialCpuStepsPerSecond)}");
         Console.WriteLine($"small_batched_trial_steps_per_second      {F(r.SmallBatchedTrialStepsPerSecond)}  ({F(r.SmallBatchedVsSingle)}x single; target 4x)");
+        Console.WriteLine($"  per CPU second                          {F(r.SmallBatchedTrialCpuStepsPerSecond)}  ({F(r.SmallBatchedVsSingleCpu)}x single)");
         Console.WriteLine($"sweep_trial_steps_per_second              {F(r.SweepTrialStepsPerSecond)}  ({r.SweepWorkers} workers; {F(r.SweepVsSingle)}x single; target 1.7x on 2 cores)");
         Console.WriteLine($"sweep_batched_trial_steps_per_second      {F(r.SweepBatchedTrialStepsPerSecond)}");
         Console.WriteLine($"achieved_gflops                           {F(r.AchievedGflops)}  (batched; single trial {F(r.SingleTrialGflops)})");
@@ -52,5 +56,6 @@ static class Bench
         Console.WriteLine($"epoch_evaluation_ms                       {F(r.EpochEvaluationMs)}  (a paper-size sweep run's work per epoch outside its steps: eval loss, correlations and coverage on 10,000 eval points, 1 thread)");
         Console.WriteLine($"peak_working_set_mb                       {F(r.PeakWorkingSetMb)}  (libtorch loaded, before measuring: {F(r.BaselineWorkingSetMb)})");
         Console.WriteLine($"live_tensors_before / after               {r.LiveTensorsBefore} / {r.LiveTensorsAfter}");
+        Console.WriteLine($"load_average_before / after               {F(r.LoadAverageBefore)} / {F(r.LoadAverageAfter)}  (1 minute; {r.Processors} processors)");
     }
 }

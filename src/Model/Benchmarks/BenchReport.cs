@@ -38,6 +38,21 @@ public sealed record BenchReport
     public required int SweepWorkers { get; init; }
     public required double SweepTrialStepsPerSecond { get; init; }
     public required double SweepBatchedTrialStepsPerSecond { get; init; }
+
+    /// <summary>
+    /// The single-threaded figures per CPU second of the timing thread (the reference: of the Python
+    /// process) instead of per wall-clock second: on a shared machine these move much less with the
+    /// load (time spent waiting for a core is not counted). NaN where the clock is not available.
+    /// </summary>
+    public required double ReferencePytorchCpuStepsPerSecond { get; init; }
+    public required double SingleTrialCpuStepsPerSecond { get; init; }
+    public required double BatchedTrialCpuStepsPerSecond { get; init; }
+    public required double SmallSingleTrialCpuStepsPerSecond { get; init; }
+    public required double SmallBatchedTrialCpuStepsPerSecond { get; init; }
+
+    /// <summary>Load average (1 minute) when the measurement started and ended: how much else the machine was doing.</summary>
+    public required double LoadAverageBefore { get; init; }
+    public required double LoadAverageAfter { get; init; }
     public required double AchievedGflops { get; init; }
     public required double SingleTrialGflops { get; init; }
     public required double GemmGflops { get; init; }
@@ -59,8 +74,11 @@ public sealed record BenchReport
     public double BatchedVsSingle => BatchedTrialStepsPerSecond / SingleTrialStepsPerSecond;
     public double SmallBatchedVsSingle => SmallBatchedTrialStepsPerSecond / SmallSingleTrialStepsPerSecond;
     public double SweepVsSingle => SweepTrialStepsPerSecond / SingleTrialStepsPerSecond;
+    public double SingleVsReferenceCpu => SingleTrialCpuStepsPerSecond / ReferencePytorchCpuStepsPerSecond;
+    public double BatchedVsSingleCpu => BatchedTrialCpuStepsPerSecond / SingleTrialCpuStepsPerSecond;
+    public double SmallBatchedVsSingleCpu => SmallBatchedTrialCpuStepsPerSecond / SmallSingleTrialCpuStepsPerSecond;
 
-    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
@@ -72,6 +90,7 @@ public sealed record BenchReport
         double baseline;
         using (var self = Process.GetCurrentProcess()) baseline = self.WorkingSet64 / 1048576.0;
         var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var loadBefore = LoadAverage();
         int Steps(int n) => Math.Max(BatchSampler.ChunkSteps, (int)(n * scale));
         var paper = BenchConfig.Paper;
         var small = BenchConfig.Small;
@@ -90,10 +109,16 @@ public sealed record BenchReport
             progress?.Invoke($"round {round} of {repeats}");
             var measuredReference = ReferenceStep.Measure(paper.Multi, Steps(20_000));
             if (reference is null || measuredReference.StepsPerSecond > reference.StepsPerSecond) reference = measuredReference;
-            Keep("single", TrainingBenchmark.SingleTrialStepsPerSecond(paper, Steps(30_000), 1));
-            Keep("batched", TrainingBenchmark.BatchedTrialStepsPerSecond(paper, trials, Steps(1_500), 1));
-            Keep("smallSingle", TrainingBenchmark.SingleTrialStepsPerSecond(small, Steps(60_000), 1));
-            Keep("smallBatched", TrainingBenchmark.BatchedTrialStepsPerSecond(small, trials, Steps(6_000), 1));
+            if (double.IsFinite(measuredReference.CpuStepsPerSecond)) Keep("referenceCpu", measuredReference.CpuStepsPerSecond);
+            void KeepRate(string key, StepRate rate)
+            {
+                Keep(key, rate.Wall);
+                Keep(key + "Cpu", rate.Cpu);
+            }
+            KeepRate("single", TrainingBenchmark.Trials(paper, 1, Steps(30_000), 1));
+            KeepRate("batched", TrainingBenchmark.Trials(paper, trials, Steps(1_500), 1));
+            KeepRate("smallSingle", TrainingBenchmark.Trials(small, 1, Steps(60_000), 1));
+            KeepRate("smallBatched", TrainingBenchmark.Trials(small, trials, Steps(6_000), 1));
             Keep("sweep", TrainingBenchmark.SweepTrialStepsPerSecond(paper, workers, Steps(30_000), 1));
             Keep("sweepBatched", TrainingBenchmark.SweepBatchedTrialStepsPerSecond(paper, workers, trials, Steps(1_000), 1));
             Keep("gemm1", TrainingBenchmark.GemmGflops(1024, 1, 1));
@@ -134,11 +159,29 @@ public sealed record BenchReport
             EpochMeasureMsOneThread = measure1,
             EpochMeasureMsAllCores = measureAll,
             EpochEvaluationMs = best["evaluation"],
+            ReferencePytorchCpuStepsPerSecond = best.GetValueOrDefault("referenceCpu", double.NaN),
+            SingleTrialCpuStepsPerSecond = best["singleCpu"],
+            BatchedTrialCpuStepsPerSecond = best["batchedCpu"],
+            SmallSingleTrialCpuStepsPerSecond = best["smallSingleCpu"],
+            SmallBatchedTrialCpuStepsPerSecond = best["smallBatchedCpu"],
+            LoadAverageBefore = loadBefore,
+            LoadAverageAfter = LoadAverage(),
             PeakWorkingSetMb = process.PeakWorkingSet64 / 1048576.0,
             BaselineWorkingSetMb = baseline,
             LiveTensorsBefore = liveBefore,
             LiveTensorsAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount,
         };
+    }
+
+    /// <summary>The 1-minute load average (Linux /proc/loadavg), or NaN.</summary>
+    static double LoadAverage()
+    {
+        try
+        {
+            var first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return double.NaN; }
     }
 
     static string CpuModel()

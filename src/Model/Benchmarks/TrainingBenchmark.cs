@@ -37,6 +37,9 @@ public sealed record BenchConfig(string Name, int D, int M, int Multi, int Batch
     public override string ToString() => $"{Name}: d = {D}, m = {M}, n = {StudentWidth}, {Outputs} outputs, batch {BatchSize}, float64";
 }
 
+/// <summary>Trial-steps per wall-clock second and per CPU second of the timing thread (NaN where not measured).</summary>
+public sealed record StepRate(double Wall, double Cpu);
+
 /// <summary>
 /// The speed measurements behind `verify bench`, all through the public trainer
 /// (<see cref="SgdTrainer.Train(IReadOnlyList{Trial}, Action{int, EpochRecord}?)"/>): steps per
@@ -52,17 +55,20 @@ public sealed record BenchConfig(string Name, int D, int M, int Multi, int Batch
 public static class TrainingBenchmark
 {
     /// <summary>Steps per second of one trial trained alone, on one thread.</summary>
-    public static double SingleTrialStepsPerSecond(BenchConfig config, int steps, int repeats = 3)
-    {
-        TorchRuntime.EnsureInitialized();
-        return IntraOpThreads.With(1, () => Best(repeats, () => TimeTrials(config, 1, steps, 1)));
-    }
+    public static double SingleTrialStepsPerSecond(BenchConfig config, int steps, int repeats = 3) => Trials(config, 1, steps, repeats).Wall;
 
     /// <summary>Trial-steps per second of <paramref name="trials"/> trials trained together, on one thread.</summary>
-    public static double BatchedTrialStepsPerSecond(BenchConfig config, int trials, int steps, int repeats = 3)
+    public static double BatchedTrialStepsPerSecond(BenchConfig config, int trials, int steps, int repeats = 3) => Trials(config, trials, steps, repeats).Wall;
+
+    /// <summary>Trial-steps per wall-clock second and per CPU second of <paramref name="trials"/> trials trained together on one thread (each the best of <paramref name="repeats"/>).</summary>
+    public static StepRate Trials(BenchConfig config, int trials, int steps, int repeats = 3)
     {
         TorchRuntime.EnsureInitialized();
-        return IntraOpThreads.With(1, () => Best(repeats, () => TimeTrials(config, trials, steps, 1)));
+        return IntraOpThreads.With(1, () =>
+        {
+            var rates = Enumerable.Range(0, repeats).Select(_ => TimeTrials(config, trials, steps, 1, cpu: true)).ToArray();
+            return new StepRate(rates.Max(r => r.Wall), rates.Max(r => r.Cpu));
+        });
     }
 
     /// <summary>
@@ -81,7 +87,7 @@ public static class TrainingBenchmark
         return Best(repeats, () =>
         {
             using var start = new Barrier(workers);
-            return TrialRunner.RunAll(Enumerable.Range(0, workers).ToArray(), w => TimeTrials(config, trials, steps, 100 + w, start), workers).Sum();
+            return TrialRunner.RunAll(Enumerable.Range(0, workers).ToArray(), w => TimeTrials(config, trials, steps, 100 + w, start: start).Wall, workers).Sum();
         });
     }
 
@@ -158,21 +164,23 @@ public static class TrainingBenchmark
     /// trainer for one epoch of <paramref name="steps"/> steps, after a warm-up epoch of a tenth as
     /// many. With <paramref name="start"/>, the clock starts once every worker has warmed up.
     /// </summary>
-    static double TimeTrials(BenchConfig config, int trials, int steps, long seed, Barrier? start = null)
+    static StepRate TimeTrials(BenchConfig config, int trials, int steps, long seed, bool cpu = false, Barrier? start = null)
     {
         using var scope = NewDisposeScope();
         var pairs = Enumerable.Range(0, trials).Select(i => BenchPair.Build(config, Seeds.Of(seed, "trial", i))).ToArray();
         try
         {
             var options = new SgdOptions { LearningRate = 0.01, BatchSize = config.BatchSize, Epochs = 1, ItersPerEpoch = steps };
-            Trial[] Trials(SgdOptions o) => pairs.Select(p => new Trial(p.Student, p.Data, o, p.BatchSeed)).ToArray();
-            Check(SgdTrainer.Train(Trials(options with { ItersPerEpoch = Math.Max(BatchSampler.ChunkSteps, steps / 10) })));
+            Trial[] Make(SgdOptions o) => pairs.Select(p => new Trial(p.Student, p.Data, o, p.BatchSeed)).ToArray();
+            Check(SgdTrainer.Train(Make(options with { ItersPerEpoch = Math.Max(BatchSampler.ChunkSteps, steps / 10) })));
             start?.SignalAndWait(TimeSpan.FromMinutes(1));
+            var cpuStart = cpu ? CpuClock.ThreadSeconds() : double.NaN;
             var watch = Stopwatch.StartNew();
-            var results = SgdTrainer.Train(Trials(options));
+            var results = SgdTrainer.Train(Make(options));
             var seconds = watch.Elapsed.TotalSeconds;
+            var cpuSeconds = CpuClock.ThreadSeconds() - cpuStart;
             Check(results);
-            return trials * (double)steps / seconds;
+            return new StepRate(trials * (double)steps / seconds, trials * (double)steps / cpuSeconds);
         }
         finally
         {
