@@ -24,9 +24,10 @@ public sealed class BenchmarkSmokeTest
             TrainingBenchmark.SweepTrialStepsPerSecond(config, 2, 200, repeats: 1),
             TrainingBenchmark.SweepBatchedTrialStepsPerSecond(config, 2, 3, 100, repeats: 1),
             TrainingBenchmark.GemmGflops(64, 1, repeats: 1),
-            TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200),
         ];
         rates.ShouldAllBe(r => double.IsFinite(r) && r > 0, $"rates {string.Join(", ", rates)}");
+        // A difference of two timings: finite, but at this tiny size any sign under load.
+        double.IsFinite(TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200)).ShouldBeTrue();
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.ShouldBe(before);
     }
 
