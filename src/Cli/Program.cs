@@ -8,7 +8,7 @@ namespace Verify.Cli
         /// <summary>Commands by name: each takes the parsed command line and returns an exit code.</summary>
         static readonly Dictionary<string, (string Summary, Func<CommandLine, int> Run)> Commands = new()
         {
-            ["reproduce"] = ("run the theorem checks and every experiment of the paper, write report.md, figures and runs.jsonl (--scale default|paper, --out DIR, --cifar10 DIR, --only LIST, --workers N, --device cpu|cuda)", ReproduceCommand.Run),
+            ["reproduce"] = ("run the theorem checks and every experiment of the paper, write report.md, figures and runs.jsonl (--scale default|paper, --out DIR, --cifar10 DIR, --only LIST, --workers N, --device cpu|cuda, --seed N: the run seed of the theorem checks, default 2020)", ReproduceCommand.Run),
             ["two-layer"] = ("one two-layer sweep with the paper's knobs, writing DIR/runs.jsonl: " + TwoLayerCommand.Usage, TwoLayerCommand.Run),
             ["info"] = ("show the TorchSharp build, native-library status, threads and devices", Info.Run),
             ["bench"] = ("measure training speed: steps/s single, batched, all cores; --json FILE writes the figures", Bench.Run),

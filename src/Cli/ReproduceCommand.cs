@@ -9,7 +9,9 @@ namespace Verify.Cli;
 
 /// <summary>
 /// `verify reproduce`: every experiment of the paper at the embedded default size (or --scale paper),
-/// writing report.md (one row per claim, figures inline), the PNG figures and runs.jsonl to --out.
+/// writing report.md (one row per claim, figures inline), claims.json (one object per claim), the PNG
+/// figures and runs.jsonl to --out. --seed sets the run seed the theorem checks draw their cases
+/// from (default <see cref="TheoremCheckSettings.DefaultRunSeed"/>, so two runs of the README's command agree).
 /// </summary>
 static class ReproduceCommand
 {
@@ -23,7 +25,11 @@ static class ReproduceCommand
         var workers = line.Int("--workers", TrialRunner.DefaultWorkers, 1, 1024);
         var only = line.String("--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? Experiments;
         var device = line.String("--device");
+        var seedText = line.String("--seed");
         line.RejectUnknown();
+        long runSeed = TheoremCheckSettings.DefaultRunSeed;
+        if (seedText is not null && !long.TryParse(seedText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out runSeed))
+            throw new UsageException($"--seed must be a whole number; got '{seedText}'.");
         if (device is not null) Verify.Model.Runtime.TorchRuntime.UseDevice(device);
         OutputFolder.Prepare(outDir, "--out");
         ExperimentScale scale;
@@ -36,18 +42,21 @@ static class ReproduceCommand
         Directory.CreateDirectory(outDir);
 
         var clock = Stopwatch.StartNew();
-        var report = new MarkdownReport(scale, workers);
+        var report = new MarkdownReport(scale, workers, runSeed);
         var records = new List<Dictionary<string, object?>>();
 
         if (only.Contains("theorems"))
         {
             var settings = new TheoremCheckSettings();
-            var claims = TheoremChecks.Run(settings, workers, new Progress($"theorem checks ({2 * settings.Cases} small problems)").Report);
+            var result = TheoremChecks.Run(runSeed, settings, workers, new Progress("theorem checks (small problems)").Report);
             report.Section("Theorems on small problems",
-                $"{settings.Cases} seeded two-layer cases per activation (ReLU and leaky ReLU 0.1): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, " +
+                $"Two-layer cases drawn from run seed {runSeed} per activation (ReLU and leaky ReLU 0.1), until each claim has {settings.MinConclusive} conclusive ones " +
+                $"(at most {settings.MaxCases}): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, " +
                 $"full-batch gradient descent (lr 0.1, at most {settings.Budget.Epochs * settings.Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {settings.GradientTarget}; " +
-                "a case that does not get there is inconclusive. docs/theorems has a page per claim; tests/Properties checks each on generated cases, with negative controls.",
-                null, claims);
+                "a case that does not get there, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases and no failure the table gives the " +
+                "Clopper-Pearson 95% upper bound on the failure rate. Three-layer cases are a sample, reported as a pass rate. docs/theorems has a page per claim; " +
+                "tests/Properties judges the same claims with the same judges on fresh cases, with negative controls.",
+                null, [.. result.Outcomes]);
         }
         if (only.Contains("two-layer"))
         {
@@ -56,24 +65,27 @@ static class ReproduceCommand
             var success = ReferenceEquals(scale.Success, scale.LShape) ? lshape : Sweep("success-rate sweep", scale.Success.Configs(), workers);
             if (!ReferenceEquals(success, lshape)) records.AddRange(success.Select(r => RunsJsonl.Record(r, "success-rate")));
 
-            report.Section("Two-layer: L-shape", $"Sweep: {scale.LShape}. In the figure the dashed line is tau = {LShape.Tau}, the dotted line the " +
-                $"\"near-zero fan-out\" bound, {LShape.SmallFanOutFraction} x the teacher's largest fan-out norm; a node right of the dashed line or below the dotted one fits the L-shape.", Figures.LShapeScatter(outDir, lshape), LShape.Evaluate(lshape));
+            var claims = SweepClaims.TwoLayer(lshape, success);
+            var criteria = VanishingCriteria.AtPaperBudget;
+            report.Section("Two-layer: L-shape", $"Sweep: {scale.LShape}. In the figure the dashed line is tau = {criteria.Tau}, the dotted line the " +
+                $"\"near-zero fan-out\" bound, {criteria.FanOut} x the teacher's largest fan-out norm; a node right of the dashed line or below the dotted one fits the L-shape.",
+                Figures.LShapeScatter(outDir, lshape), claims.Where(c => c.Claim == VanishingClaim.LShape).ToArray());
             report.Section("Two-layer: success rate", $"Sweep: {scale.Success}.", Figures.SuccessRate(outDir, success),
-                SuccessRate.StrongTeachersFirst(success), SuccessRate.RisesWithMulti(success), SuccessRate.FinalAtLeastEarly(success));
-            report.Section("Two-layer: convergence", $"Sweep: {scale.LShape}.", Figures.Convergence(outDir, lshape), Convergence.LossFallsWithMulti(lshape));
+                claims.Where(c => c.Claim == StrongTeachersFirstClaim.Info || c.Claim == OverRealizationClaim.Info || c.Claim == KeepsWhatItFoundClaim.Info).ToArray());
+            report.Section("Two-layer: convergence", $"Sweep: {scale.LShape}.", Figures.Convergence(outDir, lshape), claims.Where(c => c.Claim == ConvergenceClaim.Info).ToArray());
         }
         if (only.Contains("leaky"))
         {
             var leaky = Sweep("leaky-ReLU sweep", scale.Leaky.Configs(), workers);
             records.AddRange(leaky.Select(r => RunsJsonl.Record(r, "leaky")));
-            report.Section("Two-layer, leaky ReLU", $"Sweep: {scale.Leaky}.", Figures.LShapeScatter(outDir, leaky, "lshape_leaky.png", "leaky"), LeakyVariant.Evaluate(leaky));
+            report.Section("Two-layer, leaky ReLU", $"Sweep: {scale.Leaky}.", Figures.LShapeScatter(outDir, leaky, "lshape_leaky.png", "leaky"), SweepClaims.Leaky(leaky));
         }
         if (only.Contains("sample-size"))
         {
             var runs = Sweep("sample-size sweep", scale.SampleSize.Configs(), workers);
             records.AddRange(runs.Select(r => RunsJsonl.Record(r, "sample-size")));
             report.Section("Teacher-aware vs Gaussian data", $"Sweep: {scale.SampleSize}; coverage measured on {scale.SampleSize.Base.NEval} Gaussian eval points.",
-                Figures.SampleSize(outDir, runs), SampleSize.TeacherAwareNeedsFewerSamples(runs));
+                Figures.SampleSize(outDir, runs), TeacherAwareDataClaim.Judge(runs));
         }
         if (only.Contains("multi-layer"))
         {
@@ -81,12 +93,12 @@ static class ReproduceCommand
             var runs = TrialRunner.RunAll(scale.MultiLayer, MultiLayer.Run, workers, progress.Report);
             records.AddRange(runs.Select(MultiLayerRecord));
             report.Section("Multi-layer", $"Runs: {scale.MultiLayer[0]} (seeds {string.Join(",", scale.MultiLayer.Select(c => c.Seed))}).",
-                Figures.MultiLayer(outDir, runs), MultiLayer.LowestLayerSpecializesMost(runs));
+                Figures.MultiLayer(outDir, runs), MultiLayerClaim.Judge(runs));
         }
         if (only.Contains("cifar10"))
         {
             if (cifar is null)
-                report.Skipped("CIFAR-10 inputs", "skipped: no CIFAR-10 data was given. Download the binary version (cifar-10-binary.tar.gz from " +
+                report.Skipped("CIFAR-10 inputs", ImagesOverRealizationClaim.Info, "skipped: no CIFAR-10 data was given. Download the binary version (cifar-10-binary.tar.gz from " +
                     "https://www.cs.toronto.edu/~kriz/cifar.html), unpack it, and run `verify reproduce --cifar10 DIR/cifar-10-batches-bin`.");
             else
             {
@@ -94,15 +106,17 @@ static class ReproduceCommand
                 var (runs, source) = Cifar10Experiment.Run(cifar, sweep, workers, new Progress("CIFAR-10 runs").Report);
                 records.AddRange(runs.Select(r => RunsJsonl.Record(r, "cifar10")));
                 report.Section("CIFAR-10 inputs", $"Sweep: {sweep}; inputs: {source}.", Figures.LShapeScatter(outDir, runs, "lshape_cifar10.png", "CIFAR-10"),
-                    Cifar10.OverRealizationHelpsOnImages(runs, source));
+                    ImagesOverRealizationClaim.Judge(runs, source));
             }
         }
 
         RunsJsonl.Write(Path.Combine(outDir, "runs.jsonl"), records);
         var path = Path.Combine(outDir, "report.md");
         report.Write(path, clock.Elapsed);
-        Console.WriteLine($"wrote {path}, {records.Count} runs to {Path.Combine(outDir, "runs.jsonl")} ({clock.Elapsed.TotalMinutes:0.0} min)");
-        foreach (var outcome in report.Outcomes) Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim}");
+        var claimsPath = Path.Combine(outDir, "claims.json");
+        ClaimsJson.Write(claimsPath, report.Outcomes, runSeed);
+        Console.WriteLine($"wrote {path}, {claimsPath}, {records.Count} runs to {Path.Combine(outDir, "runs.jsonl")} ({clock.Elapsed.TotalMinutes:0.0} min)");
+        foreach (var outcome in report.Outcomes) Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}");
         return 0;
     }
 
