@@ -41,6 +41,10 @@ public sealed record TheoremCheckSettings(
 
     /// <summary>Epochs of 250 steps at most.</summary>
     public int Epochs { get; init; } = 100;
+
+    /// <summary>The small problems in one sentence (the report's description; <see cref="TheoremChecks.CaseSpec"/> and the case training say the same in code).</summary>
+    public string Description => FormattableString.Invariant(
+        $"{Cases} seeded two-layer cases per activation (ReLU and leaky ReLU 0.1): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {GradientTarget}; a case that does not get there is inconclusive.");
 }
 
 /// <summary>
