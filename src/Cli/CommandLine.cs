@@ -52,6 +52,14 @@ static class Options
         CustomParser = r => Parse(r, s => ParseInt(name, s, min, max), fallback),
     };
 
+    /// <summary>A whole number with no default: null when the option is not given.</summary>
+    public static Option<int?> OptionalInt(string name, int min, int max, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        CustomParser = r => Parse<int?>(r, s => ParseInt(name, s, min, max), null),
+    };
+
     public static Option<double> Double(string name, double fallback, double min, double max, string description, bool exclusiveMin = false) => new(name)
     {
         Description = description,

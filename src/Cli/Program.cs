@@ -67,6 +67,7 @@ namespace Verify.Cli
                 return parsed.Invoke(Io());
             }
             catch (UsageException e) { return Fail(e.Message, Exit.Usage); }
+            catch (SweepIncompleteException e) { return Fail(e.Message, Exit.SweepIncomplete); }
             catch (NativeLibraryUnavailableException e) { return Fail(e.Message, Exit.NativeLibrary); }
             catch (IOException e) { return Fail(e.Message, Exit.Files); }
             catch (InvalidDataException e) { return Fail(e.Message, Exit.Files); }
