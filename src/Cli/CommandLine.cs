@@ -44,11 +44,15 @@ sealed class ValueList<T>(IReadOnlyList<T> items) where T : IFormattable
 /// </summary>
 static class Options
 {
+    /// <summary>An option given twice takes its last value (`--seeds 1-5 ... --seeds 3`), as shells' option conventions have it; one value per occurrence.</summary>
+    static ArgumentArity LastWins => ArgumentArity.OneOrMore;
+
     public static Option<int> Int(string name, int fallback, int min, int max, string description) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => fallback,
         HelpName = "N",
+        Arity = LastWins,
         CustomParser = r => Parse(r, s => ParseInt(name, s, min, max), fallback),
     };
 
@@ -57,6 +61,7 @@ static class Options
     {
         Description = description,
         HelpName = "N",
+        Arity = LastWins,
         CustomParser = r => Parse<int?>(r, s => ParseInt(name, s, min, max), null),
     };
 
@@ -65,6 +70,7 @@ static class Options
         Description = description,
         DefaultValueFactory = _ => fallback,
         HelpName = "X",
+        Arity = LastWins,
         CustomParser = r => Parse(r, s => ParseDouble(name, s, min, max, exclusiveMin), fallback),
     };
 
@@ -74,6 +80,7 @@ static class Options
         Description = description,
         DefaultValueFactory = _ => new ValueList<int>(fallback.ToArray()),
         HelpName = "LIST",
+        Arity = LastWins,
         CustomParser = r => Parse(r, s => new ValueList<int>(ParseLongList(name, s, min, max).Select(v => (int)v).ToArray()), null!),
     };
 
@@ -83,6 +90,7 @@ static class Options
         Description = description,
         DefaultValueFactory = _ => new ValueList<long>(fallback.ToArray()),
         HelpName = "LIST",
+        Arity = LastWins,
         CustomParser = r => Parse(r, s => new ValueList<long>(ParseLongList(name, s, min, max)), null!),
     };
 
@@ -92,6 +100,7 @@ static class Options
         Description = description,
         DefaultValueFactory = _ => new ValueList<double>(fallback.ToArray()),
         HelpName = "LIST",
+        Arity = LastWins,
         CustomParser = r => Parse(r, s =>
         {
             var parts = s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -103,7 +112,7 @@ static class Options
     /// <summary>A text value; <paramref name="check"/> (optional) turns it into an error message or null.</summary>
     public static Option<string> String(string name, string? fallback, string helpName, string description, Func<string, string?>? check = null)
     {
-        var option = new Option<string>(name) { Description = description, HelpName = helpName };
+        var option = new Option<string>(name) { Description = description, HelpName = helpName, Arity = LastWins, CustomParser = r => r.Tokens[^1].Value };
         if (fallback is not null) option.DefaultValueFactory = _ => fallback;
         if (check is not null)
             option.Validators.Add(r =>
