@@ -1,5 +1,6 @@
 using TorchSharp;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.TestSupport;
@@ -25,7 +26,7 @@ public static class Autograd
             h = student.Activation.Apply(a);
         }
         var output = RectifiedNetwork.Augment(h).mm(student.Weights[^1]);
-        var loss = (targets - output).square().sum() * 0.5;
+        var loss = (targets - output).Squared().sum().Times(0.5);
         var grads = torch.autograd.grad([loss], leaves);
         return grads.Select(g => g.neg().detach().MoveToOuterDisposeScope()).ToArray();
     }

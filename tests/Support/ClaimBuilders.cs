@@ -1,6 +1,7 @@
 using TorchSharp;
 using Verify.Model.Networks;
 using Verify.Model.Training;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.TestSupport;
@@ -37,7 +38,7 @@ public static class ClaimBuilders
     {
         using var scope = NewDisposeScope();
         var weights = teacher.Weights.Select(w => w.detach().clone()).ToArray();
-        weights[0][.., target] = weights[0][.., source] * scale;
+        weights[0][.., target] = weights[0][.., source].Times(scale);
         return new RectifiedNetwork(weights, teacher.Activation, "teacher with a co-linear node");
     }
 
@@ -59,9 +60,9 @@ public static class ClaimBuilders
         using var scope = NewDisposeScope();
         var w = teacher.Weights[0][.., node].to(x.dtype);
         var dir = w.narrow(0, 0, teacher.InputDim);
-        var u = x.mv(dir) + w[-1];
+        var u = x.mv(dir).Plus(w[-1]);
         var norm2 = dir.dot(dir);
-        var shift = (u.clamp_min(0) * 2 + 0.1) / norm2;
+        var shift = u.ClampAtLeast(0).Times(2).Plus_(0.1) / norm2;
         return (x - shift.unsqueeze(1) * dir.unsqueeze(0)).MoveToOuterDisposeScope();
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Analysis;
 
@@ -22,16 +23,16 @@ public static class Correlation
         using var scope = NewDisposeScope();
         var (za, live) = Standardize(a.to(ScalarType.Float64));
         var (zb, liveB) = Standardize(b.to(ScalarType.Float64));
-        var rho = za.t().mm(zb).div_(a.shape[0]);
+        var rho = za.t().mm(zb).Over_(a.shape[0]);
         rho = rho * live.unsqueeze(1) * liveB.unsqueeze(0);
-        return Networks.RectifiedNetwork.ToArray(rho.clamp(-1, 1));
+        return Networks.RectifiedNetwork.ToArray(rho.ClampTo(-1, 1));
     }
 
     static (Tensor Z, Tensor Live) Standardize(Tensor x)
     {
         var centered = x - x.mean([0], keepdim: true);
-        var std = centered.square().mean([0], keepdim: true).sqrt();
-        var live = std.squeeze(0).gt(ConstantNodeStd).to(ScalarType.Float64);
-        return (centered / std.clamp_min(ConstantNodeStd), live);
+        var std = centered.Squared().mean([0], keepdim: true).sqrt();
+        var live = std.squeeze(0).Above(ConstantNodeStd).to(ScalarType.Float64);
+        return (centered / std.ClampAtLeast(ConstantNodeStd), live);
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Analysis;
 
@@ -93,8 +94,8 @@ public static class Specialization
         using var scope = NewDisposeScope();
         var a = teacherWeights.to(ScalarType.Float64);
         var b = studentWeights.to(ScalarType.Float64);
-        var na = a / Runtime.TensorOps.ColumnNorms(a, keepdim: true).clamp_min(1e-300);
-        var nb = b / Runtime.TensorOps.ColumnNorms(b, keepdim: true).clamp_min(1e-300);
+        var na = a / Runtime.TensorOps.ColumnNorms(a, keepdim: true).ClampAtLeast(1e-300);
+        var nb = b / Runtime.TensorOps.ColumnNorms(b, keepdim: true).ClampAtLeast(1e-300);
         return RectifiedNetwork.ToArray(na.t().mm(nb));
     }
 
@@ -108,10 +109,10 @@ public static class Specialization
     internal static int[,] Observation(Tensor teacherPre, Tensor studentGate)
     {
         using var scope = NewDisposeScope();
-        var open = studentGate.gt(0).to(ScalarType.Float64);
-        var positive = teacherPre.gt(0).to(ScalarType.Float64);
+        var open = studentGate.Above(0).to(ScalarType.Float64);
+        var positive = teacherPre.Above(0).to(ScalarType.Float64);
         var above = positive.t().mm(open);
-        var below = (1 - positive).t().mm(open);
+        var below = positive.SubtractedFrom(1).t().mm(open);
         var obs = minimum(above, below);
         var values = RectifiedNetwork.ToArray(obs);
         var result = new int[values.GetLength(0), values.GetLength(1)];

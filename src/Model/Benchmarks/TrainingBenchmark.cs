@@ -109,10 +109,10 @@ public static class TrainingBenchmark
                 var pre = x1.mm(weights[0]);
                 var h1 = RectifiedNetwork.Augment(pre.relu());
                 var g = y - h1.mm(weights[1]);
-                var loss = g.square().sum().item<double>();
-                var below = g.mm(weights[1].narrow(0, 0, weights[1].shape[0] - 1).t()).mul_(pre.gt(0).to(pre.dtype));
-                weights[1].add_(h1.t().mm(g), alpha: 0.01 / config.BatchSize);
-                weights[0].add_(x1.t().mm(below), alpha: 0.01 / config.BatchSize);
+                var loss = g.Squared().sum().item<double>();
+                var below = g.mm(weights[1].narrow(0, 0, weights[1].shape[0] - 1).t()).mul_(pre.Above(0).to(pre.dtype));
+                weights[1].PlusScaled_(h1.t().mm(g), 0.01 / config.BatchSize);
+                weights[0].PlusScaled_(x1.t().mm(below), 0.01 / config.BatchSize);
                 if (!double.IsFinite(loss)) throw new InvalidOperationException("The benchmark run diverged.");
             }
             return steps / watch.Elapsed.TotalSeconds;

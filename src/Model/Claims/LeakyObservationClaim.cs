@@ -2,6 +2,7 @@ using System.Globalization;
 using Verify.Model.Analysis;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Claims;
 
@@ -40,7 +41,7 @@ public static class LeakyObservationClaim
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var trace = teacher.Trace(inputs);
-        var positive = trace.PreActivations[0].gt(0).to(ScalarType.Float64).sum([0L]).to(CPU).data<double>().ToArray();
+        var positive = trace.PreActivations[0].Above(0).to(ScalarType.Float64).sum([0L]).to(CPU).data<double>().ToArray();
         return positive.Select(p => p > 0 && p < inputs.shape[0]).ToArray();
     }
 }

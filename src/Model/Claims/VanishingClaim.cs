@@ -3,6 +3,7 @@ using Verify.Model.Analysis;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Claims;
 
@@ -107,7 +108,7 @@ public static class VanishingClaim
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var trace = student.Trace(inputs);
-        var positive = trace.PreActivations[0].gt(0).to(TorchSharp.torch.ScalarType.Float64).sum([0L]).to(CPU).data<double>().ToArray();
+        var positive = trace.PreActivations[0].Above(0).to(TorchSharp.torch.ScalarType.Float64).sum([0L]).to(CPU).data<double>().ToArray();
         return positive.Select(p => p == 0 || p == inputs.shape[0]).ToArray();
     }
 }

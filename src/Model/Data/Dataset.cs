@@ -1,6 +1,7 @@
 using TorchSharp;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Data;
 
@@ -69,6 +70,6 @@ public static class Inputs
         if (!double.IsFinite(std) || std <= 0) throw new ArgumentOutOfRangeException(nameof(std), std, $"Input std must be finite and > 0; got {std}.");
         Runtime.TorchRuntime.EnsureInitialized();
         var rng = new Generator((ulong)seed);
-        return randn([count, d], dtype: ScalarType.Float64, generator: rng).mul_(std);
+        return randn([count, d], dtype: ScalarType.Float64, generator: rng).Times_(std);
     }
 }

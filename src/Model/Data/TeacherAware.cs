@@ -1,6 +1,7 @@
 using TorchSharp;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Data;
 
@@ -54,16 +55,16 @@ public static class TeacherAware
         var nodes = Enumerable.Range(0, triplets).Select(t => t % m).ToArray();
         using var nodeIdx = tensor(nodes.Select(n => (long)n).ToArray());
         var wt = w.t().index_select(0, nodeIdx);                   // (T, d+1): augmented teacher vector per triplet
-        var z = randn([triplets, d + 1], dtype: ScalarType.Float64, generator: rng).mul_(options.Scale);
+        var z = randn([triplets, d + 1], dtype: ScalarType.Float64, generator: rng).Times_(options.Scale);
         z[.., -1] = tensor(1.0, dtype: ScalarType.Float64);
         var along = (z * wt).sum(1, keepdim: true) / (wt * wt).sum(1, keepdim: true);
         var onPlane = z - along * wt;                              // w~^T z' = 0
         var x = onPlane.narrow(1, 0, d) / onPlane.narrow(1, d, 1); // w^T x + b = 0
-        var alpha = rand([triplets, 1], dtype: ScalarType.Float64, generator: rng).mul_(options.Spread).add_(options.Mu);
+        var alpha = rand([triplets, 1], dtype: ScalarType.Float64, generator: rng).Times_(options.Spread).Plus_(options.Mu);
         var dir = wt.narrow(1, 0, d);
-        var points = stack([x, x + alpha * dir, x - alpha * dir], 1).reshape(3 * triplets, d);
+        var points = stack([x, x.Plus(alpha * dir), x - alpha * dir], 1).reshape(3 * triplets, d);
         if (options.RescaleNorm is { } norm)
-            points = points / Runtime.TensorOps.RowNorms(points, keepdim: true).clamp_min(1e-300) * norm;
+            points = (points / Runtime.TensorOps.RowNorms(points, keepdim: true).ClampAtLeast(1e-300)).Times(norm);
 
         var alphas = alpha.flatten().data<double>().ToArray();
         var roles = new[] { TeacherAwareRole.OnBoundary, TeacherAwareRole.Plus, TeacherAwareRole.Minus };

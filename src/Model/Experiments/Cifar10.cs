@@ -1,6 +1,7 @@
 using TorchSharp;
 using Verify.Model.Claims;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Experiments;
 
@@ -85,8 +86,8 @@ public static class Cifar10
         var x = Pooled(images, pool);
         var r = Pooled(reference, pool);
         var mean = r.mean([0L], keepdim: true);
-        var sd = r.std([0L], keepdim: true).clamp_min(1e-6);
-        return ((x - mean) / sd * std).MoveToOuterDisposeScope();
+        var sd = r.std([0L], keepdim: true).ClampAtLeast(1e-6);
+        return ((x - mean) / sd).Times(std).MoveToOuterDisposeScope();
     }
 
     static Tensor Pooled(Cifar10Images images, int pool)

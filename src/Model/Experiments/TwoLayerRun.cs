@@ -5,6 +5,7 @@ using Verify.Model.Data;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Experiments;
 
@@ -286,7 +287,7 @@ public static class TwoLayerExperiment
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var trace = student.Trace(eval.Inputs);
-        var loss = 0.5 * (eval.Targets - trace.Output).square().sum().item<double>() / eval.Count;
+        var loss = 0.5 * (eval.Targets - trace.Output).Squared().sum().item<double>() / eval.Count;
         var rho = Correlation.Pearson(teacherActivations, trace.Activations[0]);
         var best = new double[rho.GetLength(0)];
         for (var j = 0; j < best.Length; j++)

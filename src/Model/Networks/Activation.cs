@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Networks;
 
@@ -46,25 +47,14 @@ public sealed record Activation
     {
         0.0 => nn.functional.relu(u),
         1.0 => u.alias(),
-        _ => nn.functional.leaky_relu(u, NegativeSlope),
+        _ => u.LeakyRelu(NegativeSlope),
     };
 
     /// <summary>The gate sigma'(u) in {c, 1}, elementwise (1 exactly at u &gt; 0).</summary>
     public Tensor Gate(Tensor u)
     {
-        var open = u.gt(0).to(u.dtype);
-        if (NegativeSlope == 0.0) return open;
-        // Scalars held in locals until the native calls return: a temporary Scalar passed straight
-        // through can be finalized mid-call under GC pressure (seen once as a c10 "toDouble" error
-        // while leaky students trained on two threads).
-        using var rest = (1.0 - NegativeSlope).ToScalar();
-        using var slope = NegativeSlope.ToScalar();
-        using var one = 1.0.ToScalar();
-        var gate = open.mul_(rest).add_(slope, one);
-        GC.KeepAlive(rest);
-        GC.KeepAlive(slope);
-        GC.KeepAlive(one);
-        return gate;
+        var open = u.Above(0).to(u.dtype);
+        return NegativeSlope == 0.0 ? open : open.Times_(1.0 - NegativeSlope).Plus_(NegativeSlope);
     }
 
     public override string ToString() => NegativeSlope switch

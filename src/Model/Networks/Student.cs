@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Networks;
 
@@ -49,7 +50,7 @@ public static class Student
         var layers = new Tensor[widths.Count - 1];
         for (var l = 0; l < layers.Length; l++)
         {
-            var w = randn([widths[l] + 1, widths[l + 1]], dtype: ScalarType.Float64, generator: rng).mul_(initStd);
+            var w = randn([widths[l] + 1, widths[l + 1]], dtype: ScalarType.Float64, generator: rng).Times_(initStd);
             w[-1].zero_();
             layers[l] = w.to(teacher.DType, teacher.Device);
         }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Networks;
 
@@ -162,7 +163,7 @@ public static class Teacher
     static void TuneBiases(List<double[,]> layers, TeacherSpec spec, Generator rng)
     {
         using var scope = NewDisposeScope();
-        var h = randn([4096, spec.InputDim], dtype: ScalarType.Float64, generator: rng).mul_(spec.InputStd);
+        var h = randn([4096, spec.InputDim], dtype: ScalarType.Float64, generator: rng).Times_(spec.InputStd);
         for (var l = 0; l < layers.Count - 1; l++)
         {
             var w = layers[l];

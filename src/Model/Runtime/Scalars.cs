@@ -15,9 +15,22 @@ namespace Verify.Model.Runtime;
 /// </summary>
 public static class Scalars
 {
+    // Constants held for the life of the process: a static field keeps them reachable, so no
+    // finalizer can free them during a call. They are read-only to libtorch and safe to share
+    // across threads. TorchSharp's own add(t) and square() pass these values as temporaries.
+    static readonly Scalar One = 1.ToScalar();
+    static readonly Scalar Two = 2.ToScalar();
+
     /// <summary>Calls <paramref name="op"/> with an owned scalar holding <paramref name="value"/>,
     /// disposed after the call returns (the <c>using</c> keeps it reachable until then).</summary>
     public static T With<T>(double value, Func<Scalar, T> op)
+    {
+        using var scalar = value.ToScalar();
+        return op(scalar);
+    }
+
+    /// <summary>An owned integer scalar (index arithmetic on int64 tensors stays integral).</summary>
+    public static T With<T>(long value, Func<Scalar, T> op)
     {
         using var scalar = value.ToScalar();
         return op(scalar);
@@ -40,13 +53,21 @@ public static class Scalars
     /// <summary>t /= v, in place.</summary>
     public static Tensor Over_(this Tensor t, double v) => With(v, s => t.div_(s));
     /// <summary>t + v.</summary>
-    public static Tensor Plus(this Tensor t, double v) => With(v, s => t.add(s));
+    public static Tensor Plus(this Tensor t, double v) => With(v, s => t.add(s, One));
     /// <summary>t += v, in place.</summary>
-    public static Tensor Plus_(this Tensor t, double v) => With(v, s => t.add_(s));
+    public static Tensor Plus_(this Tensor t, double v) => With(v, s => t.add_(s, One));
+    /// <summary>t + other (TorchSharp's <c>a + b</c> passes alpha = 1 as a temporary).</summary>
+    public static Tensor Plus(this Tensor t, Tensor other) => t.add(other, One);
+    /// <summary>t += other, in place.</summary>
+    public static Tensor Plus_(this Tensor t, Tensor other) => t.add_(other, One);
+    /// <summary>t + v for an integer v (an int64 tensor stays int64).</summary>
+    public static Tensor Plus(this Tensor t, long v) => With(v, s => t.add(s, One));
     /// <summary>t - v.</summary>
     public static Tensor Minus(this Tensor t, double v) => With(v, s => t.sub(s));
     /// <summary>v - t.</summary>
-    public static Tensor SubtractedFrom(this Tensor t, double v) => With(v, s => t.neg().add_(s));
+    public static Tensor SubtractedFrom(this Tensor t, double v) => With(v, s => t.neg().add_(s, One));
+    /// <summary>t * t, elementwise (TorchSharp's <c>square()</c> passes the exponent 2 as a temporary).</summary>
+    public static Tensor Squared(this Tensor t) => t.pow(Two);
     /// <summary>t + alpha * other.</summary>
     public static Tensor PlusScaled(this Tensor t, Tensor other, double alpha) => With(alpha, a => t.add(other, a));
     /// <summary>t += alpha * other, in place.</summary>
@@ -69,6 +90,13 @@ public static class Scalars
     public static Tensor ClampAtMost(this Tensor t, double hi) => With(hi, t.clamp_max);
     /// <summary>Every entry of t set to v, in place.</summary>
     public static Tensor Fill_(this Tensor t, double v) => With(v, t.fill_);
+    /// <summary>0, 1, ..., count - 1 as int64 (TorchSharp's <c>arange(n)</c> passes start and step as temporaries).</summary>
+    public static Tensor Range(long count, Device? device = null)
+    {
+        using var start = 0L.ToScalar();
+        using var stop = count.ToScalar();
+        return arange(start, stop, One, ScalarType.Int64, device);
+    }
     /// <summary>max(u, c u) with negative slope c, elementwise.</summary>
     public static Tensor LeakyRelu(this Tensor t, double slope) => With(slope, t.leaky_relu);
 }

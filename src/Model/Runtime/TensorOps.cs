@@ -9,8 +9,8 @@ namespace Verify.Model.Runtime;
 public static class TensorOps
 {
     /// <summary>(N, k) -> (N): Euclidean norm of each row.</summary>
-    public static Tensor RowNorms(Tensor t, bool keepdim = false) => t.square().sum([1L], keepdim).sqrt();
+    public static Tensor RowNorms(Tensor t, bool keepdim = false) => t.Squared().sum([1L], keepdim).sqrt();
 
     /// <summary>(N, k) -> (k): Euclidean norm of each column.</summary>
-    public static Tensor ColumnNorms(Tensor t, bool keepdim = false) => t.square().sum([0L], keepdim).sqrt();
+    public static Tensor ColumnNorms(Tensor t, bool keepdim = false) => t.Squared().sum([0L], keepdim).sqrt();
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Theory;
 
@@ -30,11 +31,11 @@ public static class ExactFit
         var n = m * copies + extraNodes;
         var w1Star = teacher.Weights[0].detach().to(ScalarType.Float64, CPU);
         var w2Star = teacher.Weights[1].detach().to(ScalarType.Float64, CPU);
-        var scales = rand([m * copies], dtype: ScalarType.Float64, generator: rng).mul_(1.5).add_(0.5);
+        var scales = rand([m * copies], dtype: ScalarType.Float64, generator: rng).Times_(1.5).Plus_(0.5);
 
         var owner = tensor(Enumerable.Range(0, m * copies).Select(k => (long)(k / copies)).ToArray());
         var w1Copies = w1Star.index_select(1, owner) * scales.unsqueeze(0);
-        var w2Copies = w2Star.index_select(0, owner) / (scales * copies).unsqueeze(1);
+        var w2Copies = w2Star.index_select(0, owner) / scales.Times(copies).unsqueeze(1);
         var w1Extra = randn([teacher.InputDim + 1, extraNodes], dtype: ScalarType.Float64, generator: rng);
         var w2Extra = zeros([extraNodes, teacher.OutputDim], dtype: ScalarType.Float64);
         var w1 = cat([w1Copies, w1Extra], 1);

@@ -2,6 +2,7 @@ using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Training;
 
@@ -211,7 +212,7 @@ internal sealed class BatchedState : IDisposable
         chunk?.Dispose();
         using (var scope = NewDisposeScope())
         {
-            var shifted = indices.Select((idx, p) => idx.add(offsets[active[p]])).ToArray();
+            var shifted = indices.Select((idx, p) => idx.Plus(offsets[active[p]])).ToArray();
             chunk = stack(shifted, 1).reshape(indices[0].shape[0], -1).MoveToOuterDisposeScope();
         }
         foreach (var idx in indices) idx.Dispose();
@@ -246,7 +247,7 @@ internal sealed class BatchedState : IDisposable
         // Not baddbmm: TorchSharp 0.107 passes its operands to libtorch in another order (it fails on these shapes).
         var g = y - a.bmm(weights[^1]);
         // Each trial's loss as the single-trial step computes it: 0.5 ||r||_F^2 / B.
-        var norms = linalg.vector_norm(g, 2, [1L, 2L]);
+        var norms = g.flatten(1).norm(1, false, 2.0f);
         if (norms.device_type != DeviceType.CPU) norms = norms.cpu();
         var losses = norms.data<double>().ToArray();
         var rowsPerStep = (double)x.shape[1];
@@ -263,7 +264,7 @@ internal sealed class BatchedState : IDisposable
                 if (activation.NegativeSlope == 0.0) below.mul_(open);
                 else if (slope is not null) below = where(open, below, below.mul(slope));
             }
-            weights[l].add_((l == 0 ? xT : hiddenT[l - 1]).bmm(g));
+            weights[l].Plus_((l == 0 ? xT : hiddenT[l - 1]).bmm(g));
             g = below!;
         }
         return losses;
@@ -362,7 +363,7 @@ internal sealed class BatchedState : IDisposable
         {
             var n = trials[active[0]].Data.Count;
             var starts = active.Select(i => offsets[i]).ToArray();
-            var index = (tensor(starts, device: flatX.device).view(-1, 1) + arange(n, device: flatX.device).view(1, -1)).reshape(-1);
+            var index = tensor(starts, device: flatX.device).view(-1, 1).Plus(Scalars.Range(n, flatX.device).view(1, -1)).reshape(-1);
             fullX = flatX.index_select(0, index).view(count, n, -1).MoveToOuterDisposeScope();
             fullXT = fullX.transpose(1, 2).MoveToOuterDisposeScope();
             fullY = flatY.index_select(0, index).view(count, n, -1).MoveToOuterDisposeScope();

@@ -2,6 +2,7 @@ using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Training;
 
@@ -88,7 +89,7 @@ public static class SgdTrainer
         using var noGrad = no_grad();
         var signals = Backprop.Signals(student, data.Inputs, data.Targets);
         var residual = signals[^1];
-        var loss = 0.5 * residual.square().sum().item<double>() / data.Count;
+        var loss = 0.5 * residual.Squared().sum().item<double>() / data.Count;
         var maxGrad = Runtime.TensorOps.RowNorms(signals[0]).max().item<double>();
         return (loss, maxGrad);
     }

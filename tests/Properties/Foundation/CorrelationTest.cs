@@ -4,6 +4,7 @@ using NUnit.Framework;
 using Shouldly;
 using TorchSharp;
 using Verify.Model.Analysis;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Foundation;
@@ -35,7 +36,7 @@ public sealed class CorrelationTest
         {
             using var scope = NewDisposeScope();
             var a = tensor(c.A);
-            var b = a * c.Scale + c.Shift;
+            var b = a.Times(c.Scale).Plus_(c.Shift);
             var before = Correlation.Pearson(a, a);
             var after = Correlation.Pearson(a, b);
             var worst = 0.0;
@@ -51,8 +52,8 @@ public sealed class CorrelationTest
         {
             using var scope = NewDisposeScope();
             var a = tensor(c.A).narrow(1, 0, 1);
-            var aligned = Correlation.Pearson(a, a * c.Scale + c.Shift)[0, 0];
-            var opposed = Correlation.Pearson(a, a * -c.Scale + c.Shift)[0, 0];
+            var aligned = Correlation.Pearson(a, a.Times(c.Scale).Plus_(c.Shift))[0, 0];
+            var opposed = Correlation.Pearson(a, a.Times(-c.Scale).Plus_(c.Shift))[0, 0];
             return (Math.Abs(aligned - 1) < 1e-9 && Math.Abs(opposed + 1) < 1e-9).Label($"aligned {aligned}, opposed {opposed}");
         });
 

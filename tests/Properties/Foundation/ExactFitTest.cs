@@ -7,6 +7,7 @@ using Verify.Model.Networks;
 using Verify.Model.Theory;
 using Verify.Model.Training;
 using Verify.TestSupport;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Foundation;
@@ -42,7 +43,7 @@ public sealed class ExactFitTest
         using var data = Dataset.Gaussian(teacher, 200, seed + 10);
         using var student = ExactFit.Build(teacher, copies: 3, extraNodes: 5, seed: seed + 20);
         using (no_grad())
-            student.Weights[0][.., 0].add_(tensor(new double[teacher.InputDim + 1].Select((_, i) => 0.05 * Math.Cos(i)).ToArray()));
+            student.Weights[0][.., 0].Plus_(tensor(new double[teacher.InputDim + 1].Select((_, i) => 0.05 * Math.Cos(i)).ToArray()));
 
         var (loss, maxGrad) = SgdTrainer.Measure(student, data);
         loss.ShouldBeGreaterThan(1e3 * Tolerances.Float64Zero, $"seed {seed}: a perturbed copy must leave a residual");

@@ -19,12 +19,12 @@ public sealed class NativeLibraryTest
         var a = tensor(new double[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } });
         var b = tensor(new[] { 1.0, -1.0, 0.5 });
         var w = tensor(new[] { 0.3, -0.7 }).requires_grad_();
-        var loss = (a.mv(w) - b).square().sum() * 0.5;
+        var loss = (a.mv(w) - b).Squared().sum().Times(0.5);
         loss.backward();
         var expected = a.t().mv(a.mv(w.detach()) - b);
         var error = (w.grad! - expected).abs().max().item<double>();
         error.ShouldBeLessThan(1e-12, $"autograd gradient {w.grad!.str()} differs from the analytic {expected.str()}");
-        loss.item<double>().ShouldBe(0.5 * (a.mv(w.detach()) - b).square().sum().item<double>(), 1e-12);
+        loss.item<double>().ShouldBe(0.5 * (a.mv(w.detach()) - b).Squared().sum().item<double>(), 1e-12);
     }
 
     [Test]

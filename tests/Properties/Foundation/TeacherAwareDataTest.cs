@@ -3,6 +3,7 @@ using Shouldly;
 using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Foundation;
@@ -23,7 +24,7 @@ public sealed class TeacherAwareDataTest
         data.Inputs.shape.ShouldBe([90L, 7L]);
         var w = teacher.Weights[0];
         var pre = (Verify.Model.Networks.RectifiedNetwork.Augment(data.Inputs).mm(w)).data<double>().ToArray();
-        var wNorm2 = w.narrow(0, 0, 7).square().sum([0L]).data<double>().ToArray();
+        var wNorm2 = w.narrow(0, 0, 7).Squared().sum([0L]).data<double>().ToArray();
         for (var i = 0; i < data.Node.Length; i++)
         {
             var j = data.Node[i];

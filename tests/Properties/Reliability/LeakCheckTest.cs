@@ -3,6 +3,7 @@ using NUnit.Framework.Internal;
 using Shouldly;
 using TorchSharp;
 using Verify.TestSupport;
+using Verify.Model.Runtime;
 
 namespace Verify.Properties.Reliability;
 
@@ -35,7 +36,7 @@ public sealed class LeakCheckTest
         var test = TestExecutionContext.CurrentContext.CurrentTest;
         check.BeforeTest(test);
         using (torch.NewDisposeScope())
-            _ = torch.ones(3) + 1;
+            _ = torch.ones(3).Plus(1);
         Should.NotThrow(() => check.AfterTest(test));
     }
 }

@@ -4,6 +4,7 @@ using TorchSharp;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using Verify.TestSupport;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Training;
@@ -51,14 +52,14 @@ public sealed class SgdStepTest
         var h = pair.Data.Inputs;
         for (var l = 0; l < leaves.Length - 1; l++) h = activation.Apply(RectifiedNetwork.Augment(h).mm(leaves[l]));
         var output = RectifiedNetwork.Augment(h).mm(leaves[^1]);
-        var loss = (pair.Data.Targets - output).square().sum() * (0.5 / pair.Data.Count);
+        var loss = (pair.Data.Targets - output).Squared().sum().Times(0.5 / pair.Data.Count);
         var grads = torch.autograd.grad([loss], leaves);
 
         SgdTrainer.Train(pair.Student, pair.Data, new SgdOptions { LearningRate = lr, BatchSize = null, Epochs = 1, ItersPerEpoch = 1 }, seed);
 
         var stepped = pair.Student.Weights.Select(w => w.detach().clone().MoveToOuterDisposeScope()).ToArray();
-        var expected = leaves.Zip(grads, (w, g) => (w.detach() - lr * g).MoveToOuterDisposeScope()).ToArray();
-        var wrong = leaves.Zip(grads, (w, g) => (w.detach() - 2 * lr * g).MoveToOuterDisposeScope()).ToArray();
+        var expected = leaves.Zip(grads, (w, g) => (w.detach() - g.Times(lr)).MoveToOuterDisposeScope()).ToArray();
+        var wrong = leaves.Zip(grads, (w, g) => (w.detach() - g.Times(2 * lr)).MoveToOuterDisposeScope()).ToArray();
         return (stepped, expected, wrong);
     }
 }
