@@ -3,6 +3,7 @@ using System.Globalization;
 using Verify.Cli.Report;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
+using Verify.Model.Sweeps;
 
 namespace Verify.Cli;
 
@@ -20,6 +21,8 @@ sealed class TwoLayerOptions
     readonly Option<ValueList<int>> multis = Options.IntList("--multi", Paper.Multis, 1, 1000, "over-realization factors: student width n = m x multi");
     readonly Option<ValueList<double>> decays = Options.DoubleList("--decay", Paper.Decays, 0, 10, "teacher fan-out decay p (teacher j has fan-out norm ~ j^-p)");
     readonly Option<ValueList<long>> seeds = Options.LongList("--seeds", Paper.Seeds, 0, int.MaxValue, "run seeds (comma list, ranges like 1-5)");
+    readonly Option<int?> seedCount = Options.OptionalInt("--seed-count", 1, 100_000, "instead of --seeds: K run seeds drawn by name from --sweep-seed (Seeds.Of(S, \"sweep-run\", k), k = 0..K-1)");
+    readonly Option<int> sweepSeed = Options.Int("--sweep-seed", 1, 0, int.MaxValue, "the seed --seed-count draws the run seeds from");
     readonly Option<int> epochs = Options.Int("--epochs", Paper.Base.Epochs, 1, 1_000_000, "epochs");
     readonly Option<int> iters = Options.Int("--iters-per-epoch", Paper.Base.ItersPerEpoch, 1, 100_000_000, "SGD steps per epoch");
     readonly Option<int> batch = Options.Int("--batch", Paper.Base.Batch, 1, 100_000_000, "minibatch size (at most --n-train)");
@@ -36,7 +39,7 @@ sealed class TwoLayerOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { d, m, multis, decays, seeds, epochs, iters, batch, lr, nTrain, nEval, outputs, activation }) command.Add(o);
+        foreach (var o in new Option[] { d, m, multis, decays, seeds, seedCount, sweepSeed, epochs, iters, batch, lr, nTrain, nEval, outputs, activation }) command.Add(o);
     }
 
     /// <summary>The sweep the options describe: every decay x seed x multi on one base configuration.</summary>
@@ -44,6 +47,10 @@ sealed class TwoLayerOptions
     {
         var (b, n) = (r.GetValue(batch), r.GetValue(nTrain));
         if (b > n) throw new UsageException($"--batch must lie in 1..{n} (--n-train); got {b}.");
+        var count = r.GetValue(seedCount);
+        if (count is not null && r.GetResult(seeds) is { Implicit: false })
+            throw new UsageException("--seeds and --seed-count exclude each other: give the seeds, or how many to draw.");
+        IReadOnlyList<long> runSeeds = count is { } k ? SweepSeeds.Draw(r.GetValue(sweepSeed), k) : r.GetValue(seeds)!.Items;
         return new(
         Paper.Base with
         {
@@ -51,7 +58,7 @@ sealed class TwoLayerOptions
             Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), NTrain = r.GetValue(nTrain), NEval = r.GetValue(nEval),
             Activation = Activation.Parse(r.GetValue(activation)!),
         },
-        r.GetValue(multis)!.Items, r.GetValue(decays)!.Items, r.GetValue(seeds)!.Items);
+        r.GetValue(multis)!.Items, r.GetValue(decays)!.Items, runSeeds);
     }
 }
 

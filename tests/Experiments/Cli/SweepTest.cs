@@ -93,6 +93,20 @@ public sealed class SweepTest
         SweepJson.RunId(manifest.Entries[0].Config with { LearningRate = 0.02 }).ShouldNotBe(manifest.Entries[0].RunId);
     }
 
+    /// <summary>--seed-count K draws K run seeds by name from --sweep-seed: distinct, reproducible, and another sweep seed gives others.</summary>
+    [Test]
+    public void DrawnRunSeeds_ComeFromANamedStreamOfTheSweepSeed()
+    {
+        string[] knobs = [.. TinyTwoLayer.Take(6), "--decay", "1", "--seed-count", "4", "--sweep-seed", "7", .. TinyTwoLayer.Skip(10)];
+        var dir = NewFolder(folders);
+        Plan(dir, knobs);
+        var seeds = SweepManifest.Load(dir).Entries.Select(e => e.RunSeed).Distinct().ToArray();
+        seeds.ShouldBe(Enumerable.Range(0, 4).Select(k => Verify.Model.Runtime.Seeds.Of(7, "sweep-run", k)).ToArray());
+        var other = NewFolder(folders);
+        Plan(other, [.. knobs, "--sweep-seed", "8"]);
+        SweepManifest.Load(other).Entries.Select(e => e.RunSeed).Intersect(seeds).ShouldBeEmpty("another sweep seed, other run seeds");
+    }
+
     [Test]
     public void ARerun_SkipsRunsWithAResult_AndCollectCountsEachRunOnce()
     {
