@@ -73,7 +73,7 @@ public sealed class CommandLineErrorTest
                      ("--d", paper.Base.D), ("--m", paper.Base.M), ("--multi", "1,2,5,10"), ("--decay", "0,1,2"), ("--seeds", "1-5"),
                      ("--epochs", paper.Base.Epochs), ("--iters-per-epoch", paper.Base.ItersPerEpoch), ("--batch", paper.Base.Batch),
                      ("--lr", "0.01"), ("--n-train", paper.Base.NTrain), ("--n-eval", paper.Base.NEval), ("--outputs", paper.Base.Outputs),
-                     ("--activation", "relu"), ("--out", "report/two-layer"), ("--workers", Environment.ProcessorCount),
+                     ("--activation", "relu"), ("--sweep-seed", 1), ("--out", "report/two-layer"), ("--workers", Environment.ProcessorCount),
                  })
             run.Stdout.Split('\n').ShouldContain(l => l.TrimStart().StartsWith(option + " ") && l.Contains($"[default: {fallback}]"),
                 $"{option} with [default: {fallback}] in:\n{run.Stdout}");
