@@ -1,5 +1,6 @@
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 
 namespace Verify.TestSupport;
 
@@ -10,9 +11,9 @@ public sealed record Pair(RectifiedNetwork Teacher, RectifiedNetwork Student, Da
     public static Pair Build(int d, int[] teacherWidths, int multi, int samples, long seed, Activation? activation = null,
         double decay = 0, int outputs = 5, double initStd = 0.1)
     {
-        var teacher = Verify.Model.Networks.Teacher.Build(new TeacherSpec(d, teacherWidths, outputs, activation, decay), seed);
-        var student = Verify.Model.Networks.Student.OverRealized(teacher, multi, seed + 1, initStd);
-        var data = Dataset.Gaussian(teacher, samples, seed + 2);
+        var teacher = Verify.Model.Networks.Teacher.Build(new TeacherSpec(d, teacherWidths, outputs, activation, decay), Seeds.Of(seed, "teacher"));
+        var student = Verify.Model.Networks.Student.OverRealized(teacher, multi, Seeds.Of(seed, "student"), initStd);
+        var data = Dataset.Gaussian(teacher, samples, Seeds.Of(seed, "train-inputs"));
         return new Pair(teacher, student, data, seed);
     }
 

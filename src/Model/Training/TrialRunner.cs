@@ -30,18 +30,44 @@ public static class TrialRunner
         {
             for (var i = 0; i < items.Count; i++)
             {
-                results[i] = run(items[i]);
+                results[i] = Named(items, i, run);
                 onProgress?.Invoke(++done, items.Count);
             }
             return results;
         }
         var options = new ParallelOptions { MaxDegreeOfParallelism = count };
-        Parallel.For(0, items.Count, options, i =>
+        try
         {
-            using (IntraOpThreads.Worker())
-                results[i] = run(items[i]);
-            onProgress?.Invoke(Interlocked.Increment(ref done), items.Count);
-        });
+            Parallel.For(0, items.Count, options, i =>
+            {
+                using (IntraOpThreads.Worker())
+                    results[i] = Named(items, i, run);
+                onProgress?.Invoke(Interlocked.Increment(ref done), items.Count);
+            });
+        }
+        catch (AggregateException parallel)
+        {
+            // Report the failing trial itself, not a bare AggregateException whose message says only
+            // "One or more errors occurred": callers then see the exception type they expect.
+            var failures = parallel.Flatten().InnerExceptions;
+            if (failures.Count > 1 && failures.All(e => e is TrialFailedException))
+                throw new TrialFailedException(
+                    $"{failures.Count} trials failed: " + string.Join("; ", failures.Select(f => f.Message)), failures[0].InnerException!);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failures[0]).Throw();
+        }
         return results;
+    }
+
+    /// <summary>Runs trial <paramref name="index"/>; a libtorch error comes back naming the trial and the operation.</summary>
+    static TResult Named<TItem, TResult>(IReadOnlyList<TItem> items, int index, Func<TItem, TResult> run)
+    {
+        try
+        {
+            return run(items[index]);
+        }
+        catch (Exception error) when (NativeFailure.IsNative(error))
+        {
+            throw new TrialFailedException($"trial {index} ({items[index]}) failed: {NativeFailure.Describe(error)}", error);
+        }
     }
 }

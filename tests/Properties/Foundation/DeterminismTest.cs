@@ -4,6 +4,7 @@ using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
 using Verify.Model.Training;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Foundation;
@@ -15,10 +16,10 @@ public sealed class DeterminismTest
     static (double[][,] Weights, TrainingResult Result) Run(long seed)
     {
         using var scope = NewDisposeScope();
-        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(10, 3, decay: 1, outputs: 4), seed);
-        using var data = Dataset.Gaussian(teacher, 256, seed + 1);
-        using var student = Student.OverRealized(teacher, 3, seed + 2, initStd: 0.1);
-        var result = SgdTrainer.Train(student, data, new SgdOptions { Epochs = 3, ItersPerEpoch = 50, LearningRate = 0.05 }, seed + 3);
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(10, 3, decay: 1, outputs: 4), Seeds.Of(seed, "teacher"));
+        using var data = Dataset.Gaussian(teacher, 256, Seeds.Of(seed, "train-inputs"));
+        using var student = Student.OverRealized(teacher, 3, Seeds.Of(seed, "student"), initStd: 0.1);
+        var result = SgdTrainer.Train(student, data, new SgdOptions { Epochs = 3, ItersPerEpoch = 50, LearningRate = 0.05 }, Seeds.Of(seed, "batches"));
         return (student.WeightArrays(), result);
     }
 

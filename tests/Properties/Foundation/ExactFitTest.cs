@@ -25,9 +25,9 @@ public sealed class ExactFitTest
     {
         using var scope = NewDisposeScope();
         var activation = leak == 0 ? Activation.Relu : Activation.LeakyRelu(leak);
-        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(8, 4, decay: 1, outputs: 6, activation: activation), seed);
-        using var data = Dataset.Gaussian(teacher, 200, seed + 10);
-        using var student = ExactFit.Build(teacher, copies: 3, extraNodes: 5, seed: seed + 20);
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(8, 4, decay: 1, outputs: 6, activation: activation), Seeds.Of(seed, "teacher"));
+        using var data = Dataset.Gaussian(teacher, 200, Seeds.Of(seed, "train-inputs"));
+        using var student = ExactFit.Build(teacher, copies: 3, extraNodes: 5, seed: Seeds.Of(seed, "student"));
 
         var (loss, maxGrad) = SgdTrainer.Measure(student, data);
         loss.ShouldBeLessThan(Tolerances.Float64Zero, $"seed {seed}, {activation}: exact-fit loss");
@@ -39,9 +39,9 @@ public sealed class ExactFitTest
     public void PerturbingOneCopy_BreaksTheFit([Values(1, 2, 3)] long seed)
     {
         using var scope = NewDisposeScope();
-        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(8, 4, decay: 1, outputs: 6), seed);
-        using var data = Dataset.Gaussian(teacher, 200, seed + 10);
-        using var student = ExactFit.Build(teacher, copies: 3, extraNodes: 5, seed: seed + 20);
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(8, 4, decay: 1, outputs: 6), Seeds.Of(seed, "teacher"));
+        using var data = Dataset.Gaussian(teacher, 200, Seeds.Of(seed, "train-inputs"));
+        using var student = ExactFit.Build(teacher, copies: 3, extraNodes: 5, seed: Seeds.Of(seed, "student"));
         using (no_grad())
             student.Weights[0][.., 0].Plus_(tensor(new double[teacher.InputDim + 1].Select((_, i) => 0.05 * Math.Cos(i)).ToArray()));
 

@@ -6,6 +6,7 @@ using Verify.Model.Data;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using Verify.TestSupport;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Foundation;
@@ -18,11 +19,11 @@ public sealed class PrecisionAndScheduleTest
     public void Float32Network_ComputesTheFloat64SignalToSinglePrecision([Values(1L, 2L)] long seed)
     {
         using var scope = NewDisposeScope();
-        using var teacher64 = Teacher.Build(TeacherSpec.TwoLayer(8, 3, outputs: 4), seed);
-        using var teacher32 = Teacher.Build(TeacherSpec.TwoLayer(8, 3, outputs: 4), seed, ScalarType.Float32);
-        using var student64 = Student.OverRealized(teacher64, 2, seed + 1, initStd: 0.3);
+        using var teacher64 = Teacher.Build(TeacherSpec.TwoLayer(8, 3, outputs: 4), Seeds.Of(seed, "teacher"));
+        using var teacher32 = Teacher.Build(TeacherSpec.TwoLayer(8, 3, outputs: 4), Seeds.Of(seed, "teacher"), ScalarType.Float32);
+        using var student64 = Student.OverRealized(teacher64, 2, Seeds.Of(seed, "student"), initStd: 0.3);
         using var student32 = student64.Clone(ScalarType.Float32);
-        using var x = Inputs.Gaussian(64, 8, seed + 2);
+        using var x = Inputs.Gaussian(64, 8, Seeds.Of(seed, "train-inputs"));
 
         teacher32.DType.ShouldBe(ScalarType.Float32);
         var g64 = LowestLayerSignal.ClosedForm(teacher64, student64, x);

@@ -28,11 +28,11 @@ public sealed class CudaDeviceTest
     static (double Loss, double MaxGrad, double[] BestCorr) TrainOn(Device device, long seed)
     {
         using var scope = NewDisposeScope();
-        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(20, 4, decay: 1, outputs: 10), seed, device: device);
-        using var data = Dataset.Gaussian(teacher, 512, seed + 1);
-        using var student = Student.OverRealized(teacher, 3, seed + 2, initStd: 0.1);
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(20, 4, decay: 1, outputs: 10), Seeds.Of(seed, "teacher"), device: device);
+        using var data = Dataset.Gaussian(teacher, 512, Seeds.Of(seed, "train-inputs"));
+        using var student = Student.OverRealized(teacher, 3, Seeds.Of(seed, "student"), initStd: 0.1);
         // Full batch: no batch sampling, so CPU and CUDA random streams cannot differ.
-        var result = SgdTrainer.Train(student, data, new SgdOptions { BatchSize = null, LearningRate = 0.05, Epochs = 5, ItersPerEpoch = 100 }, seed + 3);
+        var result = SgdTrainer.Train(student, data, new SgdOptions { BatchSize = null, LearningRate = 0.05, Epochs = 5, ItersPerEpoch = 100 }, Seeds.Of(seed, "batches"));
         var report = Specialization.Analyze(teacher, student, data.Inputs);
         return (result.FinalTrainLoss, result.MaxSampleGradient, report.BestCorrelationPerTeacher);
     }
