@@ -3,7 +3,7 @@
 #
 #   build/slurm/local-cluster.sh start    install slurm-wlm and munge when missing (apt), start munged,
 #                                         slurmctld and slurmd, wait until the node is idle
-#   build/slurm/local-cluster.sh stop     stop the daemons this script started, remove its state
+#   build/slurm/local-cluster.sh stop     stop the daemons this script started (munged too, if it started it), remove its state
 #   build/slurm/local-cluster.sh status   sinfo, or why not
 #
 # Runs as root (it installs packages and starts the daemons as root). Measured on Debian 12 with
@@ -46,6 +46,7 @@ start_munge() {
   chown munge:munge /run/munge /var/log/munge /var/lib/munge 2>/dev/null || true
   # --force: start even where munged's checks of folder ownership fail (root in a container).
   munged --force >&2 || die "munged did not start (see /var/log/munge/munged.log)."
+  touch "$DIR/munged.ours" # stop ends the munged this script started, and only that one
   for _ in $(seq 20); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && return; sleep 0.5; done
   die "munged started but does not answer."
 }
@@ -100,10 +101,11 @@ EOF
   fi
 }
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+running() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }
 
 start() {
   install_packages
+  mkdir -p "$DIR"
   start_munge
   write_config
   export SLURM_CONF="$CONF"
@@ -124,13 +126,17 @@ stop() {
   export SLURM_CONF="$CONF"
   for daemon in slurmd slurmctld; do
     if running "$DIR/$daemon.pid"; then
-      kill "$(cat "$DIR/$daemon.pid")"
+      kill "$(cat "$DIR/$daemon.pid" 2>/dev/null)" 2>/dev/null || true
       for _ in $(seq 30); do running "$DIR/$daemon.pid" || break; sleep 0.5; done
     fi
   done
   [ "$(readlink "$ETC_CONF" 2>/dev/null || true)" = "$CONF" ] && rm -f "$ETC_CONF"
+  if [ -f "$DIR/munged.ours" ] && running /run/munge/munged.pid; then
+    kill "$(cat /run/munge/munged.pid)"
+    say "stopped munged (started by this script)."
+  fi
   rm -rf "$DIR"
-  say "stopped (munged is left running; it serves other programs too)."
+  say "stopped."
 }
 
 case "${1:-}" in
