@@ -107,6 +107,22 @@ public sealed class SweepTest
         SweepManifest.Load(other).Entries.Select(e => e.RunSeed).Intersect(seeds).ShouldBeEmpty("another sweep seed, other run seeds");
     }
 
+    /// <summary>A result file holds the whole run, and reads back to the same run: written again, it is the same text.</summary>
+    [Test]
+    public void AResult_ReadsBackAsItWasWritten()
+    {
+        var config = new TwoLayerConfig { D = 8, M = 3, Multi = 2, Decay = 1, Outputs = 5, Epochs = 2, ItersPerEpoch = 100, NTrain = 64, NEval = 50, Seed = 3 };
+        var run = TwoLayerExperiment.Run(config);
+        var written = JsonSerializer.Serialize(new SweepResult(SweepJson.RunId(config), 0, "two-layer", run), SweepJson.Options);
+
+        var read = JsonSerializer.Deserialize<SweepResult>(written, SweepJson.Options)!;
+
+        JsonSerializer.Serialize(read, SweepJson.Options).ShouldBe(written);
+        read.Run.Config.ShouldBe(config);
+        read.Run.BestCorrPerTeacher.ShouldBe(run.BestCorrPerTeacher);
+        read.Run.EvalLossPerEpoch.ShouldBe(run.EvalLossPerEpoch);
+    }
+
     [Test]
     public void ARerun_SkipsRunsWithAResult_AndCollectCountsEachRunOnce()
     {
