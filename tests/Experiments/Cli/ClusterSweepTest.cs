@@ -17,10 +17,10 @@ namespace Verify.Experiments.Cli;
 [TestFixture, Category("Cluster"), NonParallelizable]
 public sealed class ClusterSweepTest
 {
-    /// <summary>6 runs of 40,000 steps (a few seconds each on one core): long enough to cancel one while it trains.</summary>
+    /// <summary>6 runs of 100,000 steps (seconds each on one core): long enough to cancel one while it trains.</summary>
     static readonly string[] Knobs =
     [
-        "--d", "20", "--m", "5", "--multi", "1,2", "--decay", "1", "--seeds", "1-3", "--epochs", "10", "--iters-per-epoch", "4000",
+        "--d", "20", "--m", "5", "--multi", "1,2", "--decay", "1", "--seeds", "1-3", "--epochs", "10", "--iters-per-epoch", "10000",
         "--n-train", "400", "--n-eval", "400", "--outputs", "10",
     ];
 
@@ -84,7 +84,7 @@ public sealed class ClusterSweepTest
 
         RunsWithoutTimings(cluster).ShouldBe(RunsWithoutTimings(here), "runs.jsonl through Slurm against the sweep run in one process");
         TestContext.Out.WriteLine(FormattableString.Invariant(
-            $"sweep of {runs} two-layer runs (40,000 steps each): in one process {inProcess.TotalSeconds:0.0} s; through Slurm (array %2, task {cancelled} cancelled and resubmitted) {throughSlurm.TotalSeconds:0.0} s"));
+            $"sweep of {runs} two-layer runs (100,000 steps each): in one process {inProcess.TotalSeconds:0.0} s; through Slurm (array %2, task {cancelled} cancelled and resubmitted) {throughSlurm.TotalSeconds:0.0} s"));
     }
 
     string Submit(string dir, params string[] options)

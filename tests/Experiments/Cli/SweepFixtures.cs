@@ -17,10 +17,10 @@ static class SweepFixtures
         "--n-train", "64", "--n-eval", "50", "--outputs", "5",
     ];
 
-    /// <summary>One run of about 40,000 steps: seconds, long enough to be killed while it trains.</summary>
-    public static readonly string[] OneLongRun =
+    /// <summary>Two runs of 40,000 steps each (a second or more each): the second is still training when the first result appears.</summary>
+    public static readonly string[] TwoLongRuns =
     [
-        "--d", "20", "--m", "5", "--multi", "2", "--decay", "1", "--seeds", "1", "--epochs", "10", "--iters-per-epoch", "4000",
+        "--d", "20", "--m", "5", "--multi", "1,2", "--decay", "1", "--seeds", "1", "--epochs", "10", "--iters-per-epoch", "4000",
         "--n-train", "400", "--n-eval", "400", "--outputs", "10",
     ];
 

@@ -145,27 +145,37 @@ public sealed class SweepTest
         ids.Distinct().Count().ShouldBe(8, "no run counted twice");
     }
 
-    /// <summary>A task killed while it trains leaves no result (nothing partial); a rerun of the missing line completes the sweep.</summary>
+    /// <summary>
+    /// A task of two lines is killed as soon as the first line's result appears, that is while the
+    /// second line trains: the first result is whole, the second line has none (nothing partial); the
+    /// rerun of the task skips the first line and completes the second.
+    /// </summary>
     [Test]
     public void AKilledTask_LeavesNoPartialResult_AndARerunCompletesTheSweep()
     {
         var dir = NewFolder(folders);
-        Plan(dir, OneLongRun);
-        using (var task = Start(null, "sweep", "run", dir, "--index", "0", "--workers", "1"))
+        Plan(dir, TwoLongRuns);
+        var manifest = SweepManifest.Load(dir);
+        var (first, second) = (SweepFiles.ResultPath(dir, manifest.Entries[0].RunId), SweepFiles.ResultPath(dir, manifest.Entries[1].RunId));
+        using (var task = Start(null, "sweep", "run", dir, "--index", "0", "--chunk", "2", "--workers", "1"))
         {
-            Thread.Sleep(TimeSpan.FromSeconds(2.5));
-            task.HasExited.ShouldBeFalse("the run should still be training when it is killed; make OneLongRun longer");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!File.Exists(first) && !task.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(10);
             task.Kill(entireProcessTree: true);
             task.WaitForExit();
         }
-        ResultFiles(dir).Where(f => !f.StartsWith('.')).ShouldBeEmpty("a killed task leaves no result");
-        var status = Here("sweep", "status", dir);
-        status.Stdout.ShouldContain("0 done, 0 failed, 1 not run yet");
+        File.Exists(first).ShouldBeTrue("the first line finished before the kill");
+        File.Exists(second).ShouldBeFalse("the second line was training when the task was killed: no result, nothing partial");
+        var scan = SweepFiles.Scan(dir, manifest);
+        scan.Done.Keys.ShouldBe([0], "the first result is whole");
+        scan.Missing.ShouldBe([1]);
         Here("sweep", "collect", dir).ExitCode.ShouldBe(5);
 
-        ShouldSucceed(Here("sweep", "run", dir, "--index", "0", "--workers", "1"));
+        var rerun = Here("sweep", "run", dir, "--index", "0", "--chunk", "2", "--workers", "1");
+        ShouldSucceed(rerun);
+        rerun.Stdout.ShouldContain("1 ran, 1 skipped");
         ShouldSucceed(Here("sweep", "collect", dir));
-        File.ReadAllLines(Path.Combine(dir, "runs.jsonl")).Length.ShouldBe(1);
+        File.ReadAllLines(Path.Combine(dir, "runs.jsonl")).Length.ShouldBe(2);
     }
 
     /// <summary>A temporary file cut short by a kill during writing is never read as a result.</summary>
