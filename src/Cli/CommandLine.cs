@@ -56,6 +56,15 @@ static class Options
         CustomParser = r => Parse(r, s => ParseInt(name, s, min, max), fallback),
     };
 
+    public static Option<long> Long(string name, long fallback, long min, long max, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        HelpName = "N",
+        Arity = LastWins,
+        CustomParser = r => Parse(r, s => ParseLong(name, s, min, max), fallback),
+    };
+
     /// <summary>A whole number with no default: null when the option is not given.</summary>
     public static Option<int?> OptionalInt(string name, int min, int max, string description) => new(name)
     {
@@ -160,6 +169,13 @@ static class Options
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
             throw new UsageException($"{name} must be a whole number; got '{s}'.");
         return (int)InRange(name, v, min, max);
+    }
+
+    internal static long ParseLong(string name, string s, long min, long max)
+    {
+        if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+            throw new UsageException($"{name} must be a whole number; got '{s}'.");
+        return InRange(name, v, min, max);
     }
 
     internal static long[] ParseLongList(string name, string s, long min, long max)

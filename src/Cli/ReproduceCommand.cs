@@ -10,7 +10,9 @@ namespace Verify.Cli;
 
 /// <summary>
 /// `verify reproduce`: every experiment of the paper at the embedded default size (or --scale paper),
-/// writing report.md (one row per claim, figures inline), the PNG figures and runs.jsonl to --out.
+/// writing report.md (one row per claim, figures inline), claims.json (one object per claim), the PNG
+/// figures and runs.jsonl to --out. --seed sets the run seed the theorem checks draw their cases
+/// from (default <see cref="TheoremCheckSettings.DefaultRunSeed"/>, so two runs of the README's command agree).
 /// </summary>
 static class ReproduceCommand
 {
@@ -18,7 +20,7 @@ static class ReproduceCommand
     internal static readonly string[] Experiments = ["theorems", "two-layer", "leaky", "sample-size", "multi-layer", "cifar10"];
 
     /// <summary>What one reproduction computes and where it writes.</summary>
-    internal sealed record Request(ExperimentScale Scale, string OutDir, IReadOnlyList<string> Only, string? Cifar, int Workers);
+    internal sealed record Request(ExperimentScale Scale, string OutDir, IReadOnlyList<string> Only, string? Cifar, int Workers, long RunSeed);
 
     /// <summary>Where the two-layer runs come from: trained now (<see cref="Train"/>) or collected from a sweep. Runs come back in config order.</summary>
     internal delegate TwoLayerRun[] RunSource(string label, IReadOnlyList<TwoLayerConfig> configs);
@@ -40,15 +42,16 @@ static class ReproduceCommand
                 : null);
         var workers = Options.Workers();
         var device = Options.Device();
-        var command = new Command("reproduce", "run the theorem checks and every experiment of the paper, write report.md, figures and runs.jsonl")
+        var seed = Options.Long("--seed", TheoremCheckSettings.DefaultRunSeed, 0, long.MaxValue, "the run seed the theorem checks draw their cases from (the default is fixed, so two runs agree)");
+        var command = new Command("reproduce", "run the theorem checks and every experiment of the paper, write report.md, claims.json, figures and runs.jsonl")
         {
-            scale, outDir, cifar, only, workers, device,
+            scale, outDir, cifar, only, workers, device, seed,
         };
         command.SetAction(r =>
         {
             if (r.GetValue(device) is { } d) Verify.Model.Runtime.TorchRuntime.UseDevice(d);
             var folder = OutputFolder.Prepare(r.GetValue(outDir)!, "--out");
-            return Reproduce(new Request(ExperimentScale.Parse(r.GetValue(scale)!), folder, Split(r.GetValue(only)!), r.GetValue(cifar), r.GetValue(workers)), Train(r.GetValue(workers)));
+            return Reproduce(new Request(ExperimentScale.Parse(r.GetValue(scale)!), folder, Split(r.GetValue(only)!), r.GetValue(cifar), r.GetValue(workers), r.GetValue(seed)), Train(r.GetValue(workers)));
         });
         return command;
     }
@@ -59,23 +62,23 @@ static class ReproduceCommand
     internal static RunSource Train(int workers) => (label, configs) => Sweep(label, configs, workers);
 
     /// <summary>
-    /// Everything `reproduce` writes to <see cref="Request.OutDir"/>: report.md, the figures and
-    /// runs.jsonl. The one entry point for the report: `sweep collect` calls it with the runs of a sweep.
+    /// Everything `reproduce` writes to <see cref="Request.OutDir"/>: report.md, claims.json, the
+    /// figures and runs.jsonl. The one entry point for the report: `sweep collect` calls it with the runs of a sweep.
     /// </summary>
     internal static int Reproduce(Request request, RunSource twoLayerRuns)
     {
-        var (scale, outDir, only, cifar, workers) = (request.Scale, request.OutDir, request.Only, request.Cifar, request.Workers);
+        var (scale, outDir, only, cifar, workers, runSeed) = (request.Scale, request.OutDir, request.Only, request.Cifar, request.Workers, request.RunSeed);
         var clock = Stopwatch.StartNew();
-        var report = new MarkdownReport(scale, workers);
+        var report = new MarkdownReport(scale, workers, runSeed);
         var records = new List<Dictionary<string, object?>>();
 
         if (only.Contains("theorems"))
         {
             var settings = new TheoremCheckSettings();
-            var claims = TheoremChecks.Run(settings, workers, new Progress($"theorem checks ({2 * settings.Cases} small problems)").Report);
+            var result = TheoremChecks.Run(runSeed, settings, workers, new Progress("theorem checks (small problems)").Report);
             report.Section("Theorems on small problems",
-                settings.Description + " docs/theorems has a page per claim; tests/Properties checks each on generated cases, with negative controls.",
-                null, claims);
+                settings.Describe(runSeed) + " docs/theorems has a page per claim; tests/Properties judges the same claims with the same judges on fresh cases, with negative controls.",
+                null, [.. result.Outcomes]);
         }
         if (only.Contains("two-layer"))
         {
@@ -84,24 +87,27 @@ static class ReproduceCommand
             var success = ReferenceEquals(scale.Success, scale.LShape) ? lshape : twoLayerRuns("success-rate sweep", scale.Success.Configs());
             if (!ReferenceEquals(success, lshape)) records.AddRange(success.Select(r => RunsJsonl.Record(r, "success-rate")));
 
-            report.Section("Two-layer: L-shape", $"Sweep: {scale.LShape}. In the figure the dashed line is tau = {LShape.Tau}, the dotted line the " +
-                $"\"near-zero fan-out\" bound, {LShape.SmallFanOutFraction} x the teacher's largest fan-out norm; a node right of the dashed line or below the dotted one fits the L-shape.", Figures.LShapeScatter(outDir, lshape), LShape.Evaluate(lshape));
+            var claims = SweepClaims.TwoLayer(lshape, success);
+            var criteria = VanishingCriteria.AtPaperBudget;
+            report.Section("Two-layer: L-shape", $"Sweep: {scale.LShape}. In the figure the dashed line is tau = {criteria.Tau}, the dotted line the " +
+                $"\"near-zero fan-out\" bound, {criteria.FanOut} x the teacher's largest fan-out norm; a node right of the dashed line or below the dotted one fits the L-shape.",
+                Figures.LShapeScatter(outDir, lshape), claims.Where(c => c.Claim == VanishingClaim.LShape).ToArray());
             report.Section("Two-layer: success rate", $"Sweep: {scale.Success}.", Figures.SuccessRate(outDir, success),
-                SuccessRate.StrongTeachersFirst(success), SuccessRate.RisesWithMulti(success), SuccessRate.FinalAtLeastEarly(success));
-            report.Section("Two-layer: convergence", $"Sweep: {scale.LShape}.", Figures.Convergence(outDir, lshape), Convergence.LossFallsWithMulti(lshape));
+                claims.Where(c => c.Claim == StrongTeachersFirstClaim.Info || c.Claim == OverRealizationClaim.Info || c.Claim == KeepsWhatItFoundClaim.Info).ToArray());
+            report.Section("Two-layer: convergence", $"Sweep: {scale.LShape}.", Figures.Convergence(outDir, lshape), claims.Where(c => c.Claim == ConvergenceClaim.Info).ToArray());
         }
         if (only.Contains("leaky"))
         {
             var leaky = twoLayerRuns("leaky-ReLU sweep", scale.Leaky.Configs());
             records.AddRange(leaky.Select(r => RunsJsonl.Record(r, "leaky")));
-            report.Section("Two-layer, leaky ReLU", $"Sweep: {scale.Leaky}.", Figures.LShapeScatter(outDir, leaky, "lshape_leaky.png", "leaky"), LeakyVariant.Evaluate(leaky));
+            report.Section("Two-layer, leaky ReLU", $"Sweep: {scale.Leaky}.", Figures.LShapeScatter(outDir, leaky, "lshape_leaky.png", "leaky"), SweepClaims.Leaky(leaky));
         }
         if (only.Contains("sample-size"))
         {
             var runs = twoLayerRuns("sample-size sweep", scale.SampleSize.Configs());
             records.AddRange(runs.Select(r => RunsJsonl.Record(r, "sample-size")));
             report.Section("Teacher-aware vs Gaussian data", $"Sweep: {scale.SampleSize}; coverage measured on {scale.SampleSize.Base.NEval} Gaussian eval points.",
-                Figures.SampleSize(outDir, runs), SampleSize.TeacherAwareNeedsFewerSamples(runs));
+                Figures.SampleSize(outDir, runs), TeacherAwareDataClaim.Judge(runs));
         }
         if (only.Contains("multi-layer"))
         {
@@ -109,12 +115,12 @@ static class ReproduceCommand
             var runs = TrialRunner.RunAll(scale.MultiLayer, MultiLayer.Run, workers, progress.Report);
             records.AddRange(runs.Select(MultiLayerRecord));
             report.Section("Multi-layer", $"Runs: {scale.MultiLayer[0]} (seeds {string.Join(",", scale.MultiLayer.Select(c => c.Seed))}).",
-                Figures.MultiLayer(outDir, runs), MultiLayer.LowestLayerSpecializesMost(runs));
+                Figures.MultiLayer(outDir, runs), MultiLayerClaim.Judge(runs));
         }
         if (only.Contains("cifar10"))
         {
             if (cifar is null)
-                report.Skipped("CIFAR-10 inputs", "skipped: no CIFAR-10 data was given. Download the binary version (cifar-10-binary.tar.gz from " +
+                report.Skipped("CIFAR-10 inputs", ImagesOverRealizationClaim.Info, "skipped: no CIFAR-10 data was given. Download the binary version (cifar-10-binary.tar.gz from " +
                     "https://www.cs.toronto.edu/~kriz/cifar.html), unpack it, and run `verify reproduce --cifar10 DIR/cifar-10-batches-bin`.");
             else
             {
@@ -122,15 +128,17 @@ static class ReproduceCommand
                 var (runs, source) = Cifar10Experiment.Run(cifar, sweep, workers, new Progress("CIFAR-10 runs").Report);
                 records.AddRange(runs.Select(r => RunsJsonl.Record(r, "cifar10")));
                 report.Section("CIFAR-10 inputs", $"Sweep: {sweep}; inputs: {source}.", Figures.LShapeScatter(outDir, runs, "lshape_cifar10.png", "CIFAR-10"),
-                    Cifar10.OverRealizationHelpsOnImages(runs, source));
+                    ImagesOverRealizationClaim.Judge(runs, source));
             }
         }
 
         RunsJsonl.Write(Path.Combine(outDir, "runs.jsonl"), records);
         var path = Path.Combine(outDir, "report.md");
         report.Write(path, clock.Elapsed);
-        Console.WriteLine($"wrote {path}, {records.Count} runs to {Path.Combine(outDir, "runs.jsonl")} ({clock.Elapsed.TotalMinutes:0.0} min)");
-        foreach (var outcome in report.Outcomes) Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim}");
+        var claimsPath = Path.Combine(outDir, "claims.json");
+        ClaimsJson.Write(claimsPath, report.Outcomes, runSeed);
+        Console.WriteLine($"wrote {path}, {claimsPath}, {records.Count} runs to {Path.Combine(outDir, "runs.jsonl")} ({clock.Elapsed.TotalMinutes:0.0} min)");
+        foreach (var outcome in report.Outcomes) Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}");
         return 0;
     }
 

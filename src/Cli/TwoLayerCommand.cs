@@ -102,12 +102,8 @@ static class TwoLayerCommand
         }
         Console.WriteLine($"wrote {runs.Length} runs to {path}");
         Console.WriteLine("claims on this sweep:");
-        foreach (var outcome in new[]
-                 {
-                     LShape.Evaluate(runs), SuccessRate.StrongTeachersFirst(runs), SuccessRate.RisesWithMulti(runs),
-                     SuccessRate.FinalAtLeastEarly(runs), Convergence.LossFallsWithMulti(runs),
-                 })
-            Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim}: {outcome.Evidence}");
+        foreach (var outcome in Verify.Model.Claims.SweepClaims.TwoLayer(runs, runs))
+            Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}: {outcome.Evidence}");
         return 0;
     }
 

@@ -66,3 +66,50 @@ public static class ClaimBuilders
         return (x - shift.unsqueeze(1) * dir.unsqueeze(0)).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>
+/// The seeds of one case's random streams. <see cref="Named"/> derives them from a case seed by name
+/// (the rule for every new case); <see cref="Pinned"/> replays a case exactly as it was first found
+/// (a regression found before the streams were named keeps the seeds it was found with).
+/// </summary>
+public sealed record CaseStreams(long Teacher, long Data, long Student, long Batches)
+{
+    public static CaseStreams Named(long caseSeed) => new(
+        Verify.Model.Runtime.Seeds.Of(caseSeed, "teacher"), Verify.Model.Runtime.Seeds.Of(caseSeed, "train-inputs"),
+        Verify.Model.Runtime.Seeds.Of(caseSeed, "student"), Verify.Model.Runtime.Seeds.Of(caseSeed, "batches"));
+
+    public static CaseStreams Pinned(long teacher, long data, long student, long batches) => new(teacher, data, student, batches);
+
+    public override string ToString() => $"streams(teacher {Teacher}, data {Data}, student {Student}, batches {Batches})";
+}
+
+/// <summary>
+/// The run seed of a test run: <c>VERIFY_SEED</c> when set (a run replays exactly from it), else
+/// drawn afresh, so every run judges new cases. Printed at the top of the test output and in
+/// every failure.
+/// </summary>
+public static class RunSeed
+{
+    public const string Variable = "VERIFY_SEED";
+
+    static readonly Lazy<long> Seed = new(() =>
+    {
+        var text = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(text)) return Random.Shared.NextInt64(1, 1_000_000_000);
+        return long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var s)
+            ? s
+            : throw new ArgumentException($"{Variable} must be a whole number; got '{text}'.");
+    });
+
+    public static long Value => Seed.Value;
+
+    /// <summary>The line that replays this run: "VERIFY_SEED=123 dotnet test ...".</summary>
+    public static string Replay => $"{Variable}={Value}";
+}
+
+/// <summary>Marks a test as judging a claim of <see cref="Verify.Model.Claims.ClaimCatalog"/> (by id); <c>ClaimCatalogTest</c> checks every claim has one.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class JudgesAttribute(string claimId) : Attribute
+{
+    public string ClaimId { get; } = claimId;
+}

@@ -1,4 +1,5 @@
 using ScottPlot;
+using Verify.Model.Claims;
 using Verify.Model.Experiments;
 
 namespace Verify.Cli.Report;
@@ -30,12 +31,13 @@ static class Figures
                 var ys = group.SelectMany(r => r.StudentFanoutNorm).ToArray();
                 var scatter = plot.Add.ScatterPoints(xs, ys);
                 scatter.MarkerSize = 4;
-                plot.Add.VerticalLine(LShape.Tau, 1, Colors.Gray, LinePattern.Dashed);
+                var criteria = VanishingCriteria.AtPaperBudget;
+                plot.Add.VerticalLine(criteria.Tau, 1, Colors.Gray, LinePattern.Dashed);
                 // Each run's "near-zero fan-out" bound is 0.1 x its teacher's largest fan-out norm; the panel draws the largest of its runs' bounds.
-                var bound = group.Max(r => LShape.SmallFanOutFraction * r.TeacherFanoutNorm.Max());
+                var bound = group.Max(r => criteria.FanOut * r.TeacherFanoutNorm.Max());
                 plot.Add.HorizontalLine(bound, 1, Colors.Gray, LinePattern.Dotted);
                 plot.Axes.SetLimitsY(0, Math.Max(ys.DefaultIfEmpty(0).Max(), bound) * 1.08);
-                plot.Title($"{title}: multi {multis[col]}, p {decays[row]}  (neither {group.Average(LShape.NeitherShare):P0})", 11);
+                plot.Title($"{title}: multi {multis[col]}, p {decays[row]}  (neither {group.Average(r => LShapeVerdict.NeitherShare(r)):P0})", 11);
                 plot.YLabel("fan-out norm ||v_k||", 10);
                 plot.Axes.SetLimitsX(-0.1, 1.05);
                 plot.XLabel("best correlation with a teacher node (train)", 10);

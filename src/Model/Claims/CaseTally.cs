@@ -2,42 +2,75 @@ using System.Globalization;
 
 namespace Verify.Model.Claims;
 
+/// <summary>The numbers of a universal claim judged on many drawn cases.</summary>
+/// <param name="CasesDrawn">Cases drawn.</param>
+/// <param name="Conclusive">Cases that met every hypothesis and the precondition.</param>
+/// <param name="Holds">Conclusive cases whose conclusion held.</param>
+/// <param name="Fails">Conclusive cases whose conclusion did not hold (counterexamples).</param>
+/// <param name="Inconclusive">Cases that missed a hypothesis or the precondition.</param>
+/// <param name="MinConclusive">Conclusive cases the verdict needs before it can hold.</param>
+/// <param name="FailureRateUpper95">Upper end of the Clopper-Pearson 95% interval of the failure rate; null with no conclusive case.</param>
+/// <param name="PassRate">Holds / conclusive; null with no conclusive case.</param>
+/// <param name="PassRateLow95">Lower end of its Clopper-Pearson 95% interval.</param>
+/// <param name="PassRateHigh95">Upper end of its Clopper-Pearson 95% interval.</param>
+/// <param name="FirstFailure">The evidence of the first failing case, with its replay; null with none.</param>
+/// <param name="InconclusiveReasons">Each distinct reason a case was inconclusive, with its count.</param>
+public sealed record TallyNumbers(
+    int CasesDrawn, int Conclusive, int Holds, int Fails, int Inconclusive, int MinConclusive,
+    double? FailureRateUpper95, double? PassRate, double? PassRateLow95, double? PassRateHigh95,
+    string? FirstFailure, IReadOnlyList<string> InconclusiveReasons) : ClaimNumbers;
+
 /// <summary>
 /// Turns the verdicts of many cases of a universal claim ("for every teacher ...") into one:
-/// a single case that fails refutes it; too many inconclusive cases leave it inconclusive (a
-/// property must not pass on no evidence); otherwise it holds.
+/// a single case that fails refutes it; fewer than the required conclusive cases leave it
+/// inconclusive (a property must not pass on no evidence); otherwise it holds, with the
+/// Clopper-Pearson 95% upper bound on the failure rate that n conclusive cases support.
 /// </summary>
 public static class CaseTally
 {
-    /// <summary>
-    /// One verdict for <paramref name="cases"/>: Fails if any case fails; Inconclusive if more
-    /// than <paramref name="maxInconclusiveFraction"/> of them are inconclusive; Holds otherwise.
-    /// Numbers: cases, holds, fails, inconclusive, inconclusive fraction.
-    /// </summary>
-    public static ClaimOutcome Summarize(string claim, IReadOnlyList<ClaimOutcome> cases, double maxInconclusiveFraction)
+    /// <summary>One verdict for <paramref name="cases"/>: Fails if any case fails; Inconclusive with fewer than <paramref name="minConclusive"/> conclusive cases; Holds otherwise.</summary>
+    public static ClaimOutcome<TallyNumbers> Summarize(ClaimInfo claim, IReadOnlyList<ClaimOutcome> cases, int minConclusive, long? runSeed = null)
     {
-        if (cases.Count == 0) throw new ArgumentException($"Claim '{claim}': no cases to summarize.", nameof(cases));
-        if (!(maxInconclusiveFraction is >= 0 and < 1))
-            throw new ArgumentOutOfRangeException(nameof(maxInconclusiveFraction), maxInconclusiveFraction, $"The allowed inconclusive fraction must lie in [0, 1); got {maxInconclusiveFraction}.");
-        int holds = cases.Count(c => c.Verdict == Verdict.Holds);
-        int fails = cases.Count(c => c.Verdict == Verdict.Fails);
-        int inconclusive = cases.Count - holds - fails;
-        var fraction = (double)inconclusive / cases.Count;
-        var verdict = fails > 0 ? Verdict.Fails
-            : fraction > maxInconclusiveFraction ? Verdict.Inconclusive
-            : Verdict.Holds;
+        if (cases.Count == 0) throw new ArgumentException($"Claim '{claim.Id}': no cases to summarize.", nameof(cases));
+        if (minConclusive < 1) throw new ArgumentOutOfRangeException(nameof(minConclusive), minConclusive, "A verdict needs at least one conclusive case.");
+        var counts = CaseCounts.Of(cases);
         var firstFailure = cases.FirstOrDefault(c => c.Verdict == Verdict.Fails);
-        var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{cases.Count} cases: {holds} hold, {fails} fail, {inconclusive} inconclusive ({fraction:P0}, at most {maxInconclusiveFraction:P0} allowed)")
+        var reasons = cases.Where(c => c.Verdict == Verdict.Inconclusive).GroupBy(c => c.Reason ?? "precondition not reached")
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} x {g.Key}")).ToArray();
+        var rate = counts.PassRate95;
+        var numbers = new TallyNumbers(counts.Drawn, counts.Conclusive, counts.Holds, counts.Fails, counts.Inconclusive, minConclusive,
+            counts.FailureRateUpper95, rate?.Rate, rate?.Low, rate?.High, firstFailure?.Evidence, reasons);
+        var verdict = counts.Fails > 0 ? Verdict.Fails : counts.Conclusive < minConclusive ? Verdict.Inconclusive : Verdict.Holds;
+        var evidence = counts + string.Create(CultureInfo.InvariantCulture, $" (at least {minConclusive} conclusive needed)")
+            + (reasons.Length == 0 ? "" : $"; inconclusive: {string.Join(", ", reasons)}")
             + (firstFailure is null ? "" : $"; first failure: {firstFailure.Evidence}");
-        return new ClaimOutcome(claim, verdict, evidence, new Dictionary<string, double>
+        return new ClaimOutcome<TallyNumbers>(claim, verdict, evidence, numbers)
         {
-            ["cases"] = cases.Count,
-            ["holds"] = holds,
-            ["fails"] = fails,
-            ["inconclusive"] = inconclusive,
-            ["inconclusive fraction"] = fraction,
-        })
-        { ConclusionObserved = fails == 0 && holds > 0 };
+            ConclusionObserved = counts.Fails == 0 && counts.Holds > 0,
+            Reason = verdict == Verdict.Inconclusive ? string.Create(CultureInfo.InvariantCulture, $"{counts.Conclusive} conclusive cases, {minConclusive} needed") : null,
+            Cases = counts,
+            RunSeed = runSeed,
+        };
+    }
+
+    /// <summary>
+    /// A sample reported as a pass rate with its Clopper-Pearson 95% interval rather than as a
+    /// universal verdict (the three-layer cases, where counterexamples are known): holds when every
+    /// conclusive case holds and at least <paramref name="minConclusive"/> are conclusive, fails on a
+    /// counterexample only then, inconclusive otherwise.
+    /// </summary>
+    public static ClaimOutcome<TallyNumbers> PassRate(ClaimInfo claim, IReadOnlyList<ClaimOutcome> cases, int minConclusive, long? runSeed = null)
+    {
+        var tally = Summarize(claim, cases, minConclusive, runSeed);
+        if (tally.Numbers.Conclusive >= minConclusive) return tally;
+        var rate = tally.Numbers.PassRate is { } r
+            ? string.Create(CultureInfo.InvariantCulture, $"pass rate {r:0.##} (95% interval {tally.Numbers.PassRateLow95:0.##}-{tally.Numbers.PassRateHigh95:0.##}); ")
+            : "";
+        return tally with
+        {
+            Verdict = Verdict.Inconclusive,
+            Evidence = rate + tally.Evidence,
+            Reason = string.Create(CultureInfo.InvariantCulture, $"a pass rate, not gated: {tally.Numbers.Conclusive} conclusive cases, {minConclusive} needed to gate"),
+        };
     }
 }

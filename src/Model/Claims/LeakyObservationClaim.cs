@@ -1,10 +1,11 @@
 using System.Globalization;
-using Verify.Model.Analysis;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
-using Verify.Model.Runtime;
 
 namespace Verify.Model.Claims;
+
+/// <summary>The numbers of the leaky-observation claim on one pair.</summary>
+public sealed record ObservationNumbers(int ZeroEntries, int Entries) : ClaimNumbers;
 
 /// <summary>
 /// With leaky ReLU every student node observes every teacher boundary: the gate never closes, so
@@ -15,33 +16,26 @@ namespace Verify.Model.Claims;
 /// </summary>
 public static class LeakyObservationClaim
 {
-    public const string Name = "leaky students observe every boundary";
+    public static ClaimInfo Info { get; } = new("leaky-observation",
+        "With leaky ReLU every student node observes every teacher boundary (all obs[j, k] > 0) on data straddling every boundary",
+        "notes section 2 (observers) and section 5, leaky observation");
 
-    public static ClaimOutcome Judge(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs)
+    public static ClaimOutcome<ObservationNumbers> Judge(PairEvidence e)
     {
-        var report = Specialization.Analyze(teacher, student, inputs);
-        var straddles = Straddles(teacher, inputs);
-        var leaky = student.Activation.NegativeSlope is > 0 and < 1;
-        int zero = 0;
+        var report = e.Report;
+        var zero = 0;
         foreach (var o in report.Observation) if (o <= 0) zero++;
-        var conclusion = zero == 0;
-        var hypotheses = leaky && straddles.All(s => s);
-        var verdict = !hypotheses ? Verdict.Inconclusive : conclusion ? Verdict.Holds : Verdict.Fails;
-        return new ClaimOutcome(Name, verdict,
+        var missed = !e.StudentLeaky ? "hypothesis missed: the student is not leaky"
+            : !e.DataStraddles.All(s => s) ? "hypothesis missed: the data does not straddle every teacher boundary"
+            : null;
+        return Outcome.Judged(Info, missed, zero == 0,
             string.Create(CultureInfo.InvariantCulture,
-                $"teacher {teacher}, student {student} on N = {inputs.shape[0]}: {zero} of {report.Teachers * report.Students} obs entries are zero; " +
-                $"student leaky: {leaky}; data straddles teacher boundaries [{string.Join(", ", straddles)}]"),
-            new Dictionary<string, double> { ["zero entries"] = zero, ["entries"] = report.Teachers * report.Students })
-        { ConclusionObserved = conclusion };
+                $"{e.Case}: {zero} of {report.Teachers * report.Students} obs entries are zero; " +
+                $"student leaky: {e.StudentLeaky}; data straddles teacher boundaries [{string.Join(", ", e.DataStraddles)}]"),
+            new ObservationNumbers(zero, report.Teachers * report.Students));
     }
 
-    /// <summary>For each lowest-layer teacher node: are there inputs on both sides of its boundary?</summary>
-    public static bool[] Straddles(RectifiedNetwork teacher, Tensor inputs)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        using var trace = teacher.Trace(inputs);
-        var positive = trace.PreActivations[0].Above(0).to(ScalarType.Float64).sum([0L]).to(CPU).data<double>().ToArray();
-        return positive.Select(p => p > 0 && p < inputs.shape[0]).ToArray();
-    }
+    /// <summary>Measures an (untrained) pair on <paramref name="inputs"/> and judges it.</summary>
+    public static ClaimOutcome<ObservationNumbers> Judge(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs) =>
+        Judge(PairEvidence.Measure(teacher, student, inputs, null));
 }

@@ -6,45 +6,52 @@ using static TorchSharp.torch;
 
 namespace Verify.Model.Claims;
 
+/// <summary>The numbers of claim 1 on one trained pair.</summary>
+public sealed record SpecializationNumbers(int Teachers, int Matched, int MatchedOnlyByMirror, double MinBestCorrelation, double MinBestCosine,
+    double MaxSampleGradient, long Steps) : ClaimNumbers;
+
 /// <summary>
 /// Claim 1 (lowest-layer specialization): when the per-sample gradient is small at every training
 /// sample, every lowest-layer teacher node j is matched by a student node k with rho_jk &gt; tau and
-/// cos(w*_j, w_k) &gt; tau (both for the same k). Precondition: the run reached its gradient target;
-/// otherwise the verdict is inconclusive.
+/// cos(w*_j, w_k) &gt; tau (both for the same k). Hypotheses checked on the evidence: the run reached
+/// its gradient target (the precondition) and the data straddles every teacher boundary (a teacher
+/// node that is one-signed on the data is affine there and cannot be told apart from others);
+/// a case that misses one is inconclusive, with the reason.
 /// </summary>
 public static class LowestLayerSpecializationClaim
 {
-    public const string Name = "lowest-layer specialization";
+    public static ClaimInfo Info { get; } = new("lowest-layer-specialization",
+        "Once the gradient is small at every training sample, every lowest-layer teacher node is matched by a student node (rho > 0.95 and cos > 0.95, mirror w_k = -c w*_j allowed)",
+        "abstract; notes section 3, claim 1");
 
-    /// <summary>Judges a trained pair on <paramref name="inputs"/> (N, d), usually the training inputs.</summary>
-    public static ClaimOutcome Judge(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs, TrainingResult training, SpecializationCriteria? criteria = null)
+    public static ClaimInfo Relu { get; } = Info with { Id = Info.Id + ".relu", Statement = Info.Statement + "; two layers, ReLU" };
+    public static ClaimInfo Leaky { get; } = Info with { Id = Info.Id + ".leaky", Statement = Info.Statement + "; two layers, leaky ReLU 0.1" };
+    public static ClaimInfo ThreeLayer { get; } = Info with { Id = Info.Id + ".three-layer", Statement = Info.Statement + "; three layers (a sample, reported as a pass rate)" };
+
+    /// <summary>Judges one trained pair.</summary>
+    public static ClaimOutcome<SpecializationNumbers> Judge(PairEvidence e, SpecializationCriteria? criteria = null)
     {
         criteria ??= SpecializationCriteria.Paper;
         criteria.Validate();
-        var report = Specialization.Analyze(teacher, student, inputs, layer: 1);
-        var matched = MatchedTeachers(report, criteria);
-        var covered = matched.Count(c => c);
+        var report = e.Report;
+        var covered = MatchedTeachers(report, criteria).Count(c => c);
         var mirrored = criteria.AllowMirror ? covered - MatchedTeachers(report, criteria with { AllowMirror = false }).Count(c => c) : 0;
         var conclusion = covered == report.Teachers;
-        var reached = training.Outcome == TrainingOutcome.ReachedGradientTarget;
-        var verdict = !reached ? Verdict.Inconclusive : conclusion ? Verdict.Holds : Verdict.Fails;
+        var missed = !e.ReachedGradientTarget ? $"precondition not reached: {e.Training?.ToString() ?? "untrained"}"
+            : !e.DataStraddles.All(s => s) ? "hypothesis missed: the data does not cross every teacher boundary"
+            : null;
         var bestRho = report.BestCorrelationPerTeacher;
         var bestCos = report.BestCosinePerTeacher;
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"teacher {teacher}, student {student}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", mirror allowed: {mirrored} matched only by a mirrored node" : "")}); " +
-            $"best rho per teacher [{Join(bestRho)}], best cos [{Join(bestCos)}]; training {training}");
-        return new ClaimOutcome(Name, verdict, evidence, new Dictionary<string, double>
-        {
-            ["teachers"] = report.Teachers,
-            ["matched"] = covered,
-            ["matched only by a mirror"] = mirrored,
-            ["min best correlation"] = bestRho.Min(),
-            ["min best cosine"] = bestCos.Min(),
-            ["max sample gradient"] = training.MaxSampleGradient,
-            ["steps"] = training.Steps,
-        })
-        { ConclusionObserved = conclusion };
+            $"{e.Case}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", mirror allowed: {mirrored} matched only by a mirrored node" : "")}); " +
+            $"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; training {e.Training?.ToString() ?? "none"}");
+        return Outcome.Judged(Info, missed, conclusion, evidence,
+            new SpecializationNumbers(report.Teachers, covered, mirrored, bestRho.Min(), bestCos.Min(), e.MaxSampleGradient, e.Training?.Steps ?? 0));
     }
+
+    /// <summary>Measures and judges a trained pair on <paramref name="inputs"/> (N, d), usually the training inputs.</summary>
+    public static ClaimOutcome<SpecializationNumbers> Judge(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs, TrainingResult training, SpecializationCriteria? criteria = null) =>
+        Judge(PairEvidence.Measure(teacher, student, inputs, training), criteria);
 
     /// <summary>For each teacher j: is some student k above both thresholds (or, when mirrors are allowed, at cosine below minus the threshold)?</summary>
     public static bool[] MatchedTeachers(SpecializationReport report, SpecializationCriteria criteria)
@@ -59,7 +66,4 @@ public static class LowestLayerSpecializationClaim
             }
         return result;
     }
-
-    internal static string Join(IEnumerable<double> values) =>
-        string.Join(", ", values.Select(v => v.ToString("0.####", CultureInfo.InvariantCulture)));
 }

@@ -25,6 +25,10 @@ public sealed record SampleSizePlan(int K, int InputDim, double Epsilon, int Sam
     }
 }
 
+/// <summary>The numbers of claim 3 on one run.</summary>
+public sealed record SampleSizeNumbers(int RequiredSamples, int Samples, double GradientLevel, double MaxSampleGradient, int Covered, int Teachers,
+    double MinBestCorrelation) : ClaimNumbers;
+
 /// <summary>
 /// Claim 3 (polynomial sample complexity, two layers): a teacher-aware dataset of at least the
 /// plan's size, trained until max_x ||g_1(x)|| &lt;= the plan's gradient level, gives a student that
@@ -34,32 +38,25 @@ public sealed record SampleSizePlan(int K, int InputDim, double Epsilon, int Sam
 /// </summary>
 public static class SampleSizeClaim
 {
-    public const string Name = "polynomial sample complexity";
+    public static ClaimInfo Info { get; } = new("sample-complexity",
+        "A teacher-aware dataset of N >= C K^{5/2} d^3 / eps points, trained to max_x ||g_1(x)|| <= C eps / (K^{3/2} sqrt d), yields a student covering every teacher node on held-out data (constants 1)",
+        "abstract; notes section 3, claim 3");
 
-    public static ClaimOutcome Judge(RectifiedNetwork teacher, RectifiedNetwork student, int trainingSamples, Tensor evaluationInputs,
+    public static ClaimOutcome<SampleSizeNumbers> Judge(RectifiedNetwork teacher, RectifiedNetwork student, int trainingSamples, Tensor evaluationInputs,
         TrainingResult training, SampleSizePlan plan, double tau = 0.95)
     {
         if (teacher.HiddenLayers != 1) throw new ArgumentException($"The sample-complexity bound is a two-layer statement; got teacher {teacher}.", nameof(teacher));
         var report = Specialization.Analyze(teacher, student, evaluationInputs);
         var covered = report.Covered(tau);
         var conclusion = covered == report.Teachers;
-        var enoughData = trainingSamples >= plan.Samples;
-        var reached = training.Outcome == TrainingOutcome.ReachedGradientTarget && training.MaxSampleGradient <= plan.GradientLevel;
-        var verdict = !(enoughData && reached) ? Verdict.Inconclusive : conclusion ? Verdict.Holds : Verdict.Fails;
+        var missed = trainingSamples < plan.Samples ? $"hypothesis missed: N = {trainingSamples} is below the bound's {plan.Samples}"
+            : !(training.Outcome == TrainingOutcome.ReachedGradientTarget && training.MaxSampleGradient <= plan.GradientLevel) ? $"precondition not reached: {training}"
+            : null;
         var evidence = string.Create(CultureInfo.InvariantCulture,
             $"K = {plan.K}, d = {plan.InputDim}, eps = {plan.Epsilon}: bound asks N >= {plan.Samples} and gradient <= {plan.GradientLevel:G3}; " +
             $"got N = {trainingSamples}, gradient {training.MaxSampleGradient:G3} ({training.Outcome}); {covered}/{report.Teachers} teachers covered on " +
-            $"{evaluationInputs.shape[0]} held-out inputs, best rho [{LowestLayerSpecializationClaim.Join(report.BestCorrelationPerTeacher)}]");
-        return new ClaimOutcome(Name, verdict, evidence, new Dictionary<string, double>
-        {
-            ["required samples"] = plan.Samples,
-            ["samples"] = trainingSamples,
-            ["gradient level"] = plan.GradientLevel,
-            ["max sample gradient"] = training.MaxSampleGradient,
-            ["covered"] = covered,
-            ["teachers"] = report.Teachers,
-            ["min best correlation"] = report.BestCorrelationPerTeacher.Min(),
-        })
-        { ConclusionObserved = conclusion };
+            $"{evaluationInputs.shape[0]} held-out inputs, best rho [{Outcome.Join(report.BestCorrelationPerTeacher)}]");
+        return Outcome.Judged(Info, missed, conclusion, evidence,
+            new SampleSizeNumbers(plan.Samples, trainingSamples, plan.GradientLevel, training.MaxSampleGradient, covered, report.Teachers, report.BestCorrelationPerTeacher.Min()));
     }
 }

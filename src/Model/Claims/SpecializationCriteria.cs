@@ -14,6 +14,9 @@ public sealed record SpecializationCriteria(double Correlation = 0.95, double Co
 {
     public static SpecializationCriteria Paper { get; } = new();
 
+    /// <summary>The paper's thresholds, matching up to the mirror w_k = -c w*_j.</summary>
+    public static SpecializationCriteria UpToMirror { get; } = new(AllowMirror: true);
+
     public void Validate()
     {
         if (!(Correlation is > -1 and < 1)) throw new ArgumentOutOfRangeException(nameof(Correlation), Correlation, $"Correlation threshold must lie in (-1, 1); got {Correlation}.");

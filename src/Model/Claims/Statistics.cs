@@ -1,6 +1,12 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
+
 namespace Verify.Model.Claims;
 
-/// <summary>The small statistics the over-seeds claims need: ranks and a one-sided sign test.</summary>
+/// <summary>
+/// The statistics the verdicts need, from Math.NET Numerics: rank correlation, a one-sided sign
+/// test, and the Clopper-Pearson interval of a binomial proportion.
+/// </summary>
 public static class Statistics
 {
     /// <summary>
@@ -11,33 +17,12 @@ public static class Statistics
     {
         if (a.Count != b.Count) throw new ArgumentException($"Spearman needs two lists of one length; got {a.Count} and {b.Count}.");
         if (a.Count < 2) throw new ArgumentException($"Spearman needs at least two pairs; got {a.Count}.");
-        var ra = Ranks(a);
-        var rb = Ranks(b);
-        double ma = ra.Average(), mb = rb.Average(), ab = 0, aa = 0, bb = 0;
-        for (var i = 0; i < ra.Length; i++)
-        {
-            ab += (ra[i] - ma) * (rb[i] - mb);
-            aa += (ra[i] - ma) * (ra[i] - ma);
-            bb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return aa == 0 || bb == 0 ? double.NaN : ab / Math.Sqrt(aa * bb);
+        if (a.Distinct().Count() < 2 || b.Distinct().Count() < 2) return double.NaN;
+        return Correlation.Spearman(a, b);
     }
 
     /// <summary>1-based ranks, ties averaged.</summary>
-    public static double[] Ranks(IReadOnlyList<double> values)
-    {
-        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Count];
-        for (var start = 0; start < order.Length;)
-        {
-            var end = start;
-            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]]) end++;
-            var rank = (start + end) / 2.0 + 1;
-            for (var i = start; i <= end; i++) ranks[order[i]] = rank;
-            start = end + 1;
-        }
-        return ranks;
-    }
+    public static double[] Ranks(IReadOnlyList<double> values) => values.Ranks(RankDefinition.Average);
 
     /// <summary>P(X &gt;= successes) for X ~ Binomial(trials, p): the one-sided p-value of a sign test.</summary>
     public static double BinomialUpperTail(int successes, int trials, double p)
@@ -45,10 +30,7 @@ public static class Statistics
         if (trials < 0 || successes < 0 || successes > trials)
             throw new ArgumentOutOfRangeException(nameof(successes), successes, $"Need 0 <= successes <= trials; got {successes} of {trials}.");
         if (!(p is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, $"Probability must lie in (0, 1); got {p}.");
-        double tail = 0;
-        for (var k = successes; k <= trials; k++)
-            tail += Math.Exp(LogChoose(trials, k) + k * Math.Log(p) + (trials - k) * Math.Log(1 - p));
-        return Math.Min(1, tail);
+        return successes == 0 ? 1 : Math.Clamp(1 - Binomial.CDF(p, trials, successes - 1), 0, 1);
     }
 
     /// <summary>
@@ -63,10 +45,17 @@ public static class Statistics
         return (int)Math.Ceiling(Math.Log(alpha) / Math.Log(p) - 1e-12);
     }
 
-    static double LogChoose(int n, int k)
+    /// <summary>
+    /// The Clopper-Pearson (exact) interval of a binomial proportion with <paramref name="successes"/>
+    /// of <paramref name="trials"/>, at confidence 1 - <paramref name="alpha"/> (two-sided): the
+    /// beta quantiles B(alpha/2; x, n - x + 1) and B(1 - alpha/2; x + 1, n - x).
+    /// </summary>
+    public static (double Low, double High) ClopperPearson(int successes, int trials, double alpha = 0.05)
     {
-        double s = 0;
-        for (var i = 1; i <= k; i++) s += Math.Log(n - k + i) - Math.Log(i);
-        return s;
+        if (trials < 1 || successes < 0 || successes > trials)
+            throw new ArgumentOutOfRangeException(nameof(successes), successes, $"Need 0 <= successes <= trials and trials >= 1; got {successes} of {trials}.");
+        var low = successes == 0 ? 0 : Beta.InvCDF(successes, trials - successes + 1, alpha / 2);
+        var high = successes == trials ? 1 : Beta.InvCDF(successes + 1, trials - successes, 1 - alpha / 2);
+        return (low, high);
     }
 }

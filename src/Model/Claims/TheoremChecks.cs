@@ -8,100 +8,238 @@ using static TorchSharp.torch;
 namespace Verify.Model.Claims;
 
 /// <summary>
-/// The settings of <see cref="TheoremChecks"/>: small two-layer problems trained by full-batch
-/// gradient descent to a per-sample gradient target, then judged. The values are the calibrated
-/// ones of the property tests (tests/Support/Tolerances.cs says where each comes from).
+/// The settings of <see cref="TheoremChecks"/>: small problems drawn afresh from a run seed,
+/// trained by full-batch gradient descent to a per-sample gradient target, then judged. The values
+/// are calibrated (tests/Support/Tolerances.cs says where each comes from).
 /// </summary>
-/// <param name="Cases">Seeded cases per claim (seeds 1..Cases).</param>
-/// <param name="GradientTarget">max_x ||g_1(x)|| to reach: 3e-3, below which every calibration run had cosine and correlation above 0.999.</param>
-/// <param name="MaxInconclusiveFraction">Above this share of inconclusive cases a claim is inconclusive as a whole (one third).</param>
-/// <param name="VanishedFanOut">||v_k|| at or below this counts as vanished (5% of the weakest teacher fan-out).</param>
-/// <param name="Zero">Float64 round-off level for "zero loss and gradient".</param>
-/// <param name="IndependenceRelativeRank">Smallest over largest singular value above which the teacher features are independent.</param>
-public sealed record TheoremCheckSettings(
-    int Cases = 6,
-    double GradientTarget = TheoremCheckSettings.SmallProblemGradientTarget,
-    double MaxInconclusiveFraction = TheoremCheckSettings.DefaultMaxInconclusiveFraction,
-    double VanishedFanOut = TheoremCheckSettings.DefaultVanishedFanOut,
-    double Zero = TheoremCheckSettings.Float64Zero,
-    double IndependenceRelativeRank = TheoremCheckSettings.DefaultIndependenceRelativeRank)
+public sealed record TheoremCheckSettings
 {
     // The calibrated values, named once: tests/Support/Tolerances.cs refers to these and explains each.
     public const double SmallProblemGradientTarget = 3e-3;
-    public const double DefaultMaxInconclusiveFraction = 1.0 / 3;
+    public const double DeepProblemGradientTarget = 1e-2;
     public const double DefaultVanishedFanOut = 0.05;
     public const double Float64Zero = 1e-9;
     public const double DefaultIndependenceRelativeRank = 1e-8;
 
-    /// <summary>Student init std of the small problems (the paper's 0.005 only spends steps escaping the origin).</summary>
-    public const double InitStd = 0.3;
+    /// <summary>The run seed of `verify reproduce` when --seed is not given: two runs of the README's command agree.</summary>
+    public const long DefaultRunSeed = 2020;
 
-    /// <summary>Full-batch GD, lr 0.1, up to 100 epochs of 250 steps.</summary>
-    public SgdOptions Budget => new() { LearningRate = 0.1, BatchSize = null, Epochs = Epochs, ItersPerEpoch = 250, GradientTarget = GradientTarget };
+    /// <summary>Student init std of the small problems.</summary>
+    public const double InitStd = SmallProblem.InitStd;
+
+    /// <summary>Conclusive cases each claim judged on drawn cases needs (per activation): 16 by default, 100 in the Nightly tier.</summary>
+    public int MinConclusive { get; init; } = 16;
+
+    /// <summary>Most cases drawn per claim before it is left inconclusive: a claim whose precondition is rarely reached says so.</summary>
+    public int MaxCases => 3 * MinConclusive;
+
+    /// <summary>Three-layer cases drawn (a sample reported as a pass rate).</summary>
+    public int ThreeLayerCases { get; init; } = 6;
+
+    /// <summary>Draw from the larger space (d 2-8, widths 2-4, multi 2-3; the Nightly tier).</summary>
+    public bool Wide { get; init; }
+
+    public double GradientTarget { get; init; } = SmallProblemGradientTarget;
+    public double VanishedFanOut { get; init; } = DefaultVanishedFanOut;
+    public double Zero { get; init; } = Float64Zero;
+    public double IndependenceRelativeRank { get; init; } = DefaultIndependenceRelativeRank;
 
     /// <summary>Epochs of 250 steps at most.</summary>
     public int Epochs { get; init; } = 100;
 
-    /// <summary>The small problems in one sentence (the report's description; <see cref="TheoremChecks.CaseSpec"/> and the case training say the same in code).</summary>
-    public string Description => FormattableString.Invariant(
-        $"{Cases} seeded two-layer cases per activation (ReLU and leaky ReLU 0.1): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {GradientTarget}; a case that does not get there is inconclusive.");
+    /// <summary>The small problems in one paragraph, for the report (<see cref="TheoremChecks"/> draws them as it says).</summary>
+    public string Describe(long runSeed) => FormattableString.Invariant(
+        $"Two-layer cases drawn from run seed {runSeed} per activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {GradientTarget}; a case that does not get there, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases and no failure the table gives the Clopper-Pearson 95% upper bound on the failure rate. Three-layer cases are a sample, reported as a pass rate.");
+
+    /// <summary>Full-batch GD, lr 0.1, up to <see cref="Epochs"/> epochs of 250 steps.</summary>
+    public SgdOptions Budget => new() { LearningRate = 0.1, BatchSize = null, Epochs = Epochs, ItersPerEpoch = 250, GradientTarget = GradientTarget };
+
+    /// <summary>Leaky cases train on to the gradient claim 4 is judged at (<see cref="VanishingCriteria.SmallGradient"/>); claims 1 and 2 read the same runs.</summary>
+    public SgdOptions LeakyBudget => Budget with { GradientTarget = Math.Min(GradientTarget, VanishingCriteria.SmallGradient) };
+
+    /// <summary>Three layers: full-batch GD, lr 0.2, up to 160 epochs of 250 steps, to gradient 1e-2.</summary>
+    public SgdOptions DeepBudget => new() { LearningRate = 0.2, BatchSize = null, Epochs = 160, ItersPerEpoch = 250, GradientTarget = DeepProblemGradientTarget };
+
+    /// <summary>Claim 3: full-batch GD, lr 0.05, up to 80 epochs of 250 steps, to the bound's gradient level.</summary>
+    public SgdOptions SampleBudget(double level) => new() { LearningRate = 0.05, BatchSize = null, Epochs = 80, ItersPerEpoch = 250, GradientTarget = level };
+
+    public SmallProblemSpace Space(double leak) => Wide ? SmallProblemSpace.TwoLayerWide(leak) : SmallProblemSpace.TwoLayer(leak);
+
+    /// <summary>The sample-complexity bound with constants 1 (the paper gives none).</summary>
+    public static SampleComplexity Bound { get; } = new(SampleConstant: 1, GradientConstant: 1);
+}
+
+/// <summary>One drawn case and its verdict for one claim.</summary>
+public sealed record CaseVerdict(SmallProblem Problem, ClaimOutcome Outcome);
+
+/// <summary>Every verdict of one run of the theorem checks: one outcome per claim, and each case behind them.</summary>
+public sealed record TheoremCheckResult(long RunSeed, IReadOnlyList<ClaimOutcome> Outcomes, IReadOnlyDictionary<string, IReadOnlyList<CaseVerdict>> Cases)
+{
+    public ClaimOutcome Outcome(ClaimInfo claim) =>
+        Outcomes.FirstOrDefault(o => o.Claim.Id == claim.Id) ?? throw new KeyNotFoundException($"No outcome for claim '{claim.Id}'.");
+
+    public IReadOnlyList<CaseVerdict> CasesOf(ClaimInfo claim) => Cases.TryGetValue(claim.Id, out var c) ? c : [];
 }
 
 /// <summary>
-/// The paper's theorems checked on small problems, the way the report shows them: lowest-layer
-/// specialization (claim 1, up to mirrored nodes), un-specialized students vanish (claim 4, leaky),
-/// every boundary observed by leaky students, exact fit (claim 7) and independence of distinct ReLUs
-/// (claim 8). Each claim is judged on seeded cases and summarized by <see cref="CaseTally"/>. The
-/// property tests in tests/Properties check the same claims on generated cases, with negative controls.
+/// The paper's theorems checked on small problems drawn afresh from a run seed: lowest-layer
+/// specialization (claim 1, ReLU and leaky, two layers; three layers as a pass rate), the core
+/// argument (claim 2), polynomial sample complexity (claim 3), un-specialized students vanish
+/// (claim 4, leaky), every boundary observed by leaky students, exact fit (claim 7) and
+/// independence of distinct ReLUs (claim 8). Each two-layer case is trained once and judged by
+/// every claim that reads it; cases are drawn until every claim has <see cref="TheoremCheckSettings.MinConclusive"/>
+/// conclusive ones (or <see cref="TheoremCheckSettings.MaxCases"/> were drawn). The report and the
+/// property tests call this, with the same judges.
 /// </summary>
 public static class TheoremChecks
 {
-    /// <summary>Case i: d = 3 + i mod 4, m = 2 + i mod 2, multi 2, 5 outputs, N = 200 Gaussian points, seed i.</summary>
-    public static TeacherSpec CaseSpec(int i, Activation activation) => new(3 + i % 4, [2 + i % 2], 5, activation, i % 2 == 0 ? 0 : 0.5);
+    static readonly double[] Leaks = [0, 0.1];
 
     /// <summary>Runs every check on up to <paramref name="workers"/> cores; one outcome per claim, in a fixed order.</summary>
-    public static ClaimOutcome[] Run(TheoremCheckSettings? settings = null, int? workers = null, Action<int, int>? onProgress = null)
+    public static TheoremCheckResult Run(long runSeed, TheoremCheckSettings? settings = null, int? workers = null, Action<int, int>? onProgress = null)
     {
         settings ??= new TheoremCheckSettings();
-        if (settings.Cases < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.Cases, "Theorem checks need at least one case.");
-        var seeds = Enumerable.Range(1, settings.Cases).ToArray();
-        var jobs = seeds.Select(s => (Seed: s, Leaky: false)).Concat(seeds.Select(s => (Seed: s, Leaky: true))).ToArray();
-        var trained = TrialRunner.RunAll(jobs, j => TrainAndJudge(j.Seed, j.Leaky, settings), workers, onProgress);
-        var relu = trained.Where((_, i) => !jobs[i].Leaky).ToArray();
-        var leaky = trained.Where((_, i) => jobs[i].Leaky).ToArray();
-        return
-        [
-            CaseTally.Summarize(LowestLayerSpecializationClaim.Name + " (two layers, up to mirrored nodes)", [.. relu.Select(t => t.Specialization), .. leaky.Select(t => t.Specialization)], settings.MaxInconclusiveFraction),
-            CaseTally.Summarize(VanishingClaim.Name + " (leaky ReLU, mirrors of a teacher count as specialized)", leaky.Select(t => t.Vanishing).ToArray(), settings.MaxInconclusiveFraction),
-            CaseTally.Summarize(LeakyObservationClaim.Name, leaky.Select(t => t.Observation).ToArray(), settings.MaxInconclusiveFraction),
-            CaseTally.Summarize(ExactFitClaim.Name, relu.Concat(leaky).Select(t => t.ExactFit).ToArray(), 0),
-            CaseTally.Summarize(IndependenceClaim.Name, relu.Select(t => t.Independence).ToArray(), 0),
-        ];
+        if (settings.MinConclusive < 1) throw new ArgumentOutOfRangeException(nameof(settings), settings.MinConclusive, "Theorem checks need at least one conclusive case.");
+        var cases = new Dictionary<string, IReadOnlyList<CaseVerdict>>();
+        var outcomes = new List<ClaimOutcome>();
+        var progress = new ProgressCounter(onProgress);
+
+        var twoLayer = Leaks.ToDictionary(leak => leak, leak => DrawUntilConclusive(
+            i => settings.Space(leak).Draw(runSeed, leak == 0 ? "relu" : "leaky", i),
+            p => JudgeTwoLayer(p, settings),
+            judged => RequiredClaims(leak).All(c => judged.Count(j => j[c.Id].Verdict != Verdict.Inconclusive) >= settings.MinConclusive),
+            settings, workers, progress));
+
+        void Add(ClaimInfo claim, IEnumerable<CaseVerdict> verdicts, Func<ClaimInfo, IReadOnlyList<ClaimOutcome>, ClaimOutcome> summarize)
+        {
+            var list = verdicts.Select(v => v with { Outcome = Relabel(v.Outcome, claim) }).ToArray();
+            cases[claim.Id] = list;
+            outcomes.Add(summarize(claim, list.Select(v => v.Outcome).ToArray()));
+        }
+        ClaimOutcome Universal(ClaimInfo claim, IReadOnlyList<ClaimOutcome> list) => CaseTally.Summarize(claim, list, settings.MinConclusive, runSeed);
+        IEnumerable<CaseVerdict> Of(double leak, ClaimInfo claim) => twoLayer[leak].Select(j => new CaseVerdict(j.Problem, j.Verdicts[claim.Id]));
+
+        Add(LowestLayerSpecializationClaim.Relu, Of(0, LowestLayerSpecializationClaim.Info), Universal);
+        Add(LowestLayerSpecializationClaim.Leaky, Of(0.1, LowestLayerSpecializationClaim.Info), Universal);
+        Add(CoreArgumentClaim.Relu, Of(0, CoreArgumentClaim.Info), Universal);
+        Add(CoreArgumentClaim.Leaky, Of(0.1, CoreArgumentClaim.Info), Universal);
+        Add(VanishingClaim.Info, Of(0.1, VanishingClaim.Info), Universal);
+        Add(LeakyObservationClaim.Info, Of(0.1, LeakyObservationClaim.Info), Universal);
+        Add(ExactFitClaim.Info, Of(0, ExactFitClaim.Info).Concat(Of(0.1, ExactFitClaim.Info)), Universal);
+        Add(IndependenceClaim.Info, Of(0, IndependenceClaim.Info), Universal);
+
+        var sample = DrawUntilConclusive(
+            i => new SmallProblem(2, [2], 0, 0, 2, 0, Runtime.Seeds.Of(runSeed, "sample-complexity", i), SmallData.TeacherAware),
+            p => new Judged(p, new Dictionary<string, ClaimOutcome> { [SampleSizeClaim.Info.Id] = JudgeSampleComplexity(p, settings) }),
+            judged => judged.Count(j => j[SampleSizeClaim.Info.Id].Verdict != Verdict.Inconclusive) >= settings.MinConclusive,
+            settings, workers, progress);
+        Add(SampleSizeClaim.Info, sample.Select(j => new CaseVerdict(j.Problem, j.Verdicts[SampleSizeClaim.Info.Id])), Universal);
+
+        var deepProblems = Enumerable.Range(0, settings.ThreeLayerCases)
+            .Select(i => SmallProblemSpace.ThreeLayer(i % 2 == 0 ? 0 : 0.1).Draw(runSeed, "three-layer", i)).ToArray();
+        var deep = TrialRunner.RunAll(deepProblems, p => new CaseVerdict(p, JudgeThreeLayer(p, settings)), workers, progress.Add(deepProblems.Length));
+        Add(LowestLayerSpecializationClaim.ThreeLayer, deep, (claim, list) => CaseTally.PassRate(claim, list, settings.MinConclusive, runSeed));
+
+        return new TheoremCheckResult(runSeed, outcomes, cases);
     }
 
-    sealed record CaseOutcomes(ClaimOutcome Specialization, ClaimOutcome Vanishing, ClaimOutcome Observation, ClaimOutcome ExactFit, ClaimOutcome Independence);
+    /// <summary>The claims a two-layer case of leak <paramref name="leak"/> must bring to the conclusive count.</summary>
+    static ClaimInfo[] RequiredClaims(double leak) => leak == 0
+        ? [LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info]
+        : [LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info, VanishingClaim.Info];
 
-    static CaseOutcomes TrainAndJudge(int seed, bool leaky, TheoremCheckSettings settings)
+    sealed record Judged(SmallProblem Problem, IReadOnlyDictionary<string, ClaimOutcome> Verdicts)
     {
-        using var scope = NewDisposeScope();
-        var activation = leaky ? Activation.LeakyRelu(0.1) : Activation.Relu;
-        var spec = CaseSpec(seed, activation);
-        var label = string.Create(CultureInfo.InvariantCulture, $"[seed {seed}, d {spec.InputDim}, m {spec.HiddenWidths[0]}, multi 2, {activation}]");
-        using var teacher = Teacher.Build(spec, seed);
-        using var data = Dataset.Gaussian(teacher, 200, seed + 1);
-        using var student = Student.OverRealized(teacher, 2, seed + 2, TheoremCheckSettings.InitStd);
-        var training = SgdTrainer.Train(student, data, settings.Budget, seed + 3);
-        var criteria = SpecializationCriteria.Paper with { AllowMirror = true };
+        public ClaimOutcome this[string id] => Verdicts[id];
+    }
 
-        using var exact = ExactFit.Build(teacher, copies: 2, extraNodes: 1, seed: seed + 4);
-        using var aware = TeacherAware.Inputs(teacher, 30 * spec.HiddenWidths[0], seed + 5);
-        using var fresh = Student.OverRealized(teacher, 2, seed + 6, initStd: 1.0);
-        ClaimOutcome Tag(ClaimOutcome o) => o with { Evidence = $"{label} {o.Evidence}" };
-        return new CaseOutcomes(
-            Tag(LowestLayerSpecializationClaim.Judge(teacher, student, data.Inputs, training, criteria)),
-            Tag(VanishingClaim.Judge(teacher, student, data.Inputs, training, criteria.Correlation, settings.VanishedFanOut, allowMirror: true)),
-            Tag(LeakyObservationClaim.Judge(teacher, fresh, data.Inputs)),
-            Tag(ExactFitClaim.Judge(exact, data, settings.Zero)),
-            Tag(IndependenceClaim.Judge(teacher, aware.Inputs, settings.IndependenceRelativeRank)));
+    /// <summary>
+    /// Draws cases 0, 1, 2, ... and judges them, in rounds on all cores, until <paramref name="enough"/>
+    /// or <see cref="TheoremCheckSettings.MaxCases"/> cases. The first round draws the minimum plus a
+    /// quarter; later rounds what is still missing plus a quarter.
+    /// </summary>
+    static List<Judged> DrawUntilConclusive(Func<int, SmallProblem> draw, Func<SmallProblem, Judged> judge, Func<IReadOnlyList<Judged>, bool> enough,
+        TheoremCheckSettings settings, int? workers, ProgressCounter progress)
+    {
+        var judged = new List<Judged>();
+        var round = settings.MinConclusive + (settings.MinConclusive + 3) / 4;
+        while (judged.Count < settings.MaxCases && !enough(judged))
+        {
+            var count = Math.Min(round, settings.MaxCases - judged.Count);
+            var problems = Enumerable.Range(judged.Count, count).Select(draw).ToArray();
+            judged.AddRange(TrialRunner.RunAll(problems, judge, workers, progress.Add(count)));
+            round = Math.Max(2, (settings.MinConclusive + 3) / 4);
+        }
+        return judged;
+    }
+
+    /// <summary>Trains a two-layer case once and judges every claim that reads it.</summary>
+    static Judged JudgeTwoLayer(SmallProblem p, TheoremCheckSettings settings) => new(p, JudgeTwoLayerCase(p, settings).ToDictionary(o => o.Claim.Id));
+
+    /// <summary>
+    /// Every verdict of one two-layer case (claims 1, 2, 7, 8, and for leaky cases 4 and the leaky
+    /// observation), each labelled with the case: what a failing case shrinks on.
+    /// </summary>
+    public static ClaimOutcome[] JudgeTwoLayerCase(SmallProblem p, TheoremCheckSettings? settings = null)
+    {
+        settings ??= new TheoremCheckSettings();
+        using var scope = NewDisposeScope();
+        using var trained = p.Train(p.Leak == 0 ? settings.Budget : settings.LeakyBudget);
+        var evidence = trained.Evidence();
+        using var exact = ExactFit.Build(trained.Teacher, copies: 2, extraNodes: 1, seed: p.StreamSeed("exact-fit"));
+        var list = new List<ClaimOutcome>
+        {
+            LowestLayerSpecializationClaim.Judge(evidence, SpecializationCriteria.UpToMirror),
+            CoreArgumentClaim.Judge(evidence),
+            ExactFitClaim.Judge(ExactFitEvidence.Measure(exact, trained.Data, p.ToString()), settings.Zero),
+        };
+        if (p.Leak == 0)
+        {
+            using var aware = TeacherAware.Inputs(trained.Teacher, 30 * p.Widths[0], p.StreamSeed("teacher-aware-inputs"));
+            list.Add(IndependenceClaim.Judge(IndependenceEvidence.Measure(trained.Teacher, aware.Inputs, p.ToString()), settings.IndependenceRelativeRank));
+        }
+        else
+        {
+            list.Add(VanishingClaim.Judge(evidence, VanishingCriteria.AtSmallGradient with { FanOut = settings.VanishedFanOut, AllowMirror = true }));
+            using var fresh = Student.OverRealized(trained.Teacher, p.Multi, p.StreamSeed("untrained-student"), initStd: 1.0);
+            list.Add(LeakyObservationClaim.Judge(PairEvidence.Measure(trained.Teacher, fresh, trained.Data.Inputs, null, p.ToString())));
+        }
+        return list.ToArray();
+    }
+
+    /// <summary>Claim 3 on one case: teacher-aware data of the bound's size (K = m + 2m, eps 1), trained to the bound's gradient level, judged on 1,000 Gaussian inputs.</summary>
+    public static ClaimOutcome JudgeSampleComplexity(SmallProblem p, TheoremCheckSettings? settings = null)
+    {
+        settings ??= new TheoremCheckSettings();
+        var plan = SampleSizePlan.For(TheoremCheckSettings.Bound, p.Widths[0], p.StudentWidths[0], p.D, 1.0);
+        var sized = p.Samples >= 1 ? p : p with { Samples = plan.Samples };
+        using var scope = NewDisposeScope();
+        using var trained = sized.Train(settings.SampleBudget(plan.GradientLevel));
+        using var evaluation = Inputs.Gaussian(1000, p.D, p.StreamSeed("eval-inputs"));
+        var outcome = SampleSizeClaim.Judge(trained.Teacher, trained.Student, trained.Data.Count, evaluation, trained.Training, plan);
+        return outcome with { Evidence = $"{sized}: {outcome.Evidence}" };
+    }
+
+    /// <summary>Claim 1 on a three-layer case.</summary>
+    public static ClaimOutcome JudgeThreeLayer(SmallProblem p, TheoremCheckSettings? settings = null)
+    {
+        settings ??= new TheoremCheckSettings();
+        using var scope = NewDisposeScope();
+        using var trained = p.Train(settings.DeepBudget);
+        return LowestLayerSpecializationClaim.Judge(trained.Evidence(), SpecializationCriteria.Paper);
+    }
+
+    static ClaimOutcome Relabel(ClaimOutcome o, ClaimInfo claim) => o with { Claim = claim };
+
+    /// <summary>Progress over all rounds: the total grows as rounds are added.</summary>
+    sealed class ProgressCounter(Action<int, int>? report)
+    {
+        int done, total;
+
+        public Action<int, int>? Add(int count)
+        {
+            Interlocked.Add(ref total, count);
+            return report is null ? null : (_, _) => report(Interlocked.Increment(ref done), Volatile.Read(ref total));
+        }
     }
 }

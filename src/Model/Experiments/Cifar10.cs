@@ -1,5 +1,4 @@
 using TorchSharp;
-using Verify.Model.Claims;
 using static TorchSharp.torch;
 using Verify.Model.Runtime;
 
@@ -95,23 +94,5 @@ public static class Cifar10
         var raw = tensor(images.Pixels, dtype: ScalarType.Byte).reshape(images.Count, 3, 32, 32).to(ScalarType.Float64);
         var pooled = pool == 1 ? raw : nn.functional.avg_pool2d(raw, pool, pool);
         return pooled.reshape(images.Count, -1);
-    }
-
-    /// <summary>
-    /// Claim on real images: over-realization raises the lowest layer's mean best correlation
-    /// (the paper's CIFAR-10 figure), read from runs at the smallest and the largest multi.
-    /// </summary>
-    public static ClaimOutcome OverRealizationHelpsOnImages(IReadOnlyList<TwoLayerRun> runs, string source)
-    {
-        const string claim = "CIFAR-10 inputs: over-realization raises the lowest layer's correlation with the teacher";
-        var numbers = new Dictionary<string, double>();
-        if (SuccessRate.Inconclusive(runs, claim, numbers) is { } none) return none;
-        var byMulti = runs.GroupBy(r => r.Config.Multi).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Average(r => r.BestCorrPerTeacher.Average()));
-        foreach (var (multi, corr) in byMulti) numbers[$"mean_best_corr_multi_{multi}"] = corr;
-        if (byMulti.Count < 2) return new ClaimOutcome(claim, Verdict.Inconclusive, "needs runs at two multis.", numbers);
-        var holds = byMulti.Last().Value > byMulti.First().Value;
-        var evidence = "mean best eval correlation per teacher node: " + string.Join(", ", byMulti.Select(p => $"multi {p.Key}: {p.Value:0.000}")) +
-                       $"; {SuccessRate.Seeds(runs)} seeds; inputs: {source}; teacher: a random two-layer ReLU teacher (the paper trains a 4-layer CNN teacher).";
-        return new ClaimOutcome(claim, holds ? Verdict.Holds : Verdict.Fails, evidence, numbers);
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Verify.Model.Analysis;
-using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 
@@ -53,16 +53,16 @@ public static class MultiLayer
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         var spec = new TeacherSpec(config.D, config.Widths, config.Outputs, InputStd: config.InputStd);
-        using var teacher = Teacher.Build(spec, config.Seed);
-        using var train = Dataset.Gaussian(teacher, config.NTrain, config.Seed + 1, config.InputStd);
-        using var eval = Dataset.Gaussian(teacher, config.NEval, config.Seed + 2, config.InputStd);
-        using var student = Student.OverRealized(teacher, config.Multi, config.Seed * 1000 + config.Multi + 3);
+        using var teacher = Teacher.Build(spec, Seeds.Of(config.Seed, "teacher"));
+        using var train = Dataset.Gaussian(teacher, config.NTrain, Seeds.Of(config.Seed, "train-inputs"), config.InputStd);
+        using var eval = Dataset.Gaussian(teacher, config.NEval, Seeds.Of(config.Seed, "eval-inputs"), config.InputStd);
+        using var student = Student.OverRealized(teacher, config.Multi, Seeds.Of(config.Seed, "student", config.Multi));
         var options = new SgdOptions
         {
             LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch,
             Schedule = [(config.Epochs / 2, config.LearningRate / 2)],
         };
-        var result = SgdTrainer.Train(student, train, options, config.Seed * 1000 + config.Multi + 4);
+        var result = SgdTrainer.Train(student, train, options, Seeds.Of(config.Seed, "batches", config.Multi));
         var layers = result.Diverged
             ? Enumerable.Repeat(double.NaN, config.Widths.Count).ToArray()
             : MeanBestCorrelationPerLayer(teacher, student, eval.Inputs);
@@ -83,29 +83,6 @@ public static class MultiLayer
             var rho = Correlation.Pearson(t.Activations[l], s.Activations[l]);
             return Enumerable.Range(0, rho.GetLength(0)).Average(j => Enumerable.Range(0, rho.GetLength(1)).Max(k => rho[j, k]));
         }).ToArray();
-    }
-
-    /// <summary>
-    /// Slack for "at least": the lowest layer's mean best correlation may sit this far below an upper
-    /// layer's and still count (the seed-to-seed spread of a layer's mean at the default size).
-    /// </summary>
-    public const double Slack = 0.02;
-
-    /// <summary>Holds when the lowest layer's mean best correlation (mean over seeds) is at least every upper layer's, less <see cref="Slack"/>.</summary>
-    public static ClaimOutcome LowestLayerSpecializesMost(IReadOnlyList<MultiLayerRun> runs)
-    {
-        const string claim = "Multi-layer: the lowest layer's mean best correlation is at least the upper layers'";
-        var numbers = new Dictionary<string, double>();
-        if (runs.Count == 0) return new ClaimOutcome(claim, Verdict.Inconclusive, "no runs.", numbers);
-        var diverged = runs.Where(r => r.Outcome == TrainingOutcome.Diverged).ToArray();
-        numbers["diverged_runs"] = diverged.Length;
-        if (diverged.Length > 0) return new ClaimOutcome(claim, Verdict.Inconclusive, $"{diverged.Length} of {runs.Count} runs diverged, e.g. {diverged[0].Config}.", numbers);
-        var means = MeanPerLayer(runs);
-        for (var l = 0; l < means.Length; l++) numbers[$"layer_{l + 1}_mean_best_corr"] = means[l];
-        var holds = means.Skip(1).All(m => means[0] >= m - Slack);
-        var evidence = "mean over teacher nodes of the best eval correlation, per layer (lowest first): " +
-                       string.Join(", ", means.Select((m, l) => $"layer {l + 1}: {m:0.000}")) + $"; slack {Slack}; {runs.Count} runs ({runs[0].Config}).";
-        return new ClaimOutcome(claim, holds ? Verdict.Holds : Verdict.Fails, evidence, numbers);
     }
 
     /// <summary>Mean over runs of each layer's mean best correlation.</summary>

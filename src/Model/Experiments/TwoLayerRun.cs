@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using TorchSharp;
 using Verify.Model.Analysis;
+using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using Verify.Model.Training;
 using static TorchSharp.torch;
-using Verify.Model.Runtime;
 
 namespace Verify.Model.Experiments;
 
@@ -13,8 +14,9 @@ namespace Verify.Model.Experiments;
 /// One two-layer training run of the paper's protocol (notes section 4). Defaults are the paper's:
 /// d = 100, m = 10, 50 outputs, Gaussian data with std 1.5, N_train = N_eval = 10,000, plain SGD
 /// with lr 0.01, batch 16, 1,000 iterations per epoch, 100 epochs.
-/// Seeds: the teacher, the training set and the evaluation set are drawn from <see cref="Seed"/>
-/// alone, so runs that differ only in multi share them; the student and the batches also depend on multi.
+/// Seeds: every stream is named from <see cref="Seed"/> (<see cref="Seeds.Of(long, string)"/>): "teacher",
+/// "train-inputs", "eval-inputs" (so runs that differ only in multi share them), and "student" and
+/// "batches" indexed by multi.
 /// </summary>
 public sealed record TwoLayerConfig
 {
@@ -110,6 +112,9 @@ public sealed record TwoLayerRun(
     long? DivergedAtStep = null,
     double? LastFiniteLoss = null)
 {
+    /// <summary>The trained pair's analysis record on the training inputs (claim 4 reads it); set by the experiment.</summary>
+    public PairEvidence Analysis { get; init; } = null!;
+
     /// <summary>Teacher j covered at the end (eval set, tau of the config).</summary>
     public bool[] CoveredAtEnd => BestCorrPerTeacher.Select(r => r > Config.Tau).ToArray();
 
@@ -118,6 +123,12 @@ public sealed record TwoLayerRun(
 
     /// <summary>Epoch at which "early" coverage was read.</summary>
     public int EarlyEpoch => Math.Min(Config.EarlyEpoch, Config.Epochs);
+}
+
+/// <summary>The seeds of one two-layer run's random streams.</summary>
+public sealed record RunStreams(long Teacher, long TrainInputs, long EvalInputs, long Student, long Batches, long OtherTeacher)
+{
+    public IEnumerable<long> All => [Teacher, TrainInputs, EvalInputs, Student, Batches, OtherTeacher];
 }
 
 /// <summary>Training and eval inputs supplied from outside (real images): (N_train, d) and (N_eval, d), float64 on cpu.</summary>
@@ -169,6 +180,11 @@ public static class TwoLayerExperiment
         }
     }
 
+    /// <summary>The seeds of a run's random streams, each named from the config's seed (the student and batches also by multi).</summary>
+    public static RunStreams Streams(TwoLayerConfig c) => new(
+        Seeds.Of(c.Seed, "teacher"), Seeds.Of(c.Seed, "train-inputs"), Seeds.Of(c.Seed, "eval-inputs"),
+        Seeds.Of(c.Seed, "student", c.Multi), Seeds.Of(c.Seed, "batches", c.Multi), Seeds.Of(c.Seed, "other-teacher"));
+
     /// <summary>What runs must share to train in one batch.</summary>
     public static string ShapeKey(TwoLayerConfig c) =>
         FormattableString.Invariant($"{c.D}|{c.N}|{c.Outputs}|{c.Activation}|{c.Batch}|{c.ItersPerEpoch}|{c.NTrain}");
@@ -186,7 +202,7 @@ public static class TwoLayerExperiment
         readonly Tensor teacherEval;
         readonly List<double> evalLoss = [];
         readonly List<double> coverage = [];
-        readonly int?[] first;
+        readonly FirstCoverage first;
         double[] early, last;
         readonly int earlyEpoch;
 
@@ -202,16 +218,16 @@ public static class TwoLayerExperiment
                 throw new ArgumentException($"Provided inputs have shapes [{string.Join(", ", inputs.Train.shape)}] and [{string.Join(", ", inputs.Eval.shape)}]; the config expects ({config.NTrain}, {config.D}) and ({config.NEval}, {config.D}).", nameof(inputs));
             this.config = config;
             var spec = TeacherSpec.TwoLayer(config.D, config.M, config.Decay, config.Outputs, config.Activation);
-            teacher = Teacher.Build(spec, config.Seed);
+            var streams = Streams(config);
+            teacher = Teacher.Build(spec, streams.Teacher);
             Train = inputs is not null ? Dataset.Label(teacher, inputs.Train) : TrainingSet(teacher, spec, config);
-            eval = inputs is not null ? Dataset.Label(teacher, inputs.Eval) : Dataset.Gaussian(teacher, config.NEval, config.Seed + 2, DataStd);
-            var stream = config.Seed * 1000 + config.Multi;
-            Student = Verify.Model.Networks.Student.OverRealized(teacher, config.Multi, stream + 3, activation: config.Activation);
-            TrainSeed = stream + 4;
+            eval = inputs is not null ? Dataset.Label(teacher, inputs.Eval) : Dataset.Gaussian(teacher, config.NEval, streams.EvalInputs, DataStd);
+            Student = Verify.Model.Networks.Student.OverRealized(teacher, config.Multi, streams.Student, activation: config.Activation);
+            TrainSeed = streams.Batches;
             using (no_grad())
             using (var trace = teacher.Trace(eval.Inputs))
                 teacherEval = trace.Activations[0].clone().DetachFromDisposeScope();
-            first = new int?[config.M];
+            first = new FirstCoverage(config.M, config.Tau);
             early = new double[config.M];
             last = new double[config.M];
             earlyEpoch = Math.Min(config.EarlyEpoch, config.Epochs);
@@ -224,21 +240,21 @@ public static class TwoLayerExperiment
             evalLoss.Add(loss);
             last = best;
             coverage.Add(best.Count(r => r > config.Tau) / (double)config.M);
-            for (var j = 0; j < config.M; j++)
-                if (first[j] is null && best[j] > config.Tau) first[j] = epoch;
+            first.Observe(epoch, best);
             if (epoch == earlyEpoch) early = best;
         }
 
         public TwoLayerRun Finish(TrainingResult result)
         {
             if (evalLoss.Count < earlyEpoch) early = last; // diverged before the early epoch
-            var report = Specialization.Analyze(teacher, Student, Train.Inputs);
+            var analysis = PairEvidence.Measure(teacher, Student, Train.Inputs, result, config.ToString(), config.Tau);
+            var report = analysis.Report;
             return new TwoLayerRun(
                 config,
                 result.FinalTrainLoss,
                 evalLoss.Count > 0 ? evalLoss[^1] : double.NaN,
                 last,
-                first,
+                first.Epochs,
                 early,
                 report.BestCorrelationPerStudent,
                 report.StudentFanOutNorms,
@@ -249,7 +265,7 @@ public static class TwoLayerExperiment
                 result.Outcome,
                 clock.Elapsed.TotalSeconds,
                 result.DivergedAtStep,
-                result.LastFiniteLoss);
+                result.LastFiniteLoss) { Analysis = analysis };
         }
 
         public void Dispose()
@@ -268,18 +284,15 @@ public static class TwoLayerExperiment
         switch (config.TrainData)
         {
             case TrainingData.TeacherAware:
-                return TeacherAware.Dataset(teacher, config.NTrain, config.Seed + 1, options);
+                return TeacherAware.Dataset(teacher, config.NTrain, Streams(config).TrainInputs, options);
             case TrainingData.TeacherAwareOfAnotherTeacher:
-                using (var other = Teacher.Build(spec, config.Seed + OtherTeacherSeedOffset))
-                using (var points = TeacherAware.Inputs(other, config.NTrain, config.Seed + 1, options))
+                using (var other = Teacher.Build(spec, Streams(config).OtherTeacher))
+                using (var points = TeacherAware.Inputs(other, config.NTrain, Streams(config).TrainInputs, options))
                     return Dataset.Label(teacher, points.Inputs);
             default:
-                return Dataset.Gaussian(teacher, config.NTrain, config.Seed + 1, DataStd);
+                return Dataset.Gaussian(teacher, config.NTrain, Streams(config).TrainInputs, DataStd);
         }
     }
-
-    /// <summary>Seed offset of the unrelated teacher whose boundaries the negative-control data straddles.</summary>
-    public const long OtherTeacherSeedOffset = 7919;
 
     /// <summary>Eval loss 1/2 E||f* - f||^2 and max_k rho_jk per teacher on the eval set.</summary>
     static (double Loss, double[] BestPerTeacher) EvaluateOn(RectifiedNetwork student, Dataset eval, Tensor teacherActivations)

@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.TestSupport;
 
 namespace Verify.Experiments.MultiLayer;
 
@@ -17,11 +17,11 @@ namespace Verify.Experiments.MultiLayer;
 [TestFixture]
 public sealed class LowestLayerTest
 {
-    [TestCase("default")]
+    [TestCase("default"), Judges("multi-layer")]
     [TestCase("paper", Category = "Nightly")]
     public void LowestLayerSpecializesAtLeastAsWellAsUpperLayers(string scale)
     {
-        var outcome = Model.Experiments.MultiLayer.LowestLayerSpecializesMost(ExperimentRuns.MultiLayer(scale));
+        var outcome = MultiLayerClaim.Judge(ExperimentRuns.MultiLayer(scale));
 
         outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");
     }
@@ -32,6 +32,6 @@ public sealed class LowestLayerTest
     {
         var runs = ExperimentRuns.MultiLayer("default").Select(r => r with { MeanBestCorrelation = r.MeanBestCorrelation.Reverse().ToArray() }).ToArray();
 
-        Model.Experiments.MultiLayer.LowestLayerSpecializesMost(runs).Verdict.ShouldBe(Verdict.Fails);
+        MultiLayerClaim.Judge(runs).Verdict.ShouldBe(Verdict.Fails);
     }
 }

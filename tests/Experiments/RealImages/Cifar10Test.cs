@@ -102,7 +102,7 @@ public sealed class Cifar10Test
     }
 
     /// <summary>The experiment's wiring: a tiny sweep on generated images gives one run per multi with finite correlations.</summary>
-    [Test]
+    [Test, Verify.TestSupport.Judges("cifar10")]
     public void TheExperimentRunsOnImagesFromTheFolder()
     {
         WriteBatch(dir, "data_batch_1.bin", 60);
@@ -115,5 +115,8 @@ public sealed class Cifar10Test
         runs.Select(r => r.Config.Multi).ShouldBe([1, 5]);
         runs.ShouldAllBe(r => r.BestCorrPerTeacher.All(double.IsFinite));
         source.ShouldContain("60 training images");
+        var outcome = Verify.Model.Claims.ImagesOverRealizationClaim.Judge(runs, source);
+        TestContext.Out.WriteLine(outcome);
+        outcome.Verdict.ShouldNotBe(Verify.Model.Claims.Verdict.Inconclusive, $"runs at two multis that did not diverge are judged: {outcome}");
     }
 }

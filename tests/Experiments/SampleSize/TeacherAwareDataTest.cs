@@ -3,6 +3,7 @@ using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
 using Verify.Model.Experiments;
+using Verify.TestSupport;
 
 namespace Verify.Experiments.SampleSize;
 
@@ -17,11 +18,11 @@ namespace Verify.Experiments.SampleSize;
 [TestFixture]
 public sealed class TeacherAwareDataTest
 {
-    [TestCase("default")]
+    [TestCase("default"), Judges("teacher-aware-data")]
     [TestCase("paper", Category = "Nightly")]
     public void TeacherAwareDataCoversMoreTeachersAtSmallN(string scale)
     {
-        var outcome = Model.Experiments.SampleSize.TeacherAwareNeedsFewerSamples(ExperimentRuns.SampleSize(scale));
+        var outcome = TeacherAwareDataClaim.Judge(ExperimentRuns.SampleSize(scale));
 
         outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");
     }
@@ -42,7 +43,7 @@ public sealed class TeacherAwareDataTest
         };
         var runs = ExperimentRuns.TwoLayer("default/sample-size-control", small.Configs());
 
-        var outcome = Model.Experiments.SampleSize.TeacherAwareNeedsFewerSamples(runs, TrainingData.TeacherAwareOfAnotherTeacher);
+        var outcome = TeacherAwareDataClaim.Judge(runs, TrainingData.TeacherAwareOfAnotherTeacher);
 
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }

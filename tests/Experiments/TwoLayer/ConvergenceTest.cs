@@ -3,12 +3,13 @@ using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
 using Verify.Model.Experiments;
+using Verify.TestSupport;
 
 namespace Verify.Experiments.TwoLayer;
 
 /// <summary>
 /// The paper's convergence figure (claim 6): the final eval loss falls as multi grows, judged for
-/// p &gt;= 1 (see <see cref="Convergence.LossFallsWithMulti"/> for why p = 0 is reported, not judged).
+/// p &gt;= 1 (see <see cref="ConvergenceClaim"/> for why p = 0 is reported, not judged).
 /// Seeds: the check compares means over seeds of log10 eval loss with a 0.25-decade slack between
 /// neighbouring multis; 3 seeds (default) put the mean's spread well inside it, and the ends of the
 /// range differ by more than a decade at the default size.
@@ -20,11 +21,11 @@ namespace Verify.Experiments.TwoLayer;
 [TestFixture]
 public sealed class ConvergenceTest
 {
-    [TestCase("default")]
+    [TestCase("default"), Judges("convergence")]
     [TestCase("paper", Category = "Nightly")]
     public void EvalLossDecreasesWithMulti(string scale)
     {
-        var outcome = Convergence.LossFallsWithMulti(ExperimentRuns.LShape(scale));
+        var outcome = ConvergenceClaim.Judge(ExperimentRuns.LShape(scale));
 
         outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");
     }
@@ -37,6 +38,6 @@ public sealed class ConvergenceTest
         var multis = runs.Select(r => r.Config.Multi).Distinct().Order().ToArray();
         var swapped = runs.Select(r => r with { Config = r.Config with { Multi = multis[multis.Length - 1 - Array.IndexOf(multis, r.Config.Multi)] } }).ToArray();
 
-        Convergence.LossFallsWithMulti(swapped).Verdict.ShouldBe(Verdict.Fails);
+        ConvergenceClaim.Judge(swapped).Verdict.ShouldBe(Verdict.Fails);
     }
 }

@@ -4,25 +4,26 @@ using Verify.Experiments.Support;
 using Verify.Model.Claims;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
+using Verify.TestSupport;
 
 namespace Verify.Experiments.TwoLayer;
 
 /// <summary>
 /// Claim 4 as the paper's L-shape figure shows it: after training, every student node either
 /// correlates above 0.95 with a teacher node or has a near-zero fan-out; the share of nodes that do
-/// neither does not grow with multi. The verdict is <see cref="LShape.Evaluate"/>, the same
-/// computation the `verify reproduce` report prints.
+/// neither does not grow with multi. The verdict is <see cref="LShapeVerdict"/>: claim 4's one judge
+/// (<see cref="VanishingClaim"/>) read at the paper's budget, the computation the `verify reproduce` report prints.
 /// Seeds: the assertion is per run (every over-realized run must pass), so one seed per
 /// configuration suffices to falsify it; the default sweep has 3 seeds x 4 multis x 3 p.
 /// </summary>
 [TestFixture]
 public sealed class LShapeTest
 {
-    [TestCase("default")]
+    [TestCase("default"), Judges("lshape")]
     [TestCase("paper", Category = "Nightly")]
     public void EachStudentNodeCorrelatesWithATeacherOrHasNearZeroFanOut(string scale)
     {
-        var outcome = LShape.Evaluate(ExperimentRuns.LShape(scale));
+        var outcome = LShapeVerdict.Judge(ExperimentRuns.LShape(scale));
 
         outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");
     }
@@ -38,7 +39,7 @@ public sealed class LShapeTest
         var sweep = ExperimentRuns.Scale("default").LShape with { Multis = [2, 5], Decays = [1], Seeds = [1] };
         var runs = ExperimentRuns.TwoLayer("default/lshape-linear", (sweep with { Base = sweep.Base with { Activation = Activation.Linear, Epochs = 5 } }).Configs());
 
-        var outcome = LShape.Evaluate(runs);
+        var outcome = LShapeVerdict.Judge(runs);
 
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }

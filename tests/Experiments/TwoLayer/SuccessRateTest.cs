@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.TestSupport;
 
 namespace Verify.Experiments.TwoLayer;
 
@@ -19,39 +19,47 @@ namespace Verify.Experiments.TwoLayer;
 [TestFixture]
 public sealed class SuccessRateTest
 {
-    [TestCase("default")]
+    [TestCase("default"), Judges("strong-teachers-first")]
     [TestCase("paper", Category = "Nightly")]
-    public void StrongTeachersAreCoveredFirst_MoreSteeplyForLargerDecay(string scale) =>
-        ShouldHold(SuccessRate.StrongTeachersFirst(ExperimentRuns.Success(scale)), scale);
-
-    [TestCase("default")]
-    [TestCase("paper", Category = "Nightly")]
-    public void SuccessRateRisesWithMulti(string scale) =>
-        ShouldHold(SuccessRate.RisesWithMulti(ExperimentRuns.Success(scale)), scale);
-
-    [TestCase("default")]
-    [TestCase("paper", Category = "Nightly")]
-    public void FinalSuccessRateIsAtLeastTheEarlyOne(string scale) =>
-        ShouldHold(SuccessRate.FinalAtLeastEarly(ExperimentRuns.Success(scale)), scale);
+    public void StrongTeachersAreCoveredFirst(string scale) =>
+        ShouldHold(StrongTeachersFirstClaim.Judge(SweepEvidence.Timelines(ExperimentRuns.Success(scale))), scale);
 
     /// <summary>
-    /// Negative control: with the teacher order reversed (weakest first) the same runs must fail
-    /// the "strong first" check; with the multi labels reversed they must fail "rises with multi".
+    /// Claim 6 read by its one judge (<see cref="OverRealizationClaim"/>: per seed and p, coverage
+    /// non-decreasing in multi and the loss after the early epoch lower at the largest multi; a sign
+    /// test over series). Finding at the default size (named streams, 27 Nov 2026): it fails, 5 of 9
+    /// series. At p = 0 all three series have full coverage at every multi but multi 1 reaches a lower
+    /// early loss (about 1e-6 against 6e-3 at multi 10: a student of the teacher's width fits equal-strength
+    /// teachers first, as the convergence figure shows); at p = 1 and 2, 5 of 6 series succeed. The
+    /// default case asserts this finding so that a change to it shows; the paper size is Nightly.
+    /// </summary>
+    [TestCase("default", Verdict.Fails), Judges("over-realization-helps")]
+    [TestCase("paper", Verdict.Holds, Category = "Nightly")]
+    public void CoverageRisesWithMulti_PairedBySeed(string scale, Verdict expected)
+    {
+        var outcome = OverRealizationClaim.Judge(SweepEvidence.Widths(ExperimentRuns.Success(scale)));
+        TestContext.Out.WriteLine(outcome);
+        outcome.Verdict.ShouldBe(expected, $"scale {scale}: {outcome}");
+    }
+
+    [TestCase("default"), Judges("keeps-what-it-found")]
+    [TestCase("paper", Category = "Nightly")]
+    public void FinalSuccessRateIsAtLeastTheEarlyOne(string scale) =>
+        ShouldHold(KeepsWhatItFoundClaim.Judge(ExperimentRuns.Success(scale)), scale);
+
+    /// <summary>
+    /// Negative control: judged against the reversed conjecture (weak teachers first) the same runs
+    /// must fail; read in the order of shrinking width they must fail "over-realization helps".
     /// </summary>
     [Test]
     public void TheChecksFail_WhenTeacherOrderOrMultiIsReversed()
     {
         var runs = ExperimentRuns.Success("default");
-        var weakFirst = runs.Select(r => r with
-        {
-            BestCorrPerTeacher = r.BestCorrPerTeacher.Reverse().ToArray(),
-            BestCorrPerTeacherEarly = r.BestCorrPerTeacherEarly.Reverse().ToArray(),
-        }).ToArray();
-        var multis = runs.Select(r => r.Config.Multi).Distinct().Order().ToArray();
-        var swapped = runs.Select(r => r with { Config = r.Config with { Multi = multis[multis.Length - 1 - Array.IndexOf(multis, r.Config.Multi)] } }).ToArray();
+        var weakFirst = StrongTeachersFirstClaim.Judge(SweepEvidence.Timelines(runs), weakness: r => r.TeacherFanOutNorms);
+        var shrinking = OverRealizationClaim.Judge(SweepEvidence.Widths(runs).Select(s => s with { Widths = s.Widths.Reverse().ToArray() }).ToArray());
 
-        SuccessRate.StrongTeachersFirst(weakFirst).Verdict.ShouldBe(Verdict.Fails);
-        SuccessRate.RisesWithMulti(swapped).Verdict.ShouldBe(Verdict.Fails);
+        weakFirst.Verdict.ShouldBe(Verdict.Fails, weakFirst.ToString());
+        shrinking.Verdict.ShouldBe(Verdict.Fails, shrinking.ToString());
     }
 
     static void ShouldHold(ClaimOutcome outcome, string scale) => outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");

@@ -1,3 +1,7 @@
+using FsCheck;
+using FsCheck.Fluent;
+using NUnit.Framework;
+using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Networks;
@@ -8,37 +12,88 @@ using static TorchSharp.torch;
 
 namespace Verify.Properties.Claims;
 
-/// <summary>A trained teacher-student pair with its data and run; owns its tensors.</summary>
-public sealed record TrainedPair(RectifiedNetwork Teacher, RectifiedNetwork Student, Dataset Data, TrainingResult Training) : IDisposable
-{
-    public void Dispose()
-    {
-        Teacher.Dispose();
-        Student.Dispose();
-        Data.Dispose();
-    }
-}
-
-/// <summary>Build, train, judge: the three lines every claim test starts with, and the batch runner.</summary>
+/// <summary>
+/// The fresh evidence of a test run and the ways tests read it. Every claim about small trained
+/// problems is judged on cases drawn by <see cref="TheoremChecks"/> from the run seed
+/// (<see cref="RunSeed"/>): trained once, judged by every claim that reads them, with the same
+/// judges the report uses. A failing case is shrunk with FsCheck toward smaller d, widths, multi
+/// and N, and printed with its replay.
+/// </summary>
 public static class ClaimRuns
 {
-    /// <summary>Builds the case's teacher, data and over-realized student, and trains it with <paramref name="options"/>.</summary>
-    public static TrainedPair Train(TrainingCase c, SgdOptions options, int[]? studentWidths = null, Activation? studentActivation = null)
+    static readonly Lazy<TheoremCheckResult> DefaultRun = new(() => TheoremChecks.Run(RunSeed.Value, new TheoremCheckSettings()));
+
+    static readonly Lazy<TheoremCheckResult> NightlyRun = new(() =>
+        TheoremChecks.Run(RunSeed.Value, new TheoremCheckSettings { MinConclusive = 100, Wide = true, ThreeLayerCases = 40, Epochs = 400 }));
+
+    /// <summary>The default run's drawn cases (at least 16 conclusive per claim and activation).</summary>
+    public static TheoremCheckResult Fresh => DefaultRun.Value;
+
+    /// <summary>The Nightly run's drawn cases (at least 100 conclusive per claim and activation, a wider space, four times the budget).</summary>
+    public static TheoremCheckResult FreshNightly => NightlyRun.Value;
+
+    /// <summary>
+    /// Asserts that <paramref name="claim"/> holds on <paramref name="run"/>. On a failure, the first
+    /// failing case is shrunk (re-judged by <paramref name="judge"/>) and the message gives the
+    /// original, the shrunk case and the replay.
+    /// </summary>
+    public static ClaimOutcome ShouldHold(TheoremCheckResult run, ClaimInfo claim, Func<SmallProblem, ClaimOutcome> judge)
     {
-        var teacher = c.Teacher.Build();
-        var data = c.BuildData(teacher);
-        var student = Student.WithWidths(teacher, studentWidths ?? c.StudentWidths, c.Teacher.Seed + 2, ClaimBuilders.SmallProblemInitStd, studentActivation);
-        var result = SgdTrainer.Train(student, data, options, c.Teacher.Seed + 3);
-        return new TrainedPair(teacher, student, data, result);
+        var outcome = run.Outcome(claim);
+        Print(run, claim, outcome);
+        if (outcome.Verdict == Verdict.Fails)
+        {
+            var failing = run.CasesOf(claim).First(c => c.Outcome.Verdict == Verdict.Fails).Problem;
+            Assert.Fail($"{outcome}\nshrinking the first failing case: {Shrink(failing, judge)}\nreplay the run: {RunSeed.Replay}");
+        }
+        outcome.Verdict.ShouldBe(Verdict.Holds, $"{outcome}; replay: {RunSeed.Replay}");
+        return outcome;
     }
 
-    /// <summary>Trains and judges every case on all cores, each under its own dispose scope; verdicts in input order.</summary>
-    public static ClaimOutcome[] JudgeAll(IReadOnlyList<TrainingCase> cases, SgdOptions options, Func<TrainedPair, ClaimOutcome> judge) =>
-        TrialRunner.RunAll(cases, c =>
+    public static void Print(TheoremCheckResult run, ClaimInfo claim, ClaimOutcome outcome)
+    {
+        TestContext.Out.WriteLine($"run seed {run.RunSeed} ({RunSeed.Replay} replays it)");
+        TestContext.Out.WriteLine(outcome);
+        foreach (var c in run.CasesOf(claim)) TestContext.Out.WriteLine($"  {c.Outcome.Verdict}{(c.Outcome.Reason is null ? "" : $" [{c.Outcome.Reason}]")}: {c.Outcome.Evidence}");
+    }
+
+    /// <summary>The judge of one two-layer claim on one case (train, judge, dispose), for shrinking.</summary>
+    public static Func<SmallProblem, ClaimOutcome> TwoLayerJudge(ClaimInfo claim) =>
+        p => TheoremChecks.JudgeTwoLayerCase(p).First(o => claim.Id.StartsWith(o.Claim.Id, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Shrinks a failing case with FsCheck: the case is the only draw, <see cref="ClaimGen.ShrinkProblem"/>
+    /// proposes smaller ones, and a candidate is kept while the judge still says it fails (an
+    /// inconclusive candidate is not a counterexample). Returns FsCheck's report and the smallest failing case.
+    /// </summary>
+    public static string Shrink(SmallProblem failing, Func<SmallProblem, ClaimOutcome> judge)
+    {
+        var smallest = failing;
+        var property = Prop.ForAll(Arb.From(Gen.Constant(failing), ClaimGen.ShrinkProblem), p =>
         {
-            using var scope = NewDisposeScope();
-            using var pair = Train(c, options);
-            var outcome = judge(pair);
-            return outcome with { Evidence = $"[{c}] {outcome.Evidence}" };
+            var outcome = judge(p);
+            if (outcome.Verdict == Verdict.Fails) smallest = p;
+            return (outcome.Verdict != Verdict.Fails).Label(outcome.ToString());
         });
+        try
+        {
+            Check.One(Config.QuickThrowOnFailure.WithMaxTest(1).WithQuietOnSuccess(true), property);
+            return $"{failing} did not fail again when judged alone";
+        }
+        catch (Exception e) when (e is not AssertionException)
+        {
+            return $"from {failing} to {smallest}; {e.Message}";
+        }
+    }
+
+    /// <summary>Builds and trains one case with explicit streams (a control or a pinned regression); the caller owns the result.</summary>
+    public static TrainedProblem Train(TeacherSpec spec, int multi, int samples, CaseStreams streams, SgdOptions budget, int[]? studentWidths = null)
+    {
+        var teacher = Teacher.Build(spec, streams.Teacher);
+        var data = Dataset.Gaussian(teacher, samples, streams.Data);
+        var student = Student.WithWidths(teacher, studentWidths ?? spec.HiddenWidths.Select(m => m * multi).ToArray(), streams.Student, ClaimBuilders.SmallProblemInitStd);
+        var training = SgdTrainer.Train(student, data, budget, streams.Batches);
+        var problem = new SmallProblem(spec.InputDim, spec.HiddenWidths.ToArray(), (spec.Activation ?? Activation.Relu).NegativeSlope, spec.StrengthDecay, multi, samples, streams.Teacher);
+        return new TrainedProblem(problem, teacher, student, data, training);
+    }
 }

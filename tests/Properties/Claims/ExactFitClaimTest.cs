@@ -29,14 +29,14 @@ public sealed class ExactFitClaimTest
                 .Concat(c.copies > 1 ? [(c.t, 1, c.extra)] : [])
                 .Concat(c.extra > 0 ? [(c.t, c.copies, 0)] : []));
 
-    [FsCheck.NUnit.Property(MaxTest = 30, Replay = "(20260427,1)")]
+    [Conjecture(MaxTest = 30)]
     public Property SpecializedConstruction_HasZeroLossAndZeroPerSampleGradient() =>
         Prop.ForAll(Cases(), c =>
         {
             using var scope = NewDisposeScope();
             using var teacher = c.Teacher.Build();
-            using var data = Dataset.Gaussian(teacher, 100, c.Teacher.Seed + 1);
-            using var student = ExactFit.Build(teacher, c.Copies, c.Extra, c.Teacher.Seed + 2);
+            using var data = Dataset.Gaussian(teacher, 100, Verify.Model.Runtime.Seeds.Of(c.Teacher.Seed, "train-inputs"));
+            using var student = ExactFit.Build(teacher, c.Copies, c.Extra, Verify.Model.Runtime.Seeds.Of(c.Teacher.Seed, "exact-fit"));
             var outcome = ExactFitClaim.Judge(student, data, Tolerances.Float64Zero);
             TestContext.Out.WriteLine(outcome);
             return (outcome.Verdict == Verdict.Holds).Label($"{c.Teacher}, copies {c.Copies}, extra {c.Extra}: {outcome}")
@@ -49,8 +49,8 @@ public sealed class ExactFitClaimTest
     {
         using var scope = NewDisposeScope();
         using var teacher = new TeacherCase(4, [3], leak, 0, seed).Build();
-        using var data = Dataset.Gaussian(teacher, 100, seed + 1);
-        using var student = ExactFit.Build(teacher, copies: 2, extraNodes: 1, seed: seed + 2);
+        using var data = Dataset.Gaussian(teacher, 100, Verify.Model.Runtime.Seeds.Of(seed, "train-inputs"));
+        using var student = ExactFit.Build(teacher, copies: 2, extraNodes: 1, seed: Verify.Model.Runtime.Seeds.Of(seed, "exact-fit"));
         using (no_grad())
         {
             student.Weights[0][.., 0].neg_();

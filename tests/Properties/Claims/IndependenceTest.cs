@@ -44,7 +44,7 @@ public sealed class IndependenceTest
         return new RectifiedNetwork([tensor(w1), w2], activation, "teacher");
     }
 
-    [FsCheck.NUnit.Property(MaxTest = 40, Replay = "(20260527,1)")]
+    [Conjecture(MaxTest = 40)]
     public Property DistinctReluNodes_AreLinearlyIndependentOnTeacherAwareData() =>
         Prop.ForAll(Teachers(), c =>
         {

@@ -5,29 +5,51 @@ using Verify.Model.Claims;
 namespace Verify.Properties.Claims;
 
 /// <summary>
-/// The machinery behind every verdict: a tally refuses to pass on inconclusive evidence and lets one
-/// failure refute a universal claim; the sign test and rank correlation give the textbook values.
+/// The machinery behind every verdict: a tally refuses to pass on too few conclusive cases and lets
+/// one failure refute a universal claim; the sign test, rank correlation and Clopper-Pearson
+/// interval give the textbook values.
 /// </summary>
 [TestFixture]
 public sealed class VerdictStatisticsTest
 {
-    static ClaimOutcome Case(Verdict v) => new("c", v, "case", new Dictionary<string, double>());
+    static readonly ClaimInfo C = new("c", "a claim", "nowhere");
+
+    static ClaimOutcome Case(Verdict v) => Outcome.Judged(C, v == Verdict.Inconclusive ? "not reached" : null, v != Verdict.Fails, "case", NoNumbers.Instance);
 
     [Test]
-    public void Tally_IsInconclusive_WhenTooManyCasesAreInconclusive()
+    public void Tally_IsInconclusive_WithTooFewConclusiveCases()
     {
         var cases = new[] { Case(Verdict.Holds), Case(Verdict.Inconclusive), Case(Verdict.Inconclusive) };
-        CaseTally.Summarize("c", cases, 1.0 / 3).Verdict.ShouldBe(Verdict.Inconclusive);
-        CaseTally.Summarize("c", cases, 0.7).Verdict.ShouldBe(Verdict.Holds);
-        CaseTally.Summarize("c", [Case(Verdict.Inconclusive)], 0.5).Verdict.ShouldBe(Verdict.Inconclusive, "no evidence is not a pass");
+        CaseTally.Summarize(C, cases, 2).Verdict.ShouldBe(Verdict.Inconclusive);
+        CaseTally.Summarize(C, cases, 1).Verdict.ShouldBe(Verdict.Holds);
+        CaseTally.Summarize(C, [Case(Verdict.Inconclusive)], 1).Verdict.ShouldBe(Verdict.Inconclusive, "no evidence is not a pass");
+        CaseTally.Summarize(C, cases, 2).Numbers.InconclusiveReasons.ShouldBe(["2 x not reached"]);
     }
 
     [Test]
     public void Tally_Fails_OnASingleFailingCase()
     {
         var cases = Enumerable.Repeat(Case(Verdict.Holds), 9).Append(Case(Verdict.Fails)).ToArray();
-        CaseTally.Summarize("c", cases, 0.5).Verdict.ShouldBe(Verdict.Fails);
-        Should.Throw<ArgumentException>(() => CaseTally.Summarize("c", [], 0.5)).Message.ShouldContain("no cases");
+        CaseTally.Summarize(C, cases, 5).Verdict.ShouldBe(Verdict.Fails);
+        Should.Throw<ArgumentException>(() => CaseTally.Summarize(C, [], 5)).Message.ShouldContain("no cases");
+    }
+
+    [Test]
+    public void Tally_StatesTheClopperPearsonBound_OnTheFailureRate()
+    {
+        var tally = CaseTally.Summarize(C, Enumerable.Repeat(Case(Verdict.Holds), 16).ToArray(), 16);
+        tally.Numbers.FailureRateUpper95!.Value.ShouldBe(1 - Math.Pow(0.025, 1.0 / 16), 1e-9);
+        tally.Cases!.Conclusive.ShouldBe(16);
+    }
+
+    [Test]
+    public void ClopperPearson_MatchesTheBetaQuantiles()
+    {
+        Statistics.ClopperPearson(0, 100).High.ShouldBe(1 - Math.Pow(0.025, 0.01), 1e-9);
+        var (low, high) = Statistics.ClopperPearson(5, 10);
+        low.ShouldBe(0.187086, 1e-5);
+        high.ShouldBe(0.812914, 1e-5);
+        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.ClopperPearson(3, 2));
     }
 
     [Test]

@@ -17,7 +17,7 @@ public sealed record TeacherCase(int D, int[] Widths, double Leak, double Decay,
 {
     public Activation Activation => Leak == 0 ? Activation.Relu : Activation.LeakyRelu(Leak);
     public TeacherSpec Spec => new(D, Widths, Outputs, Activation, Decay);
-    public RectifiedNetwork Build() => Teacher.Build(Spec, Seed);
+    public RectifiedNetwork Build() => Teacher.Build(Spec, Verify.Model.Runtime.Seeds.Of(Seed, "teacher"));
     public int Depth => Widths.Length;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
@@ -30,8 +30,8 @@ public sealed record TrainingCase(TeacherCase Teacher, int Multi, DataKind Data,
     public int[] StudentWidths => Teacher.Widths.Select(m => m * Multi).ToArray();
 
     public Dataset BuildData(RectifiedNetwork teacher) => Data == DataKind.Gaussian
-        ? Dataset.Gaussian(teacher, Samples, Teacher.Seed + 1)
-        : TeacherAware.Dataset(teacher, Samples, Teacher.Seed + 1);
+        ? Dataset.Gaussian(teacher, Samples, Verify.Model.Runtime.Seeds.Of(Teacher.Seed, "train-inputs"))
+        : TeacherAware.Dataset(teacher, Samples, Verify.Model.Runtime.Seeds.Of(Teacher.Seed, "train-inputs"));
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Teacher}, multi {Multi}, {Data} N {Samples}");
 }

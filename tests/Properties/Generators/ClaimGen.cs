@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Verify.Model.Claims;
 using Verify.Model.Networks;
 
 namespace Verify.Properties.Generators;
@@ -54,6 +55,32 @@ public static class ClaimGen
         if (c.Multi > 2) yield return c with { Multi = 2 };
         if (c.Data != DataKind.Gaussian) yield return c with { Data = DataKind.Gaussian };
     }
+
+    /// <summary>
+    /// Shrinks a small problem one step: lower d, narrower lowest layer, fewer layers, smaller multi
+    /// (down to 2, keeping it over-realized), half the samples (down to 25), no strength decay.
+    /// The activation is kept: it names the claim's variant.
+    /// </summary>
+    public static IEnumerable<SmallProblem> ShrinkProblem(SmallProblem p)
+    {
+        if (p.D > 2) yield return p with { D = p.D - 1 };
+        if (p.Widths[0] > 1) yield return p with { Widths = [p.Widths[0] - 1, .. p.Widths[1..]] };
+        if (p.Depth > 1) yield return p with { Widths = p.Widths[..^1] };
+        if (p.Multi > 2) yield return p with { Multi = p.Multi - 1 };
+        if (p.Samples > 25) yield return p with { Samples = p.Samples / 2 };
+        if (p.Decay != 0) yield return p with { Decay = 0 };
+    }
+
+    /// <summary>Small problems of <paramref name="space"/>, drawn by FsCheck, shrinking with <see cref="ShrinkProblem"/>.</summary>
+    public static Arbitrary<SmallProblem> Problems(SmallProblemSpace space) =>
+        Arb.From(
+            from d in Gen.Choose(space.MinD, space.MaxD)
+            from m in Gen.Choose(space.MinWidth, space.MaxWidth)
+            from decay in Gen.Elements(space.Decays)
+            from multi in Gen.Choose(space.MinMulti, space.MaxMulti)
+            from seed in Gen.Choose(1, int.MaxValue)
+            select new SmallProblem(d, [m, .. Enumerable.Repeat(space.UpperWidth, space.Depth - 1)], space.Leak, decay, multi, space.Samples, seed),
+            ShrinkProblem);
 
     public static Arbitrary<TrainingCase> OverRealizedArb(Gen<TeacherCase> teachers, int maxMulti = 3) =>
         Arb.From(OverRealized(teachers, maxMulti), ShrinkTraining);
