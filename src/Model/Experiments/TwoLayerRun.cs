@@ -157,7 +157,7 @@ public static class TwoLayerExperiment
 
     /// <summary>
     /// Runs of one shape (<see cref="ShapeKey"/>) trained together in one batched tensor program
-    /// (<see cref="BatchedSgdTrainer"/>): each run sees the batches it would see alone, and its numbers
+    /// (<see cref="SgdTrainer"/>): each run sees the batches it would see alone, and its numbers
     /// equal a solo run's to float64 round-off.
     /// </summary>
     public static TwoLayerRun[] RunBatched(IReadOnlyList<TwoLayerConfig> configs)
@@ -170,7 +170,7 @@ public static class TwoLayerExperiment
         try
         {
             foreach (var c in configs) runs.Add(new PreparedRun(c, null));
-            var results = BatchedSgdTrainer.Train(runs.Select(r => new BatchedTrial(r.Student, r.Train, r.Options, r.TrainSeed)).ToArray(),
+            var results = SgdTrainer.Train(runs.Select(r => new Trial(r.Student, r.Train, r.Options, r.TrainSeed)).ToArray(),
                 (i, e) => runs[i].Observe(e.Epoch));
             return runs.Select((r, i) => r.Finish(results[i])).ToArray();
         }
@@ -231,7 +231,7 @@ public static class TwoLayerExperiment
             early = new double[config.M];
             last = new double[config.M];
             earlyEpoch = Math.Min(config.EarlyEpoch, config.Epochs);
-            Options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch };
+            Options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch, MeasureEveryEpoch = false };
         }
 
         public void Observe(int epoch)
