@@ -251,7 +251,7 @@ public static class TwoLayerExperiment
             var report = analysis.Report;
             return new TwoLayerRun(
                 config,
-                result.FinalTrainLoss,
+                Losses.FromObjective(result.FinalTrainLoss, Student.OutputDim),
                 evalLoss.Count > 0 ? evalLoss[^1] : double.NaN,
                 last,
                 first.Epochs,
@@ -265,7 +265,7 @@ public static class TwoLayerExperiment
                 result.Outcome,
                 clock.Elapsed.TotalSeconds,
                 result.DivergedAtStep,
-                result.LastFiniteLoss) { Analysis = analysis };
+                result.LastFiniteLoss is { } lastFinite ? Losses.FromObjective(lastFinite, Student.OutputDim) : null) { Analysis = analysis };
         }
 
         public void Dispose()
@@ -294,13 +294,13 @@ public static class TwoLayerExperiment
         }
     }
 
-    /// <summary>Eval loss 1/2 E||f* - f||^2 and max_k rho_jk per teacher on the eval set.</summary>
+    /// <summary>Eval loss on the paper's axis (mean squared error over samples and outputs) and max_k rho_jk per teacher on the eval set.</summary>
     static (double Loss, double[] BestPerTeacher) EvaluateOn(RectifiedNetwork student, Dataset eval, Tensor teacherActivations)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var trace = student.Trace(eval.Inputs);
-        var loss = 0.5 * (eval.Targets - trace.Output).Squared().sum().item<double>() / eval.Count;
+        var loss = Losses.MeanSquaredError(trace.Output, eval.Targets);
         var rho = Correlation.Pearson(teacherActivations, trace.Activations[0]);
         var best = new double[rho.GetLength(0)];
         for (var j = 0; j < best.Length; j++)
