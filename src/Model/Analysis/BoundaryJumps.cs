@@ -18,10 +18,13 @@ namespace Verify.Model.Analysis;
 /// probes and open (for ReLU): the boundary is then observed inside E_k.
 /// </summary>
 /// <param name="Ratio">[m, n]: median over points of ||J_kj|| / ||P_kj||: 1 with no student kink on the boundary, 0 when the jump is cancelled; NaN where not measured.</param>
+/// <param name="OutputRatio">[m, n]: over the same points, the median of ||Delta(d(f* - f)/dx)||_F / ||(1 - c) v*_j w*_j^T||_F, the jump of the
+/// whole residual (every output) against the teacher's own; J_kj = v_k^T Delta, so it vanishes exactly when every r_k's jump does, and unlike
+/// <paramref name="Ratio"/> it is not inflated where alpha_kj = v_k^T v*_j is small beside ||v_k||.</param>
 /// <param name="Cosine">[m, n]: median cos(J_kj, P_kj); NaN where not measured.</param>
 /// <param name="Points">[m, n]: points at which the jump was measured.</param>
 /// <param name="ColinearStudents">[m]: student nodes with |cos(w*_j, w_k)| &gt;= 0.95 (aligned or mirrored).</param>
-public sealed record JumpReport(double[,] Ratio, double[,] Cosine, int[,] Points, int[] ColinearStudents)
+public sealed record JumpReport(double[,] Ratio, double[,] OutputRatio, double[,] Cosine, int[,] Points, int[] ColinearStudents)
 {
     public int Teachers => Ratio.GetLength(0);
     public int Students => Ratio.GetLength(1);
@@ -49,6 +52,7 @@ public static class BoundaryJumps
         var cos = Specialization.CosineMatrix(teacher.Weights[0], student.Weights[0]);
 
         var ratio = new double[m, n];
+        var outputRatio = new double[m, n];
         var cosine = new double[m, n];
         var points = new int[m, n];
         var colinearCount = new int[m];
@@ -65,8 +69,11 @@ public static class BoundaryJumps
                 .Concat(Enumerable.Range(0, n).Where(k => !colinear.Contains(k)).Select(k => Col(s[0], k))).ToArray();
             var nearest = Enumerable.Range(0, rows).OrderBy(i => Math.Abs(Affine(wj, Row(x, i))) / nn).Take(PointsPerTeacher);
             var ratios = new List<double>[n];
+            var outputRatios = new List<double>[n];
             var cosines = new List<double>[n];
-            for (var k = 0; k < n; k++) { ratios[k] = []; cosines[k] = []; }
+            for (var k = 0; k < n; k++) { ratios[k] = []; outputRatios[k] = []; cosines[k] = []; }
+            // ||(1 - c) v*_j w*_j^T||_F = (1 - c) ||v*_j|| ||w*_j (input part)||.
+            var teacherJump = (1 - c) * Math.Sqrt(Enumerable.Range(0, outputs).Sum(o => t[1][j, o] * t[1][j, o])) * nn;
             foreach (var i in nearest)
             {
                 var xi = Row(x, i);
@@ -92,6 +99,7 @@ public static class BoundaryJumps
                     var np = Norm(predicted);
                     if (np == 0) continue;
                     ratios[k].Add(Norm(measured) / np);
+                    outputRatios[k].Add(Math.Sqrt(jump.Cast<double>().Sum(v => v * v)) / teacherJump);
                     cosines[k].Add(Norm(measured) == 0 ? 0 : measured.Zip(predicted, (a, b) => a * b).Sum() / (Norm(measured) * np));
                 }
             }
@@ -99,10 +107,11 @@ public static class BoundaryJumps
             {
                 points[j, k] = ratios[k].Count;
                 ratio[j, k] = Median(ratios[k]);
+                outputRatio[j, k] = Median(outputRatios[k]);
                 cosine[j, k] = Median(cosines[k]);
             }
         }
-        return new JumpReport(ratio, cosine, points, colinearCount);
+        return new JumpReport(ratio, outputRatio, cosine, points, colinearCount);
     }
 
     /// <summary>d(f* - f)/dx at <paramref name="at"/> by central differences of the networks' outputs: [outputs, d].</summary>

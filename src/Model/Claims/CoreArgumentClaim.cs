@@ -12,7 +12,8 @@ namespace Verify.Model.Claims;
 /// <param name="Judged">Teachers judged: every one meeting the hypothesis (all, when it is not enforced).</param>
 /// <param name="Aligned">Judged teachers with an aligned student (cos &gt; tau) or, when mirrors are allowed, a verified mirror.</param>
 /// <param name="MeasuredJumps">(teacher, student) pairs whose slope jump was measured (observed inside E_k, alpha != 0).</param>
-/// <param name="MaxJumpRatio">Largest ||J_kj|| / ||(1 - c) alpha_kj w*_j|| over the judged teachers' measured pairs: 0 when every jump is cancelled; NaN with none.</param>
+/// <param name="MaxJumpRatio">Over the judged teachers' measured pairs, the largest jump of the whole residual across dE*_j inside E_k against the
+/// teacher's own, ||Delta(d(f* - f)/dx)||_F / ||(1 - c) v*_j w*_j^T||_F (<see cref="Analysis.JumpReport.OutputRatio"/>; J_kj = v_k^T Delta): 0 when every jump is cancelled; NaN with none.</param>
 /// <param name="UncancellablePairs">Measured pairs of teachers with no student co-linear to them (|cos| &gt;= 0.95): there the paper says the jump is exactly (1 - c) alpha_kj w*_j.</param>
 /// <param name="StatementError">Over those pairs, the largest of |ratio - 1| and 1 - cos(J, P): 0 when the measured jump is the paper's; NaN with none.</param>
 public sealed record CoreArgumentNumbers(int Teachers, int TeachersMeetingHypothesis, int Judged, int Aligned, int MeasuredJumps, double MaxJumpRatio,
@@ -75,7 +76,7 @@ public static class CoreArgumentClaim
         var judged = Enumerable.Range(0, report.Teachers).Where(j => !criteria.EnforceHypothesis || hypothesis[j]).ToArray();
         var bestCos = report.BestCosinePerTeacher;
         bool Aligned(int j, bool mirrors) => bestCos[j] > criteria.AlignedCosine || (mirrors && MirrorCheck.VerifiedMirrors(e, j, 0.95).Length > 0);
-        var ratios = judged.SelectMany(j => students.Where(k => Measured(j, k)).Select(k => jumps.Ratio[j, k])).ToArray();
+        var ratios = judged.SelectMany(j => students.Where(k => Measured(j, k)).Select(k => jumps.OutputRatio[j, k])).ToArray();
         var maxRatio = ratios.DefaultIfEmpty(double.NaN).Max();
         var cancelled = ratios.All(r => r <= criteria.MaxJumpRatio);
         var statement = Enumerable.Range(0, report.Teachers).Where(j => jumps.ColinearStudents[j] == 0)
@@ -89,7 +90,7 @@ public static class CoreArgumentClaim
         var evidence = string.Create(CultureInfo.InvariantCulture,
             $"{e.Case}: {hypothesis.Count(h => h)}/{report.Teachers} teachers meet the hypothesis (observed inside E_k with |alpha| > {criteria.MinAlpha}, jump measured); " +
             $"{aligned}/{judged.Length} judged teachers have an aligned student (cos > {criteria.AlignedCosine}{(criteria.AllowMirror ? $", or a verified mirror; strictly {strictAligned}" : "")}); " +
-            $"{ratios.Length} measured jumps, largest ||J|| / ||(1 - c) alpha w*|| = {maxRatio:G3} (at most {criteria.MaxJumpRatio}); " +
+            $"{ratios.Length} measured jumps, largest residual jump / (1 - c) ||v*_j w*_j^T|| = {maxRatio:G3} (at most {criteria.MaxJumpRatio}); " +
             $"{statement.Length} pairs with no co-linear student, statement error {statement.DefaultIfEmpty(double.NaN).Max():G3}; best cos [{Outcome.Join(bestCos)}], " +
             $"max |alpha_kj| per teacher [{Outcome.Join(maxAlpha)}]; {MirrorCheck.Describe(e, 0.95)}; training {e.Training?.ToString() ?? "none"}");
         var outcome = Outcome.Judged(Info, missed, judged.Length > 0 && aligned == judged.Length && cancelled, evidence,

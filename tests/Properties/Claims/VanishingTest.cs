@@ -71,9 +71,10 @@ public sealed class VanishingTest
 
     /// <summary>
     /// Regression case found by the report's checks (seed 4, leaky ReLU, d 3, m 2, multi 2), pinned
-    /// with its stream seeds: at gradient 3e-3 student node 1 is the mirror of a specialized node
-    /// (cosine -1.000) and keeps ||v|| = 0.09 (still 0.09 at gradient 1e-4). Read strictly, node by
-    /// node, the vanishing claim fails there; counting mirrors of a teacher as specialized, it holds.
+    /// with its stream seeds: at gradient 1e-3 student node 0 is the mirror of a specialized node
+    /// (cosine -1.000) and keeps ||v|| = 0.09 (still 0.09 at gradient 1e-4). Read strictly the vanishing
+    /// claim fails there. The mirror is verified: node 3 is affine on the data and cancels its linear
+    /// term (compensation residue 1.2e-4 of the teacher's output spread), so mirror-aware it holds.
     /// </summary>
     [Test]
     public void AMirrorOfASpecializedNode_KeepsItsFanOut()
@@ -81,13 +82,12 @@ public sealed class VanishingTest
         using var scope = NewDisposeScope();
         using var pair = ClaimRuns.Train(new TeacherSpec(3, [2], 5, Activation.LeakyRelu(0.1), 0), 2, 200, CaseStreams.Pinned(4, 5, 6, 7), Budget);
 
-        var strict = VanishingClaim.Judge(pair.Evidence(), VanishingCriteria.AtSmallGradient);
-        var mirrorAware = VanishingClaim.Judge(pair.Evidence(), VanishingCriteria.AtSmallGradient with { AllowMirror = true });
-        TestContext.Out.WriteLine(strict);
+        var mirrorAware = VanishingClaim.Judge(pair.Evidence(), Judge);
         TestContext.Out.WriteLine(mirrorAware);
 
-        strict.Verdict.ShouldBe(Verdict.Fails, strict.ToString());
+        mirrorAware.StrictVerdict.ShouldBe(Verdict.Fails, mirrorAware.ToString());
         mirrorAware.Numbers.MirrorsOfATeacher.ShouldBe(1, mirrorAware.ToString());
+        mirrorAware.Numbers.CompensationResidue.ShouldBeLessThanOrEqualTo(MirrorCheck.MaxResidue, mirrorAware.ToString());
         mirrorAware.Verdict.ShouldBe(Verdict.Holds, mirrorAware.ToString());
     }
 
@@ -114,6 +114,69 @@ public sealed class VanishingTest
         atEarly.Verdict.ShouldBe(Verdict.Fails, atEarly.ToString());
         atLater.Numbers.AffineOnTheData.ShouldBe(1, atLater.ToString());
         atLater.Verdict.ShouldBe(Verdict.Holds, atLater.ToString());
+    }
+
+    /// <summary>
+    /// The open counterexample of the first fresh draws (run seed 571234412; leaky, d 4, m 3, decay 0,
+    /// multi 2, case seed 4399169305632296614): at gradient 9.3e-4 two nodes neither specialized (best
+    /// rho 0.32, 0.05) nor vanished (||v|| 0.64, 0.20). Measured with the combined-map judge: node 0 is
+    /// affine on the data (excused with the group: residue 7.2e-4), node 2 still cuts the data (rho
+    /// 0.05, ||v|| 0.199, orthogonal to every teacher: |cos| &lt;= 0.12) and fails the claim. Trained on
+    /// (<see cref="ANodeLeavingTheData_Later_At3e4"/>) node 2 leaves the data at gradient 3e-4 (80,000
+    /// steps), its fan-out stays 0.19, and nodes 0 and 2 together are constant on the data (residue
+    /// 2.4e-4; 1.1e-4 at 1.5e-4, 5.6e-5 at 9.4e-5): the claim holds. The same kind as
+    /// <see cref="ANodeLeavingTheData_IsCaughtMidWay_At3e3"/>: a precondition not reached at 1e-3, not
+    /// a counterexample to the judged reading. Against the paper's words ("exactly zero fan-out for
+    /// leaky ReLU at a zero-gradient point") the two affine nodes keep fan-out 0.64 and 0.19 at gradient
+    /// 9.4e-5 and loss 8e-10: finite data leaves them a flat direction the argument (a kink observed
+    /// in the data) does not reach.
+    /// </summary>
+    [Test]
+    public void ANodeLeavingTheData_IsCaughtMidWay_At1e3()
+    {
+        var p = new SmallProblem(4, [3], 0.1, 0, 2, 200, 4399169305632296614);
+        using var scope = NewDisposeScope();
+        using var trained = p.Train(Budget);
+        var outcome = VanishingClaim.Judge(trained.Evidence(), Judge);
+        TestContext.Out.WriteLine(outcome);
+
+        outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
+        outcome.Numbers.Neither.ShouldBe(1, outcome.ToString());
+        outcome.Numbers.AffineOnTheData.ShouldBe(1, outcome.ToString());
+    }
+
+    /// <summary>The same case trained on to gradient 3e-4 (80,000 steps; Nightly): the cutting node has left the data and the claim holds.</summary>
+    [Test, Category("Nightly")]
+    public void ANodeLeavingTheData_Later_At3e4()
+    {
+        var p = new SmallProblem(4, [3], 0.1, 0, 2, 200, 4399169305632296614);
+        using var scope = NewDisposeScope();
+        using var trained = p.Train(ClaimBuilders.FullBatch(epochs: 400, target: 3e-4));
+        var outcome = VanishingClaim.Judge(trained.Evidence(), Judge with { MaxGradient = 3e-4 });
+        TestContext.Out.WriteLine(outcome);
+
+        outcome.Numbers.AffineOnTheData.ShouldBe(2, outcome.ToString());
+        outcome.Numbers.CompensationResidue.ShouldBeLessThanOrEqualTo(MirrorCheck.MaxResidue, outcome.ToString());
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
+    }
+
+    /// <summary>
+    /// Control for the combined-map check: the pinned mirror case with its affine partner's fan-out
+    /// zeroed. The partner is still affine on the data, but the combined map of it and the mirror's
+    /// linear term is no longer constant: the affine node is not excused and the mirror not verified.
+    /// </summary>
+    [Test]
+    public void AffineNodesWhoseCombinedMapIsNotConstant_AreNotExcused()
+    {
+        using var scope = NewDisposeScope();
+        using var pair = ClaimRuns.Train(new TeacherSpec(3, [2], 5, Activation.LeakyRelu(0.1), 0), 2, 200, CaseStreams.Pinned(4, 5, 6, 7), Budget);
+        using (no_grad()) pair.Student.Weights[1][3] = zeros_like(pair.Student.Weights[1][3]);
+        var outcome = VanishingClaim.Judge(PairEvidence.Measure(pair.Teacher, pair.Student, pair.Data.Inputs, pair.Training, "pinned mirror case, partner silenced"), Judge);
+        TestContext.Out.WriteLine(outcome);
+
+        outcome.Numbers.CompensationResidue.ShouldBeGreaterThan(MirrorCheck.MaxResidue, outcome.ToString());
+        outcome.Numbers.MirrorsOfATeacher.ShouldBe(0, outcome.ToString());
+        outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }
 
     [TestCase(4, 3, 61L)]
