@@ -13,7 +13,7 @@ namespace Verify.Model.Analysis;
 /// v_k sigma(w_k^T x~) = v_k sigma(-w_k^T x~) + (1 + c) v_k w_k^T x~: the node rewritten in the
 /// teacher's orientation plus a linear term. A two-layer network has no linear path, so the linear
 /// term must be cancelled by nodes that are affine on the data (one-signed pre-activation on every
-/// input). <see cref="Residue"/> measures whether they do: the combined map
+/// input, or within the tolerance of it). <see cref="Residue"/> measures whether they do: the combined map
 /// r(x) = sum over mirrors (1 + c) v_k w_k^T x~ + sum over affine-on-data nodes v_a sigma(w_a^T x~),
 /// centred over the data (a constant moves into the output bias), as a fraction of the teacher's
 /// output spread. With r ~ 0 the student with every mirror rewritten in the teacher's orientation
@@ -23,7 +23,8 @@ namespace Verify.Model.Analysis;
 /// </summary>
 /// <param name="MirroredTeacher">Per student node k: the teacher j with the most negative cos(w*_j, w_k) when it is below -<see cref="Compensation.MirrorCosine"/>; -1 otherwise.</param>
 /// <param name="MirrorCorrelation">Per student node k: the correlation of the rewritten node's activation sigma(-w_k^T x~) with teacher j's on the data; NaN when k mirrors no teacher.</param>
-/// <param name="AffineOnData">Per student node: its pre-activation keeps one sign on every input.</param>
+/// <param name="AffineOnData">Per student node: affine on the data within <see cref="Compensation.MaxResidue"/>: its output differs from its
+/// own linear extension by at most that fraction of the teacher's output spread (a one-signed node by exactly 0).</param>
 /// <param name="Residue">RMS_x ||r(x) - mean r|| / RMS_x ||f*(x) - mean f*||: 0 when mirrors and affine-on-data nodes cancel to a constant.</param>
 /// <param name="ColinearGroup">Per student node: the smallest index of its group of nodes co-linear at cos &gt;= <see cref="Compensation.GroupCosine"/> (transitively).</param>
 /// <param name="GroupOutput">Per student node: RMS_x ||sum over its group v_q sigma(w_q^T x~)|| / max over the group of RMS_x sigma(w_q^T x~): the group's measured output per unit activation, comparable with a fan-out norm.</param>
@@ -35,6 +36,15 @@ public sealed record CompensationReport(int[] MirroredTeacher, double[] MirrorCo
 
 public static class Compensation
 {
+    /// <summary>
+    /// The named tolerance of the compensation (1% of the teacher's output spread on the data): the largest
+    /// <see cref="CompensationReport.Residue"/> of a verified mirror or an excused affine group, and the largest
+    /// deviation of a node's output from its own linear extension for it to count as affine on the data (a node
+    /// whose kink grazes a few inputs, pre-activation within -0.002 of 0 at one input of 200, is affine there
+    /// to 1e-3). Claims (MirrorCheck) read it from here.
+    /// </summary>
+    public const double MaxResidue = 0.01;
+
     /// <summary>cos(w*_j, w_k) below minus this makes k a mirror of j: the specialization threshold (tau 0.95), read with the other sign.</summary>
     public const double MirrorCosine = 0.95;
 
@@ -68,7 +78,25 @@ public static class Compensation
             mirrorRho[k] = mirrored[k] < 0 ? double.NaN
                 : Pearson(Column(preS, k).Select(u => Sigma(-u, c)).ToArray(), Column(preT, j).Select(u => Sigma(u, teacher.Activation.NegativeSlope)).ToArray());
         }
-        var affine = Enumerable.Range(0, n).Select(k => Column(preS, k).All(u => u > 0) || Column(preS, k).All(u => u <= 0)).ToArray();
+        var teacherOut = new double[rows, outputs];
+        for (var i = 0; i < rows; i++)
+            for (var o = 0; o < outputs; o++)
+            {
+                var y = t[1][m, o];
+                for (var j = 0; j < m; j++) y += Sigma(preT[i, j], teacher.Activation.NegativeSlope) * t[1][j, o];
+                teacherOut[i, o] = y;
+            }
+        var spread = Math.Max(CentredRms(teacherOut), 1e-300);
+        // Affine on the data within the tolerance: its output differs from its own linear extension (the side most
+        // inputs are on) by at most MaxResidue of the teacher's spread (one-signed nodes differ by exactly 0).
+        var affine = Enumerable.Range(0, n).Select(k =>
+        {
+            var u = Column(preS, k).ToArray();
+            var active = u.Count(v => v > 0) * 2 >= rows;
+            var deviation = Math.Sqrt(u.Average(v => active ? (v > 0 ? 0 : (1 - c) * v * (1 - c) * v) : (v > 0 ? (1 - c) * v * (1 - c) * v : 0)));
+            var fanOut = Math.Sqrt(Enumerable.Range(0, outputs).Sum(o => s[1][k, o] * s[1][k, o]));
+            return fanOut * deviation <= MaxResidue * spread;
+        }).ToArray();
 
         // r(x): the mirrors' linear terms plus the affine-on-data nodes' outputs.
         var r = new double[rows, outputs];
@@ -79,15 +107,7 @@ public static class Compensation
                 if (a == 0) continue;
                 for (var o = 0; o < outputs; o++) r[i, o] += a * s[1][k, o];
             }
-        var teacherOut = new double[rows, outputs];
-        for (var i = 0; i < rows; i++)
-            for (var o = 0; o < outputs; o++)
-            {
-                var y = t[1][m, o];
-                for (var j = 0; j < m; j++) y += Sigma(preT[i, j], teacher.Activation.NegativeSlope) * t[1][j, o];
-                teacherOut[i, o] = y;
-            }
-        var residue = CentredRms(r) / Math.Max(CentredRms(teacherOut), 1e-300);
+        var residue = CentredRms(r) / spread;
 
         // Co-linear groups (transitive) and each group's measured output.
         var self = Specialization.CosineMatrix(student.Weights[0], student.Weights[0]);

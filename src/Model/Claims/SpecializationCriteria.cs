@@ -48,7 +48,7 @@ public static class MirrorCheck
     /// pinned mirror cases, see docs/theorems/01); a mirror whose linear term is not cancelled leaves
     /// one of order ||v_k|| ||w_k||, i.e. 0.1 or more.
     /// </summary>
-    public const double MaxResidue = 0.01;
+    public const double MaxResidue = Analysis.Compensation.MaxResidue;
 
     /// <summary>Teacher j's verified mirrors among the student nodes (empty without a compensation report).</summary>
     public static int[] VerifiedMirrors(PairEvidence e, int teacher, double tau) =>

@@ -38,7 +38,7 @@ public sealed record VanishingNumbers(int Students, int Specialized, int Mirrors
 /// <param name="MaxGradient">With <paramref name="NeedsGradientTarget"/>, the per-sample gradient the run must be at or below.
 /// 1e-3, not the 3e-3 of claim 1: a fresh leaky case (d 4, m 3, seed 8606828402875332741) had at 3e-3 a node whose
 /// boundary still cut a few data points (fan-out 0.57, best rho -0.45); trained on to 1e-3 it left the data (affine on it)
-/// and the claim held, down to 1e-4 (VanishingTest.ANodeLeavingTheData_IsCaughtMidWay_At3e3).</param>
+/// and the claim held, down to 1e-4 (VanishingTest.ANodeLeavingTheData_IsAffineWithinTheTolerance_At3e3).</param>
 public sealed record VanishingCriteria(double Tau = 0.95, double FanOut = 0.05, bool RelativeToTeacher = false, bool AllowMirror = false,
     double MaxNeitherShare = 0, bool NeedsGradientTarget = true, double MaxGradient = VanishingCriteria.SmallGradient)
 {
@@ -95,7 +95,7 @@ public static class VanishingClaim
             if (best[k] > criteria.Tau) specialized++;
             else if (verifiedMirror[k]) mirrored++;
             else if (report.StudentFanOutNorms[k] <= tolerance) vanished++;
-            else if (e.AffineStudents[k] && affineExcused) silent++;
+            else if ((comp?.AffineOnData[k] ?? e.AffineStudents[k]) && affineExcused) silent++;
             else if (comp is not null && comp.GroupOutput[k] <= tolerance) cancelled++;
             else { offending++; worstFanOut = Math.Max(worstFanOut, report.StudentFanOutNorms[k]); }
         }

@@ -30,7 +30,7 @@ public sealed class VanishingTest
     /// Run seed 571234412 found, at gradient 9.3e-4, a leaky case (d 4, m 3, decay 0, multi 2, case seed
     /// 4399169305632296614) with two nodes that neither specialize (best rho 0.32 and 0.05) nor vanish
     /// (||v|| 0.64 and 0.20), are not affine on the data and cancel in no co-linear group; an earlier
-    /// fresh case (<see cref="ANodeLeavingTheData_IsCaughtMidWay_At3e3"/>) moved claim 4's precondition
+    /// fresh case (<see cref="ANodeLeavingTheData_IsAffineWithinTheTolerance_At3e3"/>) moved claim 4's precondition
     /// to 1e-3. Until these are understood (a node still leaving the data, or a real counterexample
     /// at finite data), the claim is judged in the report (which shows the counterexample) and here
     /// only on request, not in the default gate.
@@ -97,10 +97,12 @@ public sealed class VanishingTest
     /// sixth node (-0.447, 0.566); ReachedGradientTarget after 2250 steps, max per-sample gradient
     /// 0.00248"). At 3e-3 the node's boundary still cuts a few data points; trained on to 1e-3 it
     /// leaves the data (one-signed on every input, affine there, the argument does not reach it) and
-    /// the claim holds. So claim 4 is judged at 1e-3, not at claim 1's 3e-3.
+    /// the claim holds. So claim 4 was moved to 1e-3. With "affine on the data" read at the compensation
+    /// tolerance (issue 11) the node already counts at 3e-3: its output is within 1% of the teacher's
+    /// spread of its linear extension, and the group's combined map is constant to 4e-4.
     /// </summary>
     [Test]
-    public void ANodeLeavingTheData_IsCaughtMidWay_At3e3()
+    public void ANodeLeavingTheData_IsAffineWithinTheTolerance_At3e3()
     {
         var p = new SmallProblem(4, [3], 0.1, 0.5, 2, 200, 8606828402875332741);
         using var scope = NewDisposeScope();
@@ -111,7 +113,8 @@ public sealed class VanishingTest
         TestContext.Out.WriteLine(atEarly);
         TestContext.Out.WriteLine(atLater);
 
-        atEarly.Verdict.ShouldBe(Verdict.Fails, atEarly.ToString());
+        atEarly.Numbers.AffineOnTheData.ShouldBe(1, atEarly.ToString());
+        atEarly.Verdict.ShouldBe(Verdict.Holds, atEarly.ToString());
         atLater.Numbers.AffineOnTheData.ShouldBe(1, atLater.ToString());
         atLater.Verdict.ShouldBe(Verdict.Holds, atLater.ToString());
     }
@@ -119,20 +122,21 @@ public sealed class VanishingTest
     /// <summary>
     /// The open counterexample of the first fresh draws (run seed 571234412; leaky, d 4, m 3, decay 0,
     /// multi 2, case seed 4399169305632296614): at gradient 9.3e-4 two nodes neither specialized (best
-    /// rho 0.32, 0.05) nor vanished (||v|| 0.64, 0.20). Measured with the combined-map judge: node 0 is
-    /// affine on the data (excused with the group: residue 7.2e-4), node 2 still cuts the data (rho
-    /// 0.05, ||v|| 0.199, orthogonal to every teacher: |cos| &lt;= 0.12) and fails the claim. Trained on
+    /// rho 0.32, 0.05) nor vanished (||v|| 0.64, 0.20). Node 0 is one-signed on the data; node 2 (rho
+    /// 0.05, ||v|| 0.199, orthogonal to every teacher: |cos| &lt;= 0.12) grazes it, affine there within the
+    /// tolerance; together their combined map is constant to 5.9e-4: the claim holds. (Read with "affine"
+    /// as one-signed on every input, node 2 failed the claim at 9.3e-4.) Trained on
     /// (<see cref="ANodeLeavingTheData_Later_At3e4"/>) node 2 leaves the data at gradient 3e-4 (80,000
     /// steps), its fan-out stays 0.19, and nodes 0 and 2 together are constant on the data (residue
     /// 2.4e-4; 1.1e-4 at 1.5e-4, 5.6e-5 at 9.4e-5): the claim holds. The same kind as
-    /// <see cref="ANodeLeavingTheData_IsCaughtMidWay_At3e3"/>: a precondition not reached at 1e-3, not
+    /// <see cref="ANodeLeavingTheData_IsAffineWithinTheTolerance_At3e3"/>: a precondition not reached at 1e-3, not
     /// a counterexample to the judged reading. Against the paper's words ("exactly zero fan-out for
     /// leaky ReLU at a zero-gradient point") the two affine nodes keep fan-out 0.64 and 0.19 at gradient
     /// 9.4e-5 and loss 8e-10: finite data leaves them a flat direction the argument (a kink observed
     /// in the data) does not reach.
     /// </summary>
     [Test]
-    public void ANodeLeavingTheData_IsCaughtMidWay_At1e3()
+    public void TwoNodesAffineOnTheData_CancelAsAGroup_At1e3()
     {
         var p = new SmallProblem(4, [3], 0.1, 0, 2, 200, 4399169305632296614);
         using var scope = NewDisposeScope();
@@ -140,9 +144,9 @@ public sealed class VanishingTest
         var outcome = VanishingClaim.Judge(trained.Evidence(), Judge);
         TestContext.Out.WriteLine(outcome);
 
-        outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
-        outcome.Numbers.Neither.ShouldBe(1, outcome.ToString());
-        outcome.Numbers.AffineOnTheData.ShouldBe(1, outcome.ToString());
+        outcome.Numbers.AffineOnTheData.ShouldBe(2, outcome.ToString());
+        outcome.Numbers.CompensationResidue.ShouldBeLessThanOrEqualTo(MirrorCheck.MaxResidue, outcome.ToString());
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
     }
 
     /// <summary>The same case trained on to gradient 3e-4 (80,000 steps; Nightly): the cutting node has left the data and the claim holds.</summary>
