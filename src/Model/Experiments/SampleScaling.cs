@@ -21,8 +21,11 @@ public enum ScalingData
     Gaussian,
 
     /// <summary>
-    /// Negative control: Gaussian inputs all on the active side of teacher node 1 (w*_1^T x~ &gt; 0), so
-    /// no training point crosses that node's boundary and node 1 is affine on the data.
+    /// Negative control: Gaussian inputs all at least <see cref="SampleScaling.OneSidedMargin"/> inside
+    /// the inactive side of teacher node 1 (distance to its boundary), so node 1 is never active on
+    /// the training data and the labels carry nothing of w*_1. (On the active side node 1 is affine on
+    /// the data, but with several outputs that affine map v*_1 w*_1^T still shows w*_1: measured, the
+    /// student aligned with it at cos 0.9998 even one unit away from the boundary.)
     /// </summary>
     OneSided,
 }
@@ -79,8 +82,8 @@ public sealed record SampleScalingSettings
     /// <summary>The 2 x 2 corner of the default run: K in {6, 9}, d in {2, 4}, 2 seeds.</summary>
     public static SampleScalingSettings Corner { get; } = new();
 
-    /// <summary>The Nightly grid: K in {6, 9, 12} (m 2-4), d in {2, 4, 8}, 4 seeds.</summary>
-    public static SampleScalingSettings Grid { get; } = new() { TeacherWidths = [2, 3, 4], Dims = [2, 4, 8], Seeds = 4, MaxSamples = 3 * 2048 };
+    /// <summary>The Nightly grid: K in {6, 9, 12} (m 2-4), d in {2, 4, 8}, 3 seeds, ladders up to 1,536 points.</summary>
+    public static SampleScalingSettings Grid { get; } = new() { TeacherWidths = [2, 3, 4], Dims = [2, 4, 8], Seeds = 3, MaxSamples = 3 * 512 };
 
     /// <summary>
     /// The ladder of training-set sizes, whole triplets: 3t for t = 1, 2, 3, 4, 6, 8, 12, ... (ratio
@@ -88,11 +91,12 @@ public sealed record SampleScalingSettings
     /// </summary>
     public int[] Ladder(int k, int d)
     {
-        var cap = Math.Min(MaxSamples, (int)Math.Min(int.MaxValue, Math.Ceiling(Bound.RequiredSamples(k, d, Epsilon))));
+        var bound = SampleScaling.BoundSamples(k, d);
+        var cap = Math.Min(MaxSamples, bound);
         var list = new List<int>();
         for (var t = 1; 3 * t <= cap; t = t < 4 ? t + 1 : t % 3 == 0 ? t / 3 * 4 : t / 2 * 3)
             list.Add(3 * t);
-        if (cap == (int)Math.Ceiling(Bound.RequiredSamples(k, d, Epsilon)) && (list.Count == 0 || list[^1] < cap)) list.Add(cap);
+        if (cap == bound && (list.Count == 0 || list[^1] < cap)) list.Add(cap);
         return list.ToArray();
     }
 
@@ -117,8 +121,8 @@ public sealed record ScalingRun(int K, int D, int SeedIndex, long Seed, ScalingD
         $"K {K}, d {D}, seed {SeedIndex}, {Data} N {Samples}: gradient {MaxSampleGradient:G3} (level {GradientLevel:G3}, {Outcome}, {Steps} steps), best cos [{string.Join(", ", BestCosine.Select(x => x.ToString("0.####", CultureInfo.InvariantCulture)))}]");
 }
 
-/// <summary>The ladder of one (K, d, seed): the runs tried, in increasing N, up to the first that specialized.</summary>
-public sealed record ScalingPoint(int K, int D, int SeedIndex, ScalingData Data, double BoundSamples, int[] Ladder, IReadOnlyList<ScalingRun> Runs)
+/// <summary>The ladder of one (K, d, seed): the runs tried, in increasing N, up to the first that specialized; BoundSamples is the bound's N in whole triplets.</summary>
+public sealed record ScalingPoint(int K, int D, int SeedIndex, ScalingData Data, int BoundSamples, int[] Ladder, IReadOnlyList<ScalingRun> Runs)
 {
     /// <summary>N*: the smallest N of the ladder at which the run reached the gradient level and every teacher was specialized; null when none did.</summary>
     public int? NStar(double threshold) => Runs.FirstOrDefault(r => r.ReachedLevel && r.Specialized(threshold))?.Samples;
@@ -129,6 +133,13 @@ public sealed record ScalingPoint(int K, int D, int SeedIndex, ScalingData Data,
 
 public static class SampleScaling
 {
+    /// <summary>Distance (input units; inputs have std 1.5) that one-sided control data keeps from teacher node 1's boundary, on its inactive side.</summary>
+    public const double OneSidedMargin = 1.0;
+
+    /// <summary>The bound's N for (K, d) in whole triplets: ceil(K^{5/2} d^3 / eps / 3) x 3.</summary>
+    public static int BoundSamples(int k, int d) =>
+        (int)Math.Min(int.MaxValue / 2, Math.Ceiling(SampleScalingSettings.Bound.RequiredSamples(k, d, SampleScalingSettings.Epsilon) / 3) * 3);
+
     /// <summary>The case seed of (K, d, seed index), drawn from <paramref name="runSeed"/>.</summary>
     public static long CaseSeed(long runSeed, int k, int d, int seedIndex) =>
         Seeds.Of(runSeed, string.Create(CultureInfo.InvariantCulture, $"sample-complexity K{k} d{d}"), seedIndex);
@@ -161,7 +172,7 @@ public static class SampleScaling
             for (var i = 0; i < open.Count; i++) runs[open[i]].Add(results[i]);
             open = open.Where(s => !(runs[s][^1].ReachedLevel && runs[s][^1].Specialized(settings.CosineThreshold))).ToList();
         }
-        var bound = SampleScalingSettings.Bound.RequiredSamples(k, d, SampleScalingSettings.Epsilon);
+        var bound = BoundSamples(k, d);
         return Enumerable.Range(0, seeds.Length).Select(s => new ScalingPoint(k, d, s, data, bound, ladder, runs[s])).ToArray();
     }
 
@@ -169,8 +180,8 @@ public static class SampleScaling
     public static ScalingPoint[] AtBound(SampleScalingSettings settings, int m, int d, long runSeed, ScalingData data)
     {
         var k = (1 + settings.Multi) * m;
-        var bound = SampleScalingSettings.Bound.RequiredSamples(k, d, SampleScalingSettings.Epsilon);
-        var n = (int)Math.Ceiling(bound / 3) * 3;
+        var n = BoundSamples(k, d);
+        var bound = n;
         var cases = Enumerable.Range(0, settings.Seeds).Select(s => (s, CaseSeed(runSeed, k, d, s))).ToArray();
         var runs = Runs(settings, m, d, cases, data, n);
         return runs.Select(r => new ScalingPoint(k, d, r.SeedIndex, data, bound, [n], [r])).ToArray();
@@ -229,10 +240,11 @@ public static class SampleScaling
                 long have = 0;
                 for (var round = 0; have < samples; round++)
                 {
-                    if (round > 100) throw new InvalidOperationException($"Teacher node 1 is active on too few Gaussian inputs to draw {samples} one-sided points.");
+                    if (round > 100) throw new InvalidOperationException($"Teacher node 1 is inactive on too few Gaussian inputs to draw {samples} one-sided points.");
                     var x = Inputs.Gaussian(2 * samples, d, Seeds.Of(seed, "one-sided", round));
-                    var pre = x.mm(w.narrow(0, 0, d).narrow(1, 0, 1)).Plus(w[d, 0]).squeeze(1);
-                    var side = x.index_select(0, pre.Above(0.0).nonzero().squeeze(1));
+                    var normal = w.narrow(0, 0, d).narrow(1, 0, 1);
+                    var distance = x.mm(normal).Plus(w[d, 0]).squeeze(1) / normal.norm();
+                    var side = x.index_select(0, distance.Below(-OneSidedMargin).nonzero().squeeze(1));
                     kept.Add(side);
                     have += side.shape[0];
                 }

@@ -35,7 +35,7 @@ public sealed class SampleComplexityTest
     {
         var ladder = Settings.Ladder(6, 2);
         ladder.ShouldBe([3, 6, 9, 12, 18, 24, 36, 48, 72, 96]);
-        (Settings with { MaxSamples = 1_000_000 }).Ladder(6, 2)[^1].ShouldBe((int)Math.Ceiling(Bound.RequiredSamples(6, 2, SampleScalingSettings.Epsilon)));
+        (Settings with { MaxSamples = 1_000_000 }).Ladder(6, 2)[^1].ShouldBe(14_112, "the bound's 14,109 points in whole triplets");
     }
 
     [Test]
@@ -86,7 +86,7 @@ public sealed class SampleComplexityTest
     {
         var points = Synthetic((k, d) => k * d, noise: 0.05).ToList();
         var p = points[0];
-        var n = (int)Math.Ceiling(p.BoundSamples);
+        var n = p.BoundSamples;
         points[0] = p with { Ladder = [n], Runs = [Run(p.K, p.D, n, specialized: false)] };
         var outcome = SampleSizeClaim.Judge(points, Settings);
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
@@ -101,7 +101,7 @@ public sealed class SampleComplexityTest
                 from d in new[] { 2, 4, 8 }
                 from s in Enumerable.Range(0, 3)
                 let n = Math.Max(1, (int)Math.Round(nStar(k, d) * Math.Exp(noise * (random.NextDouble() * 2 - 1))))
-                select new ScalingPoint(k, d, s, data, Bound.RequiredSamples(k, d, SampleScalingSettings.Epsilon), [n], [Run(k, d, n, specialized: true, data)])).ToArray();
+                select new ScalingPoint(k, d, s, data, SampleScaling.BoundSamples(k, d), [n], [Run(k, d, n, specialized: true, data)])).ToArray();
     }
 
     static ScalingRun Run(int k, int d, int n, bool specialized, ScalingData data = ScalingData.TeacherAware) =>
