@@ -6,12 +6,9 @@ namespace Verify.Cli;
 /// <summary>`verify bench [--json FILE] [--scale S] [--repeats R]`: training speed on this machine (run with -c Release).</summary>
 static class Bench
 {
-    public static int Run(CommandLine line)
+    /// <summary>Options are declared and checked in Program.cs (BenchCommand).</summary>
+    public static int Run(string? json, double scale, int repeats)
     {
-        var json = line.String("--json");
-        var scale = line.Double("--scale", 1.0, min: 0, max: 100, exclusiveMin: true);
-        var repeats = line.Int("--repeats", 3, min: 1, max: 20);
-        line.RejectUnknown();
         if (json is not null)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(json));

@@ -1,117 +1,205 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using Verify.Model.Runtime;
 
 namespace Verify.Cli;
 
-/// <summary>A command-line mistake: the message names the option and what it accepts.</summary>
+/// <summary>A command-line mistake found after parsing (a combination of options, a folder's content): the message names the option and what it accepts.</summary>
 sealed class UsageException(string message) : Exception(message);
 
 /// <summary>
-/// "--name value" and "--flag" options after a command word. Every getter validates and throws
-/// <see cref="UsageException"/> naming the option, the value and the allowed range; options no
-/// getter asked for are reported by <see cref="RejectUnknown"/>.
+/// A comma list of values as an option's value: "1,2,5,10", whole numbers also as ranges "1-5".
+/// Printed the way it is written, so `--help` shows defaults as a user would type them.
 /// </summary>
-sealed class CommandLine
+sealed class ValueList<T>(IReadOnlyList<T> items) where T : IFormattable
 {
-    readonly Dictionary<string, string?> values = new(StringComparer.Ordinal);
-    readonly HashSet<string> read = new(StringComparer.Ordinal);
+    public IReadOnlyList<T> Items { get; } = items;
 
-    public string Command { get; }
-
-    public CommandLine(string[] args)
+    public override string ToString()
     {
-        if (args.Length == 0) throw new UsageException("no command given.");
-        Command = args[0];
-        for (var i = 1; i < args.Length; i++)
+        if (typeof(T) == typeof(int) || typeof(T) == typeof(long)) return Compact(Items.Select(v => Convert.ToInt64(v, CultureInfo.InvariantCulture)).ToArray());
+        return string.Join(",", Items.Select(v => v.ToString(null, CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>Runs of three or more consecutive numbers as "a-b": 1,2,3,4,5,7 prints as "1-5,7".</summary>
+    static string Compact(long[] values)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < values.Length;)
         {
-            var a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal) || a.Length < 3)
-                throw new UsageException($"unexpected argument '{a}': options look like --name value.");
-            var eq = a.IndexOf('=');
-            if (eq > 0) { values[a[..eq]] = a[(eq + 1)..]; continue; }
-            if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) values[a] = args[++i];
-            else values[a] = null;
+            var j = i;
+            while (j + 1 < values.Length && values[j + 1] == values[j] + 1) j++;
+            parts.Add(j - i >= 2 ? FormattableString.Invariant($"{values[i]}-{values[j]}") : string.Join(",", values[i..(j + 1)].Select(v => v.ToString(CultureInfo.InvariantCulture))));
+            i = j + 1;
+        }
+        return string.Join(",", parts);
+    }
+}
+
+/// <summary>
+/// The option kinds of every `verify` command, declared once with their default and their check:
+/// a value out of range is a parse error whose message names the option, the value and what it
+/// accepts (shown as "verify: error: ..." with exit code 2). `--help` lists each option with its default.
+/// </summary>
+static class Options
+{
+    /// <summary>An option given twice takes its last value (`--seeds 1-5 ... --seeds 3`), as shells' option conventions have it; one value per occurrence.</summary>
+    static ArgumentArity LastWins => ArgumentArity.OneOrMore;
+
+    public static Option<int> Int(string name, int fallback, int min, int max, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        HelpName = "N",
+        Arity = LastWins,
+        CustomParser = r => Parse(r, s => ParseInt(name, s, min, max), fallback),
+    };
+
+    public static Option<long> Long(string name, long fallback, long min, long max, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        HelpName = "N",
+        Arity = LastWins,
+        CustomParser = r => Parse(r, s => ParseLong(name, s, min, max), fallback),
+    };
+
+    /// <summary>A whole number with no default: null when the option is not given.</summary>
+    public static Option<int?> OptionalInt(string name, int min, int max, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        Arity = LastWins,
+        CustomParser = r => Parse<int?>(r, s => ParseInt(name, s, min, max), null),
+    };
+
+    public static Option<double> Double(string name, double fallback, double min, double max, string description, bool exclusiveMin = false) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        HelpName = "X",
+        Arity = LastWins,
+        CustomParser = r => Parse(r, s => ParseDouble(name, s, min, max, exclusiveMin), fallback),
+    };
+
+    /// <summary>A comma list of whole numbers, with "a-b" ranges: "1,2,5,10" or "1-5".</summary>
+    public static Option<ValueList<int>> IntList(string name, IEnumerable<int> fallback, int min, int max, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => new ValueList<int>(fallback.ToArray()),
+        HelpName = "LIST",
+        Arity = LastWins,
+        CustomParser = r => Parse(r, s => new ValueList<int>(ParseLongList(name, s, min, max).Select(v => (int)v).ToArray()), null!),
+    };
+
+    /// <summary>A comma list of whole numbers (64-bit), with "a-b" ranges.</summary>
+    public static Option<ValueList<long>> LongList(string name, IEnumerable<long> fallback, long min, long max, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => new ValueList<long>(fallback.ToArray()),
+        HelpName = "LIST",
+        Arity = LastWins,
+        CustomParser = r => Parse(r, s => new ValueList<long>(ParseLongList(name, s, min, max)), null!),
+    };
+
+    /// <summary>A comma list of numbers: "0,0.5,1".</summary>
+    public static Option<ValueList<double>> DoubleList(string name, IEnumerable<double> fallback, double min, double max, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => new ValueList<double>(fallback.ToArray()),
+        HelpName = "LIST",
+        Arity = LastWins,
+        CustomParser = r => Parse(r, s =>
+        {
+            var parts = s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 0) throw new UsageException($"{name} needs at least one value.");
+            return new ValueList<double>(parts.Select(p => ParseDouble(name, p, min, max, false)).ToArray());
+        }, null!),
+    };
+
+    /// <summary>A text value; <paramref name="check"/> (optional) turns it into an error message or null.</summary>
+    public static Option<string> String(string name, string? fallback, string helpName, string description, Func<string, string?>? check = null)
+    {
+        var option = new Option<string>(name) { Description = description, HelpName = helpName, Arity = LastWins, CustomParser = r => r.Tokens[^1].Value };
+        if (fallback is not null) option.DefaultValueFactory = _ => fallback;
+        if (check is not null)
+            option.Validators.Add(r =>
+            {
+                if (r.Tokens.Count > 0 && check(r.Tokens[^1].Value) is { } problem) r.AddError($"{name}: {problem}");
+            });
+        return option;
+    }
+
+    public static Option<bool> Flag(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    /// <summary>
+    /// `--device cpu|cuda|cuda:N`; without it the device is VERIFY_DEVICE's, else cpu. An unknown
+    /// device, or CUDA where there is none, is a usage error that says so.
+    /// </summary>
+    public static Option<string> Device() => String("--device", null, "cpu|cuda",
+        $"the device to train on: cpu, cuda or cuda:N (without it: ${TorchRuntime.DeviceVariable}, else cpu)", value =>
+        {
+            try { TorchRuntime.ResolveDevice(value); return null; }
+            catch (ArgumentException e) { return Message(e); }
+        });
+
+    /// <summary>`--workers N`: runs side by side, one intra-op thread each; default this machine's processor count.</summary>
+    public static Option<int> Workers() => Int("--workers", Model.Training.TrialRunner.DefaultWorkers, 1, 1024,
+        "runs trained side by side, one thread each (default: this machine's processor count)");
+
+    /// <summary>An argument exception's message without the " (Parameter 'x')" that .NET appends.</summary>
+    public static string Message(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+
+    /// <summary>Parses the option's last token with <paramref name="parse"/>; a <see cref="UsageException"/> becomes the parse error.</summary>
+    static T Parse<T>(ArgumentResult result, Func<string, T> parse, T onError)
+    {
+        if (result.Tokens.Count == 0) return onError;
+        try { return parse(result.Tokens[^1].Value); }
+        catch (UsageException e)
+        {
+            result.AddError(e.Message);
+            return onError;
         }
     }
 
-    public bool Flag(string name)
+    internal static int ParseInt(string name, string s, int min, int max)
     {
-        read.Add(name);
-        if (!values.TryGetValue(name, out var v)) return false;
-        if (v is null) return true;
-        throw new UsageException($"{name} is a flag and takes no value; got '{v}'.");
-    }
-
-    public string? String(string name)
-    {
-        read.Add(name);
-        if (!values.TryGetValue(name, out var v)) return null;
-        return v ?? throw new UsageException($"{name} needs a value.");
-    }
-
-    public string String(string name, string fallback) => String(name) ?? fallback;
-
-    public int Int(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
-    {
-        var s = String(name);
-        if (s is null) return fallback;
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+            throw new UsageException($"{name} must be a whole number; got '{s}'.");
+        return (int)InRange(name, v, min, max);
+    }
+
+    internal static long ParseLong(string name, string s, long min, long max)
+    {
+        if (!long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
             throw new UsageException($"{name} must be a whole number; got '{s}'.");
         return InRange(name, v, min, max);
     }
 
-    public double Double(string name, double fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool exclusiveMin = false)
+    internal static long[] ParseLongList(string name, string s, long min, long max)
     {
-        var s = String(name);
-        if (s is null) return fallback;
-        return ParseDouble(name, s, min, max, exclusiveMin);
-    }
-
-    /// <summary>A comma list of whole numbers, with "a-b" ranges: "1,2,5,10" or "1-5".</summary>
-    public int[] IntList(string name, int[] fallback, int min = int.MinValue, int max = int.MaxValue)
-    {
-        var s = String(name);
-        if (s is null) return fallback;
-        var result = new List<int>();
+        var result = new List<long>();
         foreach (var part in s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var dash = part.Length > 1 ? part.IndexOf('-', 1) : -1;
             if (dash > 0)
             {
-                if (!int.TryParse(part[..dash], NumberStyles.Integer, CultureInfo.InvariantCulture, out var lo) ||
-                    !int.TryParse(part[(dash + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var hi) || hi < lo)
+                if (!long.TryParse(part[..dash], NumberStyles.Integer, CultureInfo.InvariantCulture, out var lo) ||
+                    !long.TryParse(part[(dash + 1)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var hi) || hi < lo)
                     throw new UsageException($"{name}: '{part}' is not a range like 1-5 (low-high, low <= high).");
-                if ((long)hi - lo >= 100_000) throw new UsageException($"{name}: range '{part}' has more than 100000 values.");
+                if (hi - lo >= 100_000) throw new UsageException($"{name}: range '{part}' has more than 100000 values.");
                 for (var v = lo; v <= hi; v++) result.Add(InRange(name, v, min, max));
             }
-            else if (int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) result.Add(InRange(name, v, min, max));
+            else if (long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) result.Add(InRange(name, v, min, max));
             else throw new UsageException($"{name}: '{part}' is not a whole number or a range like 1-5.");
         }
         if (result.Count == 0) throw new UsageException($"{name} needs at least one value.");
         return result.ToArray();
     }
 
-    /// <summary>A comma list of numbers: "0,0.5,1".</summary>
-    public double[] DoubleList(string name, double[] fallback, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
-    {
-        var s = String(name);
-        if (s is null) return fallback;
-        var parts = s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) throw new UsageException($"{name} needs at least one value.");
-        return parts.Select(p => ParseDouble(name, p, min, max, false)).ToArray();
-    }
-
-    /// <summary>Throws for any option that no getter read: a typo must not be silently ignored.</summary>
-    public void RejectUnknown()
-    {
-        var unknown = values.Keys.Where(k => !read.Contains(k)).ToArray();
-        if (unknown.Length > 0)
-            throw new UsageException($"unknown option{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown)} for '{Command}'; run 'verify help' for the options.");
-    }
-
-    static int InRange(string name, int v, int min, int max) =>
-        v < min || v > max ? throw new UsageException($"{name} must lie in {min}..{max}; got {v}.") : v;
-
-    static double ParseDouble(string name, string s, double min, double max, bool exclusiveMin)
+    internal static double ParseDouble(string name, string s, double min, double max, bool exclusiveMin)
     {
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
             throw new UsageException($"{name} must be a finite number; got '{s}'.");
@@ -120,4 +208,7 @@ sealed class CommandLine
             throw new UsageException($"{name} must lie in {(exclusiveMin ? "(" : "[")}{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]; got {s}.");
         return v;
     }
+
+    static long InRange(string name, long v, long min, long max) =>
+        v < min || v > max ? throw new UsageException($"{name} must lie in {min}..{max}; got {v}.") : v;
 }

@@ -6,10 +6,8 @@ namespace Verify.Cli;
 /// <summary>`verify info`: what this machine gives the suite.</summary>
 static class Info
 {
-    public static int Run(CommandLine line)
+    public static int Run(string? device)
     {
-        var device = line.String("--device");
-        line.RejectUnknown();
         TorchRuntime.EnsureInitialized();
         var resolved = TorchRuntime.ResolveDevice(device);
         Console.WriteLine($"TorchSharp        {typeof(torch).Assembly.GetName().Version}");

@@ -1,17 +1,41 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using Verify.Model.Runtime;
 
 namespace Verify.Cli
 {
-    /// <summary>The `verify` program: the paper's experiments, benchmarks and diagnostics.</summary>
+    /// <summary>The `verify` program: the paper's experiments, sweeps, benchmarks and diagnostics.</summary>
     static class Cli
     {
-        /// <summary>Commands by name: each takes the parsed command line and returns an exit code.</summary>
-        static readonly Dictionary<string, (string Summary, Func<CommandLine, int> Run)> Commands = new()
+        /// <summary>Exit codes, documented in the README ("Exit codes") and in `verify --help`.</summary>
+        internal static class Exit
         {
-            ["reproduce"] = ("run the theorem checks and every experiment of the paper, write report.md, figures and runs.jsonl (--scale default|paper, --out DIR, --cifar10 DIR, --only LIST, --workers N, --device cpu|cuda, --seed N: the run seed of the theorem checks, default 2020)", ReproduceCommand.Run),
-            ["two-layer"] = ("one two-layer sweep with the paper's knobs, writing DIR/runs.jsonl: " + TwoLayerCommand.Usage, TwoLayerCommand.Run),
-            ["info"] = ("show the TorchSharp build, native-library status, threads and devices", Info.Run),
-            ["bench"] = ("measure training speed: steps/s single, batched, all cores; --json FILE writes the figures", Bench.Run),
+            public const int Ok = 0;
+            /// <summary>Bad input on the command line: an unknown command or option, a value out of range.</summary>
+            public const int Usage = 2;
+            /// <summary>TorchSharp's native library cannot load.</summary>
+            public const int NativeLibrary = 3;
+            /// <summary>A file or folder cannot be read or written, or holds data that is not what it should be (named in the message).</summary>
+            public const int Files = 4;
+            /// <summary>`sweep collect`: runs of the manifest have no result yet (their indices are named); --partial collects anyway.</summary>
+            public const int SweepIncomplete = 5;
+            /// <summary>`sweep run`: at least one run failed; its error is in the sweep's failed/ folder.</summary>
+            public const int RunsFailed = 6;
+            /// <summary>An unexpected exception: a bug in the suite, reported with its type and message (EX_SOFTWARE of sysexits.h).</summary>
+            public const int Internal = 70;
+        }
+
+        const string ExitCodes =
+            "exit codes: 0 done, 2 usage error, 3 native library unavailable, 4 file error or refused data, " +
+            "5 sweep incomplete, 6 sweep runs failed, 70 internal error (a bug: its type and message are printed; VERIFY_DEBUG=1 adds the stack trace)";
+
+        static RootCommand Build() => new("verify: executable checks of Tian (ICML 2020), 'Student Specialization in Deep Rectified Networks'.\n" + ExitCodes)
+        {
+            ReproduceCommand.Create(),
+            TwoLayerCommand.Create(),
+            SweepCommand.Create(),
+            InfoCommand(),
+            BenchCommand(),
         };
 
         public static int Main(string[] args)
@@ -23,31 +47,62 @@ namespace Verify.Cli
             return Execute(args);
         }
 
-        /// <summary>Parses and runs one command in this process; returns the exit code (2 usage, 3 native library, 4 files, 1 other).</summary>
-        internal static int Execute(string[] args)
+        /// <summary>Parses and runs one command in this process; returns its exit code (see <see cref="Exit"/>).</summary>
+        internal static int Execute(string[] args) => Execute(args, Build());
+
+        /// <summary>Runs one command of <paramref name="root"/> (tests pass a root with a command of their own).</summary>
+        internal static int Execute(string[] args, RootCommand root)
         {
-            if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+            if (args.Length > 0 && args[0] == "help") args = [.. args[1..], "--help"];
+            if (args.Length == 0)
             {
-                PrintHelp();
-                return args.Length == 0 ? 2 : 0;
+                root.Parse(["--help"]).Invoke(Io());
+                return Exit.Usage;
             }
             try
             {
-                var line = new CommandLine(args);
-                if (!Commands.TryGetValue(line.Command, out var command))
-                    throw new UsageException($"unknown command '{line.Command}'; commands: {string.Join(", ", Commands.Keys)}.");
-                return command.Run(line);
+                var parsed = root.Parse(args);
+                if (parsed.Action is HelpAction) return parsed.Invoke(Io());
+                if (parsed.Errors.Count > 0) return Fail(Describe(parsed), Exit.Usage);
+                return parsed.Invoke(Io());
             }
-            catch (UsageException e) { return Fail(e.Message, 2); }
-            catch (ArgumentException e) { return Fail(e.Message, 2); }
-            catch (NativeLibraryUnavailableException e) { return Fail(e.Message, 3); }
-            catch (IOException e) { return Fail(e.Message, 4); }
-            catch (InvalidDataException e) { return Fail(e.Message, 4); }
-            catch (UnauthorizedAccessException e) { return Fail(e.Message, 4); }
+            catch (UsageException e) { return Fail(e.Message, Exit.Usage); }
+            catch (SweepIncompleteException e) { return Fail(e.Message, Exit.SweepIncomplete); }
+            catch (NativeLibraryUnavailableException e) { return Fail(e.Message, Exit.NativeLibrary); }
+            catch (IOException e) { return Fail(e.Message, Exit.Files); }
+            catch (InvalidDataException e) { return Fail(e.Message, Exit.Files); }
+            catch (UnauthorizedAccessException e) { return Fail(e.Message, Exit.Files); }
             catch (Exception e) when (Environment.GetEnvironmentVariable("VERIFY_DEBUG") != "1")
             {
-                return Fail($"{e.GetType().Name}: {e.Message} (set VERIFY_DEBUG=1 for the stack trace)", 1);
+                return Fail($"internal error: {e.GetType().FullName}: {e.Message} (a bug in verify; set VERIFY_DEBUG=1 for the stack trace)", Exit.Internal);
             }
+        }
+
+        static InvocationConfiguration Io() => new() { Output = Console.Out, Error = Console.Error, EnableDefaultExceptionHandler = false };
+
+        /// <summary>The parse errors as one message: unknown commands and options named as such, the options' own checks as they wrote them.</summary>
+        static string Describe(ParseResult parsed)
+        {
+            var command = parsed.CommandResult.Command;
+            var unmatched = parsed.UnmatchedTokens;
+            if (command is RootCommand && unmatched.Count > 0 && !unmatched[0].StartsWith('-'))
+                return $"unknown command '{unmatched[0]}'; commands: {string.Join(", ", command.Subcommands.Select(c => c.Name))}.";
+            var path = CommandPath(parsed);
+            var unknown = unmatched.Where(t => t.StartsWith('-')).ToArray();
+            if (unknown.Length > 0)
+                return $"unknown option{(unknown.Length > 1 ? "s" : "")} {string.Join(", ", unknown)} for '{path}'; run 'verify {path} --help' for the options.";
+            if (unmatched.Count > 0)
+                return $"unexpected argument '{unmatched[0]}' for '{path}'; run 'verify {path} --help' for its usage.";
+            return string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct());
+        }
+
+        static string CommandPath(ParseResult parsed)
+        {
+            var names = new List<string>();
+            for (var r = parsed.CommandResult; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+                names.Add(r.Command.Name);
+            names.Reverse();
+            return string.Join(' ', names);
         }
 
         static int Fail(string message, int code)
@@ -56,14 +111,22 @@ namespace Verify.Cli
             return code;
         }
 
-        static void PrintHelp()
+        static Command InfoCommand()
         {
-            Console.WriteLine("verify: executable checks of Tian (ICML 2020), 'Student Specialization in Deep Rectified Networks'.");
-            Console.WriteLine();
-            Console.WriteLine("usage: verify <command> [--option value ...]");
-            Console.WriteLine();
-            foreach (var (name, (summary, _)) in Commands)
-                Console.WriteLine($"  {name,-12} {summary}");
+            var device = Options.Device();
+            var command = new Command("info", "show the TorchSharp build, native-library status, threads and devices") { device };
+            command.SetAction(r => Info.Run(r.GetValue(device)));
+            return command;
+        }
+
+        static Command BenchCommand()
+        {
+            var json = Options.String("--json", null, "FILE", "also write the figures as JSON to FILE");
+            var scale = Options.Double("--scale", 1.0, 0, 100, "multiplies the step counts (1: the documented run, about a minute)", exclusiveMin: true);
+            var repeats = Options.Int("--repeats", 3, 1, 20, "rounds of every measurement, the best kept");
+            var command = new Command("bench", "measure training speed: steps/s single, batched, all cores (run with -c Release)") { json, scale, repeats };
+            command.SetAction(r => Bench.Run(r.GetValue(json), r.GetValue(scale), r.GetValue(repeats)));
+            return command;
         }
     }
 }

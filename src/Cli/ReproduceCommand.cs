@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Verify.Cli.Report;
 using Verify.Model.Claims;
@@ -15,32 +16,58 @@ namespace Verify.Cli;
 /// </summary>
 static class ReproduceCommand
 {
-    static readonly string[] Experiments = ["theorems", "two-layer", "leaky", "sample-size", "multi-layer", "cifar10"];
+    /// <summary>The experiments of `--only`, in report order.</summary>
+    internal static readonly string[] Experiments = ["theorems", "two-layer", "leaky", "sample-size", "multi-layer", "cifar10"];
 
-    public static int Run(CommandLine line)
+    /// <summary>What one reproduction computes and where it writes.</summary>
+    internal sealed record Request(ExperimentScale Scale, string OutDir, IReadOnlyList<string> Only, string? Cifar, int Workers, long RunSeed);
+
+    /// <summary>Where the two-layer runs come from: trained now (<see cref="Train"/>) or collected from a sweep. Runs come back in config order.</summary>
+    internal delegate TwoLayerRun[] RunSource(string label, IReadOnlyList<TwoLayerConfig> configs);
+
+    public static Command Create()
     {
-        var scaleName = line.String("--scale", "default");
-        var outDir = line.String("--out", "report");
-        var cifar = line.String("--cifar10");
-        var workers = line.Int("--workers", TrialRunner.DefaultWorkers, 1, 1024);
-        var only = line.String("--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? Experiments;
-        var device = line.String("--device");
-        var seedText = line.String("--seed");
-        line.RejectUnknown();
-        long runSeed = TheoremCheckSettings.DefaultRunSeed;
-        if (seedText is not null && !long.TryParse(seedText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out runSeed))
-            throw new UsageException($"--seed must be a whole number; got '{seedText}'.");
-        if (device is not null) Verify.Model.Runtime.TorchRuntime.UseDevice(device);
-        OutputFolder.Prepare(outDir, "--out");
-        ExperimentScale scale;
-        try { scale = ExperimentScale.Parse(scaleName); }
-        catch (ArgumentException e) { throw new UsageException($"--scale: {e.Message}"); }
-        foreach (var o in only)
-            if (!Experiments.Contains(o)) throw new UsageException($"--only: unknown experiment '{o}'; experiments: {string.Join(", ", Experiments)}.");
-        if (cifar is not null && !Directory.Exists(cifar))
-            throw new UsageException($"--cifar10: folder '{cifar}' does not exist; pass the folder that holds data_batch_1.bin .. data_batch_5.bin and test_batch.bin.");
-        Directory.CreateDirectory(outDir);
+        var scale = Options.String("--scale", ExperimentScale.Default.Name, "default|paper",
+            "default: the embedded size (minutes on a laptop); paper: the paper's sizes (hours of CPU)", name =>
+            {
+                try { ExperimentScale.Parse(name); return null; }
+                catch (ArgumentException e) { return Options.Message(e); }
+            });
+        var outDir = Options.String("--out", "report", "DIR", "folder for report.md, the figures and runs.jsonl");
+        var cifar = Options.String("--cifar10", null, "DIR", "add the CIFAR-10 experiment: DIR holds data_batch_1.bin .. data_batch_5.bin and test_batch.bin",
+            dir => Directory.Exists(dir) ? null : $"folder '{dir}' does not exist; pass the folder that holds data_batch_1.bin .. data_batch_5.bin and test_batch.bin.");
+        var only = Options.String("--only", string.Join(",", Experiments), "LIST", "the experiments to run, a comma list", list =>
+            Split(list).FirstOrDefault(o => !Experiments.Contains(o)) is { } unknown
+                ? $"unknown experiment '{unknown}'; experiments: {string.Join(", ", Experiments)}."
+                : null);
+        var workers = Options.Workers();
+        var device = Options.Device();
+        var seed = Options.Long("--seed", TheoremCheckSettings.DefaultRunSeed, 0, long.MaxValue, "the run seed the theorem checks draw their cases from (the default is fixed, so two runs agree)");
+        var command = new Command("reproduce", "run the theorem checks and every experiment of the paper, write report.md, claims.json, figures and runs.jsonl")
+        {
+            scale, outDir, cifar, only, workers, device, seed,
+        };
+        command.SetAction(r =>
+        {
+            if (r.GetValue(device) is { } d) Verify.Model.Runtime.TorchRuntime.UseDevice(d);
+            var folder = OutputFolder.Prepare(r.GetValue(outDir)!, "--out");
+            return Reproduce(new Request(ExperimentScale.Parse(r.GetValue(scale)!), folder, Split(r.GetValue(only)!), r.GetValue(cifar), r.GetValue(workers), r.GetValue(seed)), Train(r.GetValue(workers)));
+        });
+        return command;
+    }
 
+    static string[] Split(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Runs trained now, on <paramref name="workers"/> cores, with a progress bar; diverged runs named on stderr.</summary>
+    internal static RunSource Train(int workers) => (label, configs) => Sweep(label, configs, workers);
+
+    /// <summary>
+    /// Everything `reproduce` writes to <see cref="Request.OutDir"/>: report.md, claims.json, the
+    /// figures and runs.jsonl. The one entry point for the report: `sweep collect` calls it with the runs of a sweep.
+    /// </summary>
+    internal static int Reproduce(Request request, RunSource twoLayerRuns)
+    {
+        var (scale, outDir, only, cifar, workers, runSeed) = (request.Scale, request.OutDir, request.Only, request.Cifar, request.Workers, request.RunSeed);
         var clock = Stopwatch.StartNew();
         var report = new MarkdownReport(scale, workers, runSeed);
         var records = new List<Dictionary<string, object?>>();
@@ -50,19 +77,14 @@ static class ReproduceCommand
             var settings = new TheoremCheckSettings();
             var result = TheoremChecks.Run(runSeed, settings, workers, new Progress("theorem checks (small problems)").Report);
             report.Section("Theorems on small problems",
-                $"Two-layer cases drawn from run seed {runSeed} per activation (ReLU and leaky ReLU 0.1), until each claim has {settings.MinConclusive} conclusive ones " +
-                $"(at most {settings.MaxCases}): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, " +
-                $"full-batch gradient descent (lr 0.1, at most {settings.Budget.Epochs * settings.Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {settings.GradientTarget}; " +
-                "a case that does not get there, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases and no failure the table gives the " +
-                "Clopper-Pearson 95% upper bound on the failure rate. Three-layer cases are a sample, reported as a pass rate. docs/theorems has a page per claim; " +
-                "tests/Properties judges the same claims with the same judges on fresh cases, with negative controls.",
+                settings.Describe(runSeed) + " docs/theorems has a page per claim; tests/Properties judges the same claims with the same judges on fresh cases, with negative controls.",
                 null, [.. result.Outcomes]);
         }
         if (only.Contains("two-layer"))
         {
-            var lshape = Sweep("L-shape / convergence sweep", scale.LShape.Configs(), workers);
+            var lshape = twoLayerRuns("L-shape / convergence sweep", scale.LShape.Configs());
             records.AddRange(lshape.Select(r => RunsJsonl.Record(r, "lshape")));
-            var success = ReferenceEquals(scale.Success, scale.LShape) ? lshape : Sweep("success-rate sweep", scale.Success.Configs(), workers);
+            var success = ReferenceEquals(scale.Success, scale.LShape) ? lshape : twoLayerRuns("success-rate sweep", scale.Success.Configs());
             if (!ReferenceEquals(success, lshape)) records.AddRange(success.Select(r => RunsJsonl.Record(r, "success-rate")));
 
             var claims = SweepClaims.TwoLayer(lshape, success);
@@ -76,13 +98,13 @@ static class ReproduceCommand
         }
         if (only.Contains("leaky"))
         {
-            var leaky = Sweep("leaky-ReLU sweep", scale.Leaky.Configs(), workers);
+            var leaky = twoLayerRuns("leaky-ReLU sweep", scale.Leaky.Configs());
             records.AddRange(leaky.Select(r => RunsJsonl.Record(r, "leaky")));
             report.Section("Two-layer, leaky ReLU", $"Sweep: {scale.Leaky}.", Figures.LShapeScatter(outDir, leaky, "lshape_leaky.png", "leaky"), SweepClaims.Leaky(leaky));
         }
         if (only.Contains("sample-size"))
         {
-            var runs = Sweep("sample-size sweep", scale.SampleSize.Configs(), workers);
+            var runs = twoLayerRuns("sample-size sweep", scale.SampleSize.Configs());
             records.AddRange(runs.Select(r => RunsJsonl.Record(r, "sample-size")));
             report.Section("Teacher-aware vs Gaussian data", $"Sweep: {scale.SampleSize}; coverage measured on {scale.SampleSize.Base.NEval} Gaussian eval points.",
                 Figures.SampleSize(outDir, runs), TeacherAwareDataClaim.Judge(runs));

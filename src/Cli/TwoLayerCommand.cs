@@ -1,9 +1,66 @@
+using System.CommandLine;
 using System.Globalization;
 using Verify.Cli.Report;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
+using Verify.Model.Sweeps;
 
 namespace Verify.Cli;
+
+/// <summary>
+/// The knobs of a two-layer sweep, declared once for `verify two-layer` and `verify sweep plan
+/// two-layer`. Every default is the library's: the paper's L-shape sweep
+/// (<see cref="ExperimentScale.Paper"/>, <see cref="TwoLayerConfig.Paper"/>).
+/// </summary>
+sealed class TwoLayerOptions
+{
+    static TwoLayerSweep Paper => ExperimentScale.Paper.LShape;
+
+    readonly Option<int> d = Options.Int("--d", Paper.Base.D, 1, 100_000, "input dimension d");
+    readonly Option<int> m = Options.Int("--m", Paper.Base.M, 1, 10_000, "teacher width m");
+    readonly Option<ValueList<int>> multis = Options.IntList("--multi", Paper.Multis, 1, 1000, "over-realization factors: student width n = m x multi");
+    readonly Option<ValueList<double>> decays = Options.DoubleList("--decay", Paper.Decays, 0, 10, "teacher fan-out decay p (teacher j has fan-out norm ~ j^-p)");
+    readonly Option<ValueList<long>> seeds = Options.LongList("--seeds", Paper.Seeds, 0, int.MaxValue, "run seeds (comma list, ranges like 1-5)");
+    readonly Option<int?> seedCount = Options.OptionalInt("--seed-count", 1, 100_000, "instead of --seeds: K run seeds drawn by name from --sweep-seed (Seeds.Of(S, \"sweep-run\", k), k = 0..K-1)");
+    readonly Option<int> sweepSeed = Options.Int("--sweep-seed", 1, 0, int.MaxValue, "the seed --seed-count draws the run seeds from");
+    readonly Option<int> epochs = Options.Int("--epochs", Paper.Base.Epochs, 1, 1_000_000, "epochs");
+    readonly Option<int> iters = Options.Int("--iters-per-epoch", Paper.Base.ItersPerEpoch, 1, 100_000_000, "SGD steps per epoch");
+    readonly Option<int> batch = Options.Int("--batch", Paper.Base.Batch, 1, 100_000_000, "minibatch size (at most --n-train)");
+    readonly Option<double> lr = Options.Double("--lr", Paper.Base.LearningRate, 0, 1000, "learning rate", exclusiveMin: true);
+    readonly Option<int> nTrain = Options.Int("--n-train", Paper.Base.NTrain, 2, 100_000_000, "training-set size");
+    readonly Option<int> nEval = Options.Int("--n-eval", Paper.Base.NEval, 2, 100_000_000, "evaluation-set size");
+    readonly Option<int> outputs = Options.Int("--outputs", Paper.Base.Outputs, 1, 100_000, "output dimension of teacher and student");
+    readonly Option<string> activation = Options.String("--activation", Paper.Base.Activation.ToString(), "relu|leaky|leaky:C|linear",
+        "activation of teacher and student", text =>
+        {
+            try { Activation.Parse(text); return null; }
+            catch (ArgumentException e) { return Options.Message(e); }
+        });
+
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { d, m, multis, decays, seeds, seedCount, sweepSeed, epochs, iters, batch, lr, nTrain, nEval, outputs, activation }) command.Add(o);
+    }
+
+    /// <summary>The sweep the options describe: every decay x seed x multi on one base configuration.</summary>
+    public TwoLayerSweep Sweep(ParseResult r)
+    {
+        var (b, n) = (r.GetValue(batch), r.GetValue(nTrain));
+        if (b > n) throw new UsageException($"--batch must lie in 1..{n} (--n-train); got {b}.");
+        var count = r.GetValue(seedCount);
+        if (count is not null && r.GetResult(seeds) is { Implicit: false })
+            throw new UsageException("--seeds and --seed-count exclude each other: give the seeds, or how many to draw.");
+        IReadOnlyList<long> runSeeds = count is { } k ? SweepSeeds.Draw(r.GetValue(sweepSeed), k) : r.GetValue(seeds)!.Items;
+        return new(
+        Paper.Base with
+        {
+            D = r.GetValue(d), M = r.GetValue(m), Outputs = r.GetValue(outputs), Epochs = r.GetValue(epochs), ItersPerEpoch = r.GetValue(iters),
+            Batch = r.GetValue(batch), LearningRate = r.GetValue(lr), NTrain = r.GetValue(nTrain), NEval = r.GetValue(nEval),
+            Activation = Activation.Parse(r.GetValue(activation)!),
+        },
+        r.GetValue(multis)!.Items, r.GetValue(decays)!.Items, runSeeds);
+    }
+}
 
 /// <summary>
 /// `verify two-layer`: one two-layer sweep with the paper's knobs (defaults are the paper's),
@@ -11,43 +68,29 @@ namespace Verify.Cli;
 /// </summary>
 static class TwoLayerCommand
 {
-    public const string Usage =
-        "--d 100 --m 10 --multi 1,2,5,10 --decay 0,1,2 --seeds 1-5 --epochs 100 --iters-per-epoch 1000 " +
-        "--batch 16 --lr 0.01 --n-train 10000 --n-eval 10000 --outputs 50 --activation relu --workers N --device cpu|cuda --out DIR";
-
-    public static int Run(CommandLine line)
+    public static Command Create()
     {
-        var d = line.Int("--d", 100, 1, 100_000);
-        var m = line.Int("--m", 10, 1, 10_000);
-        var multis = line.IntList("--multi", [1, 2, 5, 10], 1, 1000);
-        var decays = line.DoubleList("--decay", [0, 1, 2], 0, 10);
-        var seeds = line.IntList("--seeds", [1, 2, 3, 4, 5], 0, int.MaxValue);
-        var epochs = line.Int("--epochs", 100, 1, 1_000_000);
-        var iters = line.Int("--iters-per-epoch", 1000, 1, 100_000_000);
-        var nTrain = line.Int("--n-train", 10_000, 2, 100_000_000);
-        var batch = line.Int("--batch", 16, 1, nTrain);
-        var lr = line.Double("--lr", 0.01, 0, 1000, exclusiveMin: true);
-        var nEval = line.Int("--n-eval", 10_000, 2, 100_000_000);
-        var outputs = line.Int("--outputs", 50, 1, 100_000);
-        var activation = ParseActivation(line.String("--activation", "relu"));
-        var workers = line.Int("--workers", Model.Training.TrialRunner.DefaultWorkers, 1, 1024);
-        var outDir = line.String("--out", "report/two-layer");
-        var device = line.String("--device");
-        line.RejectUnknown();
+        var knobs = new TwoLayerOptions();
+        var workers = Options.Workers();
+        var device = Options.Device();
+        var outDir = Options.String("--out", "report/two-layer", "DIR", "folder for runs.jsonl");
+        var command = new Command("two-layer", "one two-layer sweep with the paper's knobs (the defaults are the paper's), writing DIR/runs.jsonl");
+        knobs.AddTo(command);
+        command.Add(workers);
+        command.Add(device);
+        command.Add(outDir);
+        command.SetAction(r => Run(knobs.Sweep(r), r.GetValue(workers), r.GetValue(device), r.GetValue(outDir)!));
+        return command;
+    }
+
+    static int Run(TwoLayerSweep sweep, int workers, string? device, string outDir)
+    {
         if (device is not null) Verify.Model.Runtime.TorchRuntime.UseDevice(device);
         OutputFolder.Prepare(outDir, "--out");
 
-        var configs = (from p in decays
-                       from seed in seeds
-                       from multi in multis
-                       select new TwoLayerConfig
-                       {
-                           D = d, M = m, Multi = multi, Decay = p, Outputs = outputs, Epochs = epochs, ItersPerEpoch = iters,
-                           Batch = batch, LearningRate = lr, NTrain = nTrain, NEval = nEval, Seed = seed, Activation = activation,
-                       }).ToArray();
-        Directory.CreateDirectory(outDir);
+        var configs = sweep.Configs();
         var path = Path.Combine(outDir, "runs.jsonl");
-        Console.Error.WriteLine($"two-layer: {configs.Length} runs (multi {string.Join(",", multis)} x decay {string.Join(",", decays.Select(Invariant))} x {seeds.Length} seeds) on {workers} workers -> {path}");
+        Console.Error.WriteLine($"two-layer: {configs.Count} runs (multi {string.Join(",", sweep.Multis)} x decay {string.Join(",", sweep.Decays.Select(Invariant))} x {sweep.Seeds.Count} seeds) on {workers} workers -> {path}");
         var progress = new Progress("two-layer");
         var runs = Divergence.Warn(TwoLayerExperiment.RunAll(configs, workers, progress.Report));
         RunsJsonl.Write(path, runs.Select(r => RunsJsonl.Record(r, "two-layer")));
@@ -62,12 +105,6 @@ static class TwoLayerCommand
         foreach (var outcome in Verify.Model.Claims.SweepClaims.TwoLayer(runs, runs))
             Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}: {outcome.Evidence}");
         return 0;
-    }
-
-    internal static Activation ParseActivation(string text)
-    {
-        try { return Activation.Parse(text); }
-        catch (ArgumentException e) { throw new UsageException($"--activation: {e.Message}"); }
     }
 
     static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -22,6 +22,11 @@ static class Figures
             {
                 var plot = panels.GetPlot(row * multis.Length + col);
                 var group = runs.Where(r => r.Config.Multi == multis[col] && r.Config.Decay == decays[row]).ToArray();
+                if (group.Length == 0) // a partial sweep (`verify sweep collect --partial`) may leave a panel empty
+                {
+                    plot.Title($"{title}: multi {multis[col]}, p {decays[row]}  (no runs)", 11);
+                    continue;
+                }
                 var xs = group.SelectMany(r => r.BestCorrPerStudent).ToArray();
                 var ys = group.SelectMany(r => r.StudentFanoutNorm).ToArray();
                 var scatter = plot.Add.ScatterPoints(xs, ys);

@@ -47,6 +47,10 @@ public sealed record TheoremCheckSettings
     /// <summary>Epochs of 250 steps at most.</summary>
     public int Epochs { get; init; } = 100;
 
+    /// <summary>The small problems in one paragraph, for the report (<see cref="TheoremChecks"/> draws them as it says).</summary>
+    public string Describe(long runSeed) => FormattableString.Invariant(
+        $"Two-layer cases drawn from run seed {runSeed} per activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {GradientTarget}; a case that does not get there, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases and no failure the table gives the Clopper-Pearson 95% upper bound on the failure rate. Three-layer cases are a sample, reported as a pass rate.");
+
     /// <summary>Full-batch GD, lr 0.1, up to <see cref="Epochs"/> epochs of 250 steps.</summary>
     public SgdOptions Budget => new() { LearningRate = 0.1, BatchSize = null, Epochs = Epochs, ItersPerEpoch = 250, GradientTarget = GradientTarget };
 

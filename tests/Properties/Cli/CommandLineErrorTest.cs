@@ -48,21 +48,60 @@ public sealed class CommandLineErrorTest
     [TestCase("1,x", "'x' is not a whole number")]
     [TestCase("1-", "not a range")]
     [TestCase("", "needs at least one value")]
-    public void ASeedRangeThatDoesNotParse(string seeds, string mention)
+    public void ASeedRangeThatDoesNotParse(string seeds, string mention) =>
+        Should.Throw<UsageException>(() => Options.ParseLongList("--seeds", seeds, 0, long.MaxValue)).Message.ShouldContain(mention);
+
+    [Test]
+    public void ARangeParses() => Options.ParseLongList("--seeds", "1-3,7", 0, long.MaxValue).ShouldBe([1L, 2, 3, 7]);
+
+    [TestCase("nan", "finite number")]
+    [TestCase("0", "(0, ")]
+    [TestCase("-1", "(0, ")]
+    public void ALearningRateThatIsNotFiniteAndPositive(string value, string mention) =>
+        Should.Throw<UsageException>(() => Options.ParseDouble("--lr", value, 0, 1000, exclusiveMin: true)).Message.ShouldContain(mention);
+
+    /// <summary>Every option of `two-layer` is listed by `--help` with its default, and the defaults are the library's (the paper's).</summary>
+    [Test]
+    public void TwoLayerHelp_ListsEveryOptionWithItsDefault()
     {
-        var line = new CommandLine(["two-layer", "--seeds", seeds]);
-        Should.Throw<UsageException>(() => line.IntList("--seeds", [1], min: 0)).Message.ShouldContain(mention);
+        var run = VerifyProgram.Run("two-layer", "--help");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var paper = Verify.Model.Experiments.ExperimentScale.Paper.LShape;
+        foreach (var (option, fallback) in new (string, object)[]
+                 {
+                     ("--d", paper.Base.D), ("--m", paper.Base.M), ("--multi", "1,2,5,10"), ("--decay", "0,1,2"), ("--seeds", "1-5"),
+                     ("--epochs", paper.Base.Epochs), ("--iters-per-epoch", paper.Base.ItersPerEpoch), ("--batch", paper.Base.Batch),
+                     ("--lr", "0.01"), ("--n-train", paper.Base.NTrain), ("--n-eval", paper.Base.NEval), ("--outputs", paper.Base.Outputs),
+                     ("--activation", "relu"), ("--sweep-seed", 1), ("--out", "report/two-layer"), ("--workers", Environment.ProcessorCount),
+                 })
+            run.Stdout.Split('\n').ShouldContain(l => l.TrimStart().StartsWith(option + " ") && l.Contains($"[default: {fallback}]"),
+                $"{option} with [default: {fallback}] in:\n{run.Stdout}");
+        run.Stdout.ShouldContain("--device");
     }
 
     [Test]
-    public void ARangeParses() => new CommandLine(["x", "--seeds", "1-3,7"]).IntList("--seeds", [], min: 0).ShouldBe([1, 2, 3, 7]);
-
-    [TestCase("--lr", "nan", "finite number")]
-    [TestCase("--lr", "0", "(0, ")]
-    [TestCase("--lr", "-1", "(0, ")]
-    public void ALearningRateThatIsNotFiniteAndPositive(string option, string value, string mention)
+    public void HelpOnAWord_IsHelpOnThatCommand()
     {
-        var line = new CommandLine(["two-layer", option, value]);
-        Should.Throw<UsageException>(() => line.Double(option, 0.01, min: 0, exclusiveMin: true)).Message.ShouldContain(mention);
+        var run = VerifyProgram.Run("help", "reproduce");
+        run.ExitCode.ShouldBe(0, run.ToString());
+        run.Stdout.ShouldContain("--scale <default|paper>");
+    }
+
+    /// <summary>An exception the program did not expect (here a library ArgumentException) is an internal error, not a usage error: exit 70, its type and message.</summary>
+    [Test]
+    public void AnUnexpectedException_IsAnInternalError_WithItsTypeAndMessage()
+    {
+        var broken = new System.CommandLine.Command("broken", "throws as a library bug would");
+        broken.SetAction(new Func<System.CommandLine.ParseResult, int>(_ => throw new ArgumentOutOfRangeException("widths", "widths must be positive")));
+        var saved = Console.Error;
+        using var capture = new StringWriter();
+        Console.SetError(capture);
+        int code;
+        try { code = Verify.Cli.Cli.Execute(["broken"], new System.CommandLine.RootCommand { broken }); }
+        finally { Console.SetError(saved); }
+
+        var run = new ProgramRun(code, "", capture.ToString());
+        ShouldBeAClearError(run, 70, "internal error", "System.ArgumentOutOfRangeException", "widths must be positive");
     }
 }
