@@ -29,12 +29,12 @@ public sealed record NStarEntry(int K, int D, int Seed, int? NStar, int LadderTo
 
 /// <summary>
 /// The numbers of claim 3 as a scaling law: eps, C and the cosine they give, the fitted exponents
-/// of N* in K and d with their 95% intervals, every N*, how many ladders were censored, and the
-/// largest N* / bound.
+/// of N* in K and d with their 95% intervals, every N*, how many ladders were censored (top rung at
+/// the level, not specialized) or unreached (top rung short of the level), and the largest N* / bound.
 /// </summary>
 public sealed record SampleScalingNumbers(double Epsilon, double AlignmentConstant, double CosineThreshold, string Data,
     double SlopeK, double[] SlopeKCi95, double SlopeD, double[] SlopeDCi95, double BoundExponentK, double BoundExponentD,
-    int Points, int Censored, double MaxRatioToBound, IReadOnlyList<NStarEntry> NStar) : ClaimNumbers;
+    int Points, int Censored, int Unreached, double MaxRatioToBound, IReadOnlyList<NStarEntry> NStar) : ClaimNumbers;
 
 /// <summary>
 /// Claim 3 (polynomial sample complexity, two layers) measured as a scaling law. Hypotheses:
@@ -44,14 +44,17 @@ public sealed record SampleScalingNumbers(double Epsilon, double AlignmentConsta
 /// Conclusion: every teacher node specialized (1 - max cos &lt;= C eps) at some N no larger than
 /// the bound K^{5/2} d^3 / eps, and the log-log slopes of N* in K and d not above 5/2 and 3.
 /// <list type="bullet">
-/// <item>holds: every ladder found N* (none censored), N* &lt;= bound everywhere, and both slopes'
-/// 95% intervals lie at or below the bound's exponents;</item>
-/// <item>fails: a ladder that reached the bound's own N found no N* (the constants-1 bound refuted),
-/// or a slope's 95% interval lies wholly above its exponent (the growth exceeds the O(.), whatever
-/// the constant). Censored ladders are left out of the fit, which can only lower the slopes, so a
-/// fit that fails despite them fails;</item>
+/// <item>holds: every ladder that met the precondition found N* (none censored), N* &lt;= bound,
+/// and both slopes' 95% intervals lie at or below the bound's exponents. A ladder whose top rungs
+/// never reached the gradient level missed the precondition there ("unreached"): it is left out,
+/// like any inconclusive case, and counted in the numbers;</item>
+/// <item>fails: a ladder whose run at the bound's own N reached the level without specializing (the
+/// constants-1 bound refuted), or a slope's 95% interval wholly above its exponent (the growth
+/// exceeds the O(.), whatever the constant). Censored ladders are left out of the fit, which can
+/// only lower the slopes, so a fit that fails despite them fails;</item>
 /// <item>inconclusive otherwise: data not teacher-aware, too few K or d values for a fit, an
-/// interval that straddles the exponent, or censored ladders under a fit that would hold.</item>
+/// interval that straddles the exponent, or censored ladders (top rung at the level, not
+/// specialized) under a fit that would hold.</item>
 /// </list>
 /// </summary>
 public static class SampleSizeClaim
@@ -69,8 +72,13 @@ public static class SampleSizeClaim
         var threshold = settings.CosineThreshold;
         var entries = points.Select(p => new NStarEntry(p.K, p.D, p.SeedIndex, p.NStar(threshold), p.Ladder.Length == 0 ? 0 : p.Ladder[^1], p.BoundSamples)).ToArray();
         var found = entries.Where(e => e.NStar is not null).ToArray();
-        var censored = entries.Length - found.Length;
-        var refuted = points.Where(p => p.LadderReachesBound && p.NStar(threshold) is null).ToArray();
+        // A ladder without N* whose top rung reached the level (without specializing) shows N* above its top: censored.
+        // One whose top rung never reached the level missed the precondition there: unreached, left out like any inconclusive case.
+        var missing = points.Where(p => p.NStar(threshold) is null).ToArray();
+        var censoredPoints = missing.Where(p => p.Runs.Count > 0 && p.Runs[^1].ReachedLevel).ToArray();
+        var censored = censoredPoints.Length;
+        var unreached = missing.Length - censored;
+        var refuted = censoredPoints.Where(p => p.LadderReachesBound).ToArray();
         var kinds = points.Select(p => p.Data).Distinct().ToArray();
         var teacherAware = kinds.All(k => k == ScalingData.TeacherAware);
         var fit = Fit(found);
@@ -78,15 +86,18 @@ public static class SampleSizeClaim
 
         var slopeAbove = fit is { } f && (f.K.Low > ExponentK || f.D.Low > ExponentD);
         var slopeWithin = fit is { } g && g.K.High <= ExponentK && g.D.High <= ExponentD;
-        var belowBound = found.All(e => e.NStar <= e.Bound) && refuted.Length == 0;
-        bool conclusion = belowBound && refuted.Length == 0 && (fit is null ? censored == 0 : slopeWithin && censored == 0);
+        // The conclusion as observed, whatever the precondition: on the ladders that reached the level somewhere at
+        // their top (or, with none, on every ladder, any run), every teacher specialized by the bound, and the slopes within.
+        var observedOn = points.Count == unreached ? points : points.Where(p => p.NStar(threshold) is not null || censoredPoints.Contains(p)).ToArray();
+        var specializedEverywhere = observedOn.All(p => p.Runs.Any(r => r.Specialized(threshold) && r.Samples <= p.BoundSamples) && (p.NStar(threshold) is not null || points.Count == unreached));
+        bool conclusion = specializedEverywhere && censored == 0 && (fit is null || slopeWithin);
         string? missed = !teacherAware ? $"hypothesis missed: training data {string.Join("/", kinds)}, not teacher-aware"
             : refuted.Length > 0 || slopeAbove ? null
-            : fit is null ? $"no fit: N* found at {found.Select(e => e.K).Distinct().Count()} K and {found.Select(e => e.D).Distinct().Count()} d values (needs 2 of each and a spare point)"
-            : censored > 0 ? $"{censored} of {entries.Length} ladders found no N* below {entries.Max(e => e.LadderTop)} (censored; the fit without them can only lower the slopes)"
+            : fit is null ? $"no fit: N* found at {found.Select(e => e.K).Distinct().Count()} K and {found.Select(e => e.D).Distinct().Count()} d values (needs 2 of each and 4 ladders)"
+            : censored > 0 ? $"{censored} of {entries.Length} ladders reached the level at their top rung ({entries.Max(e => e.LadderTop)} points) without specializing (censored; the fit without them can only lower the slopes)"
             : !slopeWithin ? "a slope's 95% interval straddles its exponent"
             : null;
-        var verdict = missed is not null ? Verdict.Inconclusive : conclusion ? Verdict.Holds : Verdict.Fails;
+        var verdict = missed is not null ? Verdict.Inconclusive : refuted.Length > 0 || slopeAbove ? Verdict.Fails : conclusion ? Verdict.Holds : Verdict.Inconclusive;
 
         var inv = CultureInfo.InvariantCulture;
         var grid = string.Join("; ", entries.GroupBy(e => (e.K, e.D)).Select(g =>
@@ -96,11 +107,11 @@ public static class SampleSizeClaim
             : "no fit";
         var evidence = string.Create(inv,
             $"eps {SampleScalingSettings.Epsilon}, C {SampleScalingSettings.AlignmentConstant} (specialized: max cos >= {threshold}); {string.Join("/", kinds)} data; {grid}; {slopes}; " +
-            $"{censored} censored{(refuted.Length > 0 ? $"; NOT specialized at the bound's N: {string.Join(", ", refuted.Select(p => p.Runs[^1].ToString()))}" : "")}");
+            $"{censored} censored, {unreached} unreached (top rungs short of the level: left out){(refuted.Length > 0 ? $"; NOT specialized at the bound's N: {string.Join(", ", refuted.Select(p => p.Runs[^1].ToString()))}" : "")}");
         var numbers = new SampleScalingNumbers(SampleScalingSettings.Epsilon, SampleScalingSettings.AlignmentConstant, threshold, string.Join("/", kinds),
             fit?.K.Slope ?? double.NaN, fit is { } a ? [a.K.Low, a.K.High] : [double.NaN, double.NaN],
             fit?.D.Slope ?? double.NaN, fit is { } b ? [b.D.Low, b.D.High] : [double.NaN, double.NaN],
-            ExponentK, ExponentD, entries.Length, censored, maxRatio, entries);
+            ExponentK, ExponentD, entries.Length, censored, unreached, maxRatio, entries);
         return new ClaimOutcome<SampleScalingNumbers>(Info, verdict, evidence, numbers)
         {
             Reason = missed,

@@ -82,8 +82,8 @@ public sealed record SampleScalingSettings
     /// <summary>The 2 x 2 corner of the default run: K in {6, 9}, d in {2, 4}, 2 seeds.</summary>
     public static SampleScalingSettings Corner { get; } = new();
 
-    /// <summary>The Nightly grid: K in {6, 9, 12} (m 2-4), d in {2, 4, 8}, 3 seeds, ladders up to 1,536 points.</summary>
-    public static SampleScalingSettings Grid { get; } = new() { TeacherWidths = [2, 3, 4], Dims = [2, 4, 8], Seeds = 3, MaxSamples = 3 * 512 };
+    /// <summary>The Nightly grid: K in {6, 9, 12, 15} (m 2-5), d in {2, 4, 8}, 5 seeds, ladders up to 1,536 points.</summary>
+    public static SampleScalingSettings Grid { get; } = new() { TeacherWidths = [2, 3, 4, 5], Dims = [2, 4, 8], Seeds = 5, MaxSamples = 3 * 512 };
 
     /// <summary>
     /// The ladder of training-set sizes, whole triplets: 3t for t = 1, 2, 3, 4, 6, 8, 12, ... (ratio
@@ -127,7 +127,7 @@ public sealed record ScalingPoint(int K, int D, int SeedIndex, ScalingData Data,
     /// <summary>N*: the smallest N of the ladder at which the run reached the gradient level and every teacher was specialized; null when none did.</summary>
     public int? NStar(double threshold) => Runs.FirstOrDefault(r => r.ReachedLevel && r.Specialized(threshold))?.Samples;
 
-    /// <summary>The ladder reached the bound's own size (so an N* missing there refutes the bound).</summary>
+    /// <summary>The ladder reached the bound's own size (so a run there that reached the level without specializing refutes the bound).</summary>
     public bool LadderReachesBound => Ladder.Length > 0 && Ladder[^1] >= BoundSamples;
 }
 

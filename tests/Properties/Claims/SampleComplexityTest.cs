@@ -82,6 +82,17 @@ public sealed class SampleComplexityTest
     }
 
     [Test]
+    public void ALadderThatNeverReachedTheLevel_IsLeftOutLikeAnInconclusiveCase()
+    {
+        var points = Synthetic((k, d) => k * d, noise: 0.05).ToList();
+        points[0] = points[0] with { Runs = [Run(points[0].K, points[0].D, 96, specialized: false) with { Outcome = TrainingOutcome.BudgetExhausted, MaxSampleGradient = 0.5 }] };
+        var outcome = SampleSizeClaim.Judge(points, Settings);
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
+        outcome.Numbers.Unreached.ShouldBe(1);
+        outcome.Numbers.Censored.ShouldBe(0);
+    }
+
+    [Test]
     public void NotSpecializedAtTheBoundsOwnN_Fails()
     {
         var points = Synthetic((k, d) => k * d, noise: 0.05).ToList();
