@@ -112,7 +112,7 @@ static class ReproduceCommand
             var points = SampleScaling.Grid(scaling, runSeed, workers: workers, onProgress: new Progress("sample-complexity ladders").Report);
             var judged = SampleSizeClaim.Judge(points, scaling);
             report.Section("Sample complexity as a scaling law", $"N*(K, d): the smallest teacher-aware training set on a ladder of whole triplets at which every teacher node is " +
-                $"specialized, trained to the bound's gradient level; {scaling}; run seed {runSeed}. The figure shows N* per seed (censored ladders at their top, open marks) and the fitted lines.",
+                $"specialized, trained to the bound's gradient level; {scaling}; run seed {runSeed}. The figure shows N* per seed (ladders without N* as open marks at their top), the fitted lines and the bound's exponent (dashed).",
                 Figures.SampleScaling(outDir, points, judged), judged);
         }
         if (only.Contains("multi-layer"))

@@ -121,8 +121,8 @@ static class Figures
 
     /// <summary>
     /// Claim 3 as a scaling law: log10 N* against log10 K (one line per d) and against log10 d (one
-    /// line per K), each seed a point (a censored ladder an open mark at its top), with the fitted
-    /// lines log N* = a + b_K log K + b_d log d and the bound's own slopes for comparison.
+    /// line per K), each seed a point (a ladder without N* an open mark at its top), with the fitted
+    /// lines log N* = a + b_K log K + b_d log d and the bound's own slope (dashed) for comparison.
     /// </summary>
     public static string SampleScaling(string dir, IReadOnlyList<ScalingPoint> points, ClaimOutcome<SampleScalingNumbers> outcome)
     {
@@ -166,6 +166,17 @@ static class Figures
                     var line = plot.Add.ScatterLine(lx, ly, color);
                     line.LinePattern = LinePattern.Solid;
                 }
+            }
+            if (found.Length > 0)
+            {
+                // The bound's own exponent, through the mean of the found points: the steepest slope the claim allows.
+                var axis = (byK ? ks : ds).Select(v => Math.Log10(v)).ToArray();
+                var mx = found.Average(e => Math.Log10(byK ? e.K : e.D));
+                var my = found.Average(e => Math.Log10(e.NStar!.Value));
+                var exponent = byK ? n.BoundExponentK : n.BoundExponentD;
+                var bound = plot.Add.ScatterLine(axis, axis.Select(x => my + exponent * (x - mx)).ToArray(), Colors.Gray);
+                bound.LinePattern = LinePattern.Dashed;
+                bound.LegendText = System.FormattableString.Invariant($"slope {exponent} (bound)");
             }
             var slope = byK ? n.SlopeK : n.SlopeD;
             var ci = byK ? n.SlopeKCi95 : n.SlopeDCi95;
