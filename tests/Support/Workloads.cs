@@ -57,8 +57,8 @@ public static class Workloads
         var students = Enumerable.Range(0, trials).Select(k => Student.OverRealized(teacher, 2, Seeds.Of(seed, "student", k), 0.1)).ToArray();
         try
         {
-            var batch = students.Select((s, k) => new BatchedTrial(s, data, Options(16, epochs), Seeds.Of(seed, "batches", k))).ToArray();
-            var results = BatchedSgdTrainer.Train(batch);
+            var batch = students.Select((s, k) => new Trial(s, data, Options(16, epochs), Seeds.Of(seed, "batches", k))).ToArray();
+            var results = SgdTrainer.Train(batch);
             return results.Zip(students, Fingerprint).SelectMany(f => f).ToArray();
         }
         finally

@@ -66,7 +66,7 @@ public static class MultiLayer
         var layers = result.Diverged
             ? Enumerable.Repeat(double.NaN, config.Widths.Count).ToArray()
             : MeanBestCorrelationPerLayer(teacher, student, eval.Inputs);
-        return new MultiLayerRun(config, layers, result.FinalTrainLoss, result.Outcome, clock.Elapsed.TotalSeconds);
+        return new MultiLayerRun(config, layers, Losses.FromObjective(result.FinalTrainLoss, config.Outputs), result.Outcome, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Per hidden layer: mean over teacher nodes j of max_k rho_jk on <paramref name="inputs"/>.</summary>

@@ -157,7 +157,7 @@ public static class TwoLayerExperiment
 
     /// <summary>
     /// Runs of one shape (<see cref="ShapeKey"/>) trained together in one batched tensor program
-    /// (<see cref="BatchedSgdTrainer"/>): each run sees the batches it would see alone, and its numbers
+    /// (<see cref="SgdTrainer"/>): each run sees the batches it would see alone, and its numbers
     /// equal a solo run's to float64 round-off.
     /// </summary>
     public static TwoLayerRun[] RunBatched(IReadOnlyList<TwoLayerConfig> configs)
@@ -170,7 +170,7 @@ public static class TwoLayerExperiment
         try
         {
             foreach (var c in configs) runs.Add(new PreparedRun(c, null));
-            var results = BatchedSgdTrainer.Train(runs.Select(r => new BatchedTrial(r.Student, r.Train, r.Options, r.TrainSeed)).ToArray(),
+            var results = SgdTrainer.Train(runs.Select(r => new Trial(r.Student, r.Train, r.Options, r.TrainSeed)).ToArray(),
                 (i, e) => runs[i].Observe(e.Epoch));
             return runs.Select((r, i) => r.Finish(results[i])).ToArray();
         }
@@ -231,7 +231,7 @@ public static class TwoLayerExperiment
             early = new double[config.M];
             last = new double[config.M];
             earlyEpoch = Math.Min(config.EarlyEpoch, config.Epochs);
-            Options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch };
+            Options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch, MeasureEveryEpoch = false };
         }
 
         public void Observe(int epoch)
@@ -251,7 +251,7 @@ public static class TwoLayerExperiment
             var report = analysis.Report;
             return new TwoLayerRun(
                 config,
-                result.FinalTrainLoss,
+                Losses.FromObjective(result.FinalTrainLoss, Student.OutputDim),
                 evalLoss.Count > 0 ? evalLoss[^1] : double.NaN,
                 last,
                 first.Epochs,
@@ -265,7 +265,7 @@ public static class TwoLayerExperiment
                 result.Outcome,
                 clock.Elapsed.TotalSeconds,
                 result.DivergedAtStep,
-                result.LastFiniteLoss) { Analysis = analysis };
+                result.LastFiniteLoss is { } lastFinite ? Losses.FromObjective(lastFinite, Student.OutputDim) : null) { Analysis = analysis };
         }
 
         public void Dispose()
@@ -294,13 +294,13 @@ public static class TwoLayerExperiment
         }
     }
 
-    /// <summary>Eval loss 1/2 E||f* - f||^2 and max_k rho_jk per teacher on the eval set.</summary>
+    /// <summary>Eval loss on the paper's axis (mean squared error over samples and outputs) and max_k rho_jk per teacher on the eval set.</summary>
     static (double Loss, double[] BestPerTeacher) EvaluateOn(RectifiedNetwork student, Dataset eval, Tensor teacherActivations)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var trace = student.Trace(eval.Inputs);
-        var loss = 0.5 * (eval.Targets - trace.Output).Squared().sum().item<double>() / eval.Count;
+        var loss = Losses.MeanSquaredError(trace.Output, eval.Targets);
         var rho = Correlation.Pearson(teacherActivations, trace.Activations[0]);
         var best = new double[rho.GetLength(0)];
         for (var j = 0; j < best.Length; j++)

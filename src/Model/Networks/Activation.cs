@@ -1,6 +1,6 @@
 using TorchSharp;
-using static TorchSharp.torch;
 using Verify.Model.Runtime;
+using static TorchSharp.torch;
 
 namespace Verify.Model.Networks;
 
@@ -9,9 +9,18 @@ namespace Verify.Model.Networks;
 /// linear map (c = 1), which the suite uses as a negative control. The gate sigma'(u) is 1 for
 /// u &gt; 0 and c otherwise.
 /// </summary>
+/// <remarks>
+/// The activation and its gate are written here once; the training kernel, the per-sample signals
+/// and the analyses all call these methods. For every c in [0, 1], sigma(u) &gt; 0 exactly where
+/// u &gt; 0, so the gate may be read from the pre-activation u or from the activation sigma(u)
+/// (the training step keeps only sigma(u)); both give the same tensor, bit for bit.
+/// </remarks>
 public sealed record Activation
 {
     public double NegativeSlope { get; }
+
+    /// <summary>The threshold of the gate, held for the process's lifetime (a static root: never finalized while a call reads it).</summary>
+    static readonly Scalar Zero = 0.0.ToScalar();
 
     Activation(double negativeSlope) => NegativeSlope = negativeSlope;
 
@@ -42,19 +51,44 @@ public sealed record Activation
 
     public bool IsRectified => NegativeSlope < 1.0;
 
-    /// <summary>sigma(u), elementwise.</summary>
-    public Tensor Apply(Tensor u) => NegativeSlope switch
-    {
-        0.0 => nn.functional.relu(u),
-        1.0 => u.alias(),
-        _ => u.LeakyRelu(NegativeSlope),
-    };
+    bool IsRelu => NegativeSlope == 0.0;
+    bool IsLinear => NegativeSlope == 1.0;
 
-    /// <summary>The gate sigma'(u) in {c, 1}, elementwise (1 exactly at u &gt; 0).</summary>
+    /// <summary>sigma(u), elementwise (a new tensor).</summary>
+    public Tensor Apply(Tensor u) => IsRelu ? nn.functional.relu(u) : IsLinear ? u.alias() : u.LeakyRelu(NegativeSlope);
+
+    /// <summary>u &lt;- sigma(u), in place; returns <paramref name="u"/>.</summary>
+    public Tensor Apply_(Tensor u)
+    {
+        if (IsRelu) u.relu_();
+        else if (!IsLinear) Scalars.With(NegativeSlope, c => u.leaky_relu_(c));
+        return u;
+    }
+
+    /// <summary>The gate sigma'(u) in {c, 1}, elementwise (1 exactly at u &gt; 0), as a new tensor of u's dtype.</summary>
     public Tensor Gate(Tensor u)
     {
-        var open = u.Above(0).to(u.dtype);
-        return NegativeSlope == 0.0 ? open : open.Times_(1.0 - NegativeSlope).Plus_(NegativeSlope);
+        using var open = u.gt(Zero);
+        var gate = open.to(u.dtype);
+        // (1 - c) * [u > 0] + c: 1 where open, c elsewhere; for ReLU this is the indicator itself.
+        return IsRelu ? gate : gate.Times_(1.0 - NegativeSlope).Plus_(NegativeSlope);
+    }
+
+    /// <summary>
+    /// s * sigma'(u), elementwise, where <paramref name="uOrSigma"/> is u or sigma(u) (same sign, see
+    /// the remarks): the back-propagated signal through this activation. Works in place on
+    /// <paramref name="s"/> and returns it.
+    /// </summary>
+    public Tensor Gated_(Tensor s, Tensor uOrSigma)
+    {
+        if (IsLinear) return s;
+        if (IsRelu)
+        {
+            using var open = uOrSigma.gt(Zero);
+            return s.mul_(open);
+        }
+        using var gate = Gate(uOrSigma);
+        return s.mul_(gate);
     }
 
     public override string ToString() => NegativeSlope switch

@@ -5,8 +5,8 @@ namespace Verify.Model.Training;
 
 /// <summary>
 /// Draws a run's mini-batch indices, uniformly with replacement, from the run's own generator, a
-/// chunk of steps at a time. The single-trial and the batched trainer both draw through this class
-/// with the same chunking, so a trial trained in a batch sees exactly the batches it would see alone.
+/// chunk of steps at a time. Every trial of <see cref="SgdTrainer"/> draws through its own sampler with
+/// the same chunking, so a trial trained in a stack sees exactly the batches it would see alone.
 /// Indices are always drawn on the CPU and then moved to the data's device: CUDA's generator gives
 /// another stream for the same seed, and a run must see the same batches on every device.
 /// </summary>

@@ -17,6 +17,16 @@ public sealed record SgdOptions
     /// <summary>Stop once max_x ||g_1(x)|| &lt;= this (the theorems' "small gradient at every sample").</summary>
     public double? GradientTarget { get; init; }
 
+    /// <summary>
+    /// True (the default): the whole training set is measured (loss, max_x ||g_1(x)||) after every
+    /// epoch, and every epoch has a record in the history. False: only after the last epoch, for
+    /// runs that need the end state alone (a sweep whose per-epoch numbers come from its own
+    /// evaluation); a paper-size measurement costs as much as a few hundred steps. Needs no
+    /// <see cref="GradientTarget"/>, which is checked on measurements. Divergence is caught at the
+    /// step either way.
+    /// </summary>
+    public bool MeasureEveryEpoch { get; init; } = true;
+
     /// <summary>Learning-rate drops: from epoch E (0-based) on, the rate is R. Sorted by epoch.</summary>
     public IReadOnlyList<(int Epoch, double Rate)> Schedule { get; init; } = [];
 
@@ -46,6 +56,8 @@ public sealed record SgdOptions
         if (ItersPerEpoch < 1) throw new ArgumentOutOfRangeException(nameof(ItersPerEpoch), ItersPerEpoch, $"Iterations per epoch must be >= 1; got {ItersPerEpoch}.");
         if (GradientTarget is { } g && (!double.IsFinite(g) || g < 0))
             throw new ArgumentOutOfRangeException(nameof(GradientTarget), g, $"Gradient target must be finite and >= 0; got {g}.");
+        if (GradientTarget is not null && !MeasureEveryEpoch)
+            throw new ArgumentException($"A gradient target ({GradientTarget}) is checked on the measurement after each epoch; it needs {nameof(MeasureEveryEpoch)} = true.", nameof(MeasureEveryEpoch));
     }
 
     static void CheckRate(double rate, string name)

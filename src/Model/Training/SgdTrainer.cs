@@ -2,56 +2,153 @@ using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
 using static TorchSharp.torch;
-using Verify.Model.Runtime;
 
 namespace Verify.Model.Training;
 
+/// <summary>One training run: a student, its training set, its options and its batch seed.</summary>
+public sealed record Trial(RectifiedNetwork Student, Dataset Data, SgdOptions Options, long Seed)
+{
+    public override string ToString() => $"student {Student}, N = {Data.Count}, seed {Seed}, lr {Options.LearningRate}";
+}
+
 /// <summary>
-/// Hand-written SGD for <see cref="RectifiedNetwork"/> students (no autograd bookkeeping):
-/// forward pass, residual r = f*(x) - f(x), then g_L = r and g_{l-1} = sigma'(a_{l-1}) * (g_l W_l^-T),
-/// and W_l += lr * h~_{l-1}^T g_l / B. The student's weights are updated in place.
+/// The suite's trainer: plain SGD (or full-batch gradient descent) with hand-written
+/// back-propagation, for one student or for many trained together in one stacked tensor program
+/// (<see cref="StepKernel"/>; one trial is the stack of one). It owns the epochs, the learning-rate
+/// schedule, the stop rules and the per-trial history:
+/// <list type="bullet">
+/// <item>each trial draws its batches from its own generator (<see cref="BatchSampler"/>), so a trial
+/// sees the same batches alone or in a stack, and ends with the same result and weights to float64
+/// round-off;</item>
+/// <item>a non-finite batch loss stops the trial at that step (<see cref="TrainingOutcome.Diverged"/>,
+/// with the step and the last finite loss);</item>
+/// <item>after every epoch (or only the last, see <see cref="SgdOptions.MeasureEveryEpoch"/>) the
+/// training loss and max_x ||g_1(x)|| over the whole training set are measured and recorded; the
+/// trial stops once the gradient target is reached, or when its epochs run out.</item>
+/// </list>
+/// A trial that stops leaves the stack; the others go on without it. The students' weights are
+/// updated in place (for a stack, written back after every epoch and when a trial stops).
 /// </summary>
+/// <remarks>
+/// Trials stacked together may differ in student weights, data, seeds, learning rates and schedules,
+/// epochs and gradient targets; those that differ in shape (the student's widths or activation, the
+/// dtype or device, the batch size or iterations per epoch, for full-batch runs the dataset size)
+/// are grouped by shape and each group is stacked on its own, one group after another. Trials that
+/// share one <see cref="Dataset"/> object share its storage.
+/// </remarks>
 public static class SgdTrainer
 {
     /// <summary>Trains <paramref name="student"/> on <paramref name="train"/>; batches drawn with <paramref name="seed"/>.</summary>
-    public static TrainingResult Train(RectifiedNetwork student, Dataset train, SgdOptions options, long seed, Action<EpochRecord>? onEpoch = null)
-    {
-        Check(student, train, options);
-        using var noGrad = no_grad();
-        using var stepper = new SgdStepper(student, train, options.BatchSize);
-        using var sampler = options.BatchSize is { } b ? new BatchSampler(seed, train.Count, b, train.Inputs.device) : null;
-        var history = new List<EpochRecord>();
-        long steps = 0;
-        double lastFinite = double.NaN;
+    public static TrainingResult Train(RectifiedNetwork student, Dataset train, SgdOptions options, long seed, Action<EpochRecord>? onEpoch = null) =>
+        Train([new Trial(student, train, options, seed)], onEpoch is null ? null : (_, record) => onEpoch(record))[0];
 
-        for (var epoch = 0; epoch < options.Epochs; epoch++)
+    /// <summary>
+    /// Trains every trial's student in place, together; results in input order. <paramref name="onEpoch"/>
+    /// receives (trial index, record) after each trial's epoch, with the student's weights up to date.
+    /// </summary>
+    public static TrainingResult[] Train(IReadOnlyList<Trial> trials, Action<int, EpochRecord>? onEpoch = null)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        if (trials.Count == 0) throw new ArgumentException("Training needs at least one trial.", nameof(trials));
+        var students = new HashSet<RectifiedNetwork>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < trials.Count; i++)
         {
-            var lr = options.RateAt(epoch);
-            stepper.SetRate(lr);
-            for (var it = 0; it < options.ItersPerEpoch; it++)
-            {
-                if (sampler is not null && it % BatchSampler.ChunkSteps == 0)
-                {
-                    using var indices = sampler.Next(BatchSampler.ChunkLength(it, options.ItersPerEpoch));
-                    stepper.Load(indices);
-                }
-                var loss = stepper.Step();
-                steps++;
-                if (!double.IsFinite(loss))
-                    return Finish(TrainingOutcome.Diverged, steps, epoch, loss, double.NaN, history, lastFinite, steps);
-                lastFinite = loss;
-            }
-            var (trainLoss, maxGrad) = Measure(student, train);
-            var record = new EpochRecord(epoch + 1, steps, lr, trainLoss, maxGrad);
-            history.Add(record);
-            onEpoch?.Invoke(record);
-            if (!double.IsFinite(trainLoss) || !double.IsFinite(maxGrad))
-                return Finish(TrainingOutcome.Diverged, steps, epoch + 1, trainLoss, maxGrad, history, lastFinite, steps);
-            if (options.GradientTarget is { } target && maxGrad <= target)
-                return Finish(TrainingOutcome.ReachedGradientTarget, steps, epoch + 1, trainLoss, maxGrad, history);
+            var t = trials[i] ?? throw new ArgumentException($"Trial {i} is null.", nameof(trials));
+            try { Check(t.Student, t.Data, t.Options); }
+            catch (ArgumentException e) when (trials.Count > 1) { throw new ArgumentException($"Trial {i} ({t}): {e.Message}", nameof(trials), e); }
+            if (!students.Add(t.Student))
+                throw new ArgumentException($"Trial {i} trains the same student object as an earlier trial; give each trial its own student.", nameof(trials));
         }
-        var last = history[^1];
-        return Finish(TrainingOutcome.BudgetExhausted, steps, options.Epochs, last.TrainLoss, last.MaxSampleGradient, history);
+        var groups = Enumerable.Range(0, trials.Count).GroupBy(i => ShapeKey(trials[i])).Select(g => g.ToArray()).ToArray();
+        if (groups.Length == 1) return TrainTogether(trials, onEpoch);
+        var results = new TrainingResult[trials.Count];
+        foreach (var group in groups)
+        {
+            var together = TrainTogether(group.Select(i => trials[i]).ToArray(), onEpoch is null ? null : (k, record) => onEpoch(group[k], record));
+            for (var k = 0; k < group.Length; k++) results[group[k]] = together[k];
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// What trials must share to be stacked: the student's widths and activation, dtype and device,
+    /// the batch size and iterations per epoch, and for full-batch runs the dataset size.
+    /// </summary>
+    static string ShapeKey(Trial t) =>
+        $"{string.Join("-", t.Student.Widths)}|{t.Student.Activation}|{t.Student.DType}|{t.Student.Device}|{t.Options.BatchSize?.ToString() ?? $"full {t.Data.Count}"}|{t.Options.ItersPerEpoch}";
+
+    /// <summary>Trains trials of one <see cref="ShapeKey"/> in one stack.</summary>
+    static TrainingResult[] TrainTogether(IReadOnlyList<Trial> trials, Action<int, EpochRecord>? onEpoch)
+    {
+        var count = trials.Count;
+        var results = new TrainingResult?[count];
+        var histories = Enumerable.Range(0, count).Select(_ => new List<EpochRecord>()).ToArray();
+        var steps = new long[count];
+        var lastFinite = Enumerable.Repeat(double.NaN, count).ToArray();
+        var iters = trials[0].Options.ItersPerEpoch;
+        var batchSize = trials[0].Options.BatchSize;
+
+        using var noGrad = no_grad();
+        var samplers = trials.Select(t => batchSize is { } b ? new BatchSampler(t.Seed, t.Data.Count, b, t.Data.Inputs.device) : null).ToArray();
+        try
+        {
+            using var kernel = new StepKernel(trials);
+            for (var epoch = 0; kernel.Active.Count > 0; epoch++)
+            {
+                kernel.SetRates(kernel.Active.Select(i => trials[i].Options.RateAt(epoch)).ToArray());
+                for (var it = 0; it < iters && kernel.Active.Count > 0; it++)
+                {
+                    if (batchSize is not null && it % BatchSampler.ChunkSteps == 0)
+                    {
+                        var length = BatchSampler.ChunkLength(it, iters);
+                        kernel.Load(kernel.Active.Select(i => samplers[i]!.Next(length)).ToArray());
+                    }
+                    var losses = kernel.Step();
+                    List<int>? stopped = null;
+                    for (var p = 0; p < losses.Length; p++)
+                    {
+                        var i = kernel.Active[p];
+                        steps[i]++;
+                        if (double.IsFinite(losses[p])) { lastFinite[i] = losses[p]; continue; }
+                        results[i] = Finish(TrainingOutcome.Diverged, steps[i], epoch, losses[p], double.NaN, histories[i], lastFinite[i], steps[i]);
+                        (stopped ??= []).Add(i);
+                    }
+                    if (stopped is not null) kernel.Retire(stopped);
+                }
+                if (kernel.Active.Count == 0) break;
+
+                kernel.WriteBack(kernel.Active);
+                List<int>? finished = null;
+                foreach (var i in kernel.Active)
+                {
+                    var options = trials[i].Options;
+                    var last = epoch + 1 == options.Epochs;
+                    if (!options.MeasureEveryEpoch && !last)
+                    {
+                        onEpoch?.Invoke(i, new EpochRecord(epoch + 1, steps[i], options.RateAt(epoch), double.NaN, double.NaN, Measured: false));
+                        continue;
+                    }
+                    var (trainLoss, maxGrad) = kernel.Measure(i);
+                    var record = new EpochRecord(epoch + 1, steps[i], options.RateAt(epoch), trainLoss, maxGrad);
+                    histories[i].Add(record);
+                    onEpoch?.Invoke(i, record);
+                    if (!double.IsFinite(trainLoss) || !double.IsFinite(maxGrad))
+                        results[i] = Finish(TrainingOutcome.Diverged, steps[i], epoch + 1, trainLoss, maxGrad, histories[i], lastFinite[i], steps[i]);
+                    else if (options.GradientTarget is { } target && maxGrad <= target)
+                        results[i] = Finish(TrainingOutcome.ReachedGradientTarget, steps[i], epoch + 1, trainLoss, maxGrad, histories[i]);
+                    else if (last)
+                        results[i] = Finish(TrainingOutcome.BudgetExhausted, steps[i], epoch + 1, trainLoss, maxGrad, histories[i]);
+                    else continue;
+                    (finished ??= []).Add(i);
+                }
+                if (finished is not null) kernel.Retire(finished, writeBack: false);
+            }
+        }
+        finally
+        {
+            foreach (var s in samplers) s?.Dispose();
+        }
+        return results.Select(r => r!).ToArray();
     }
 
     /// <summary>Throws, naming the mismatch, when the options, dataset and student do not fit together.</summary>
@@ -72,7 +169,13 @@ public static class SgdTrainer
     /// <summary>Training loss 1/2 E||f* - f||^2 and max_x ||g_1(x)|| over the whole dataset.</summary>
     /// <remarks>Runs on all cores when the dataset is large and the caller is not one of <see cref="TrialRunner"/>'s workers.</remarks>
     public static (double Loss, double MaxSampleGradient) Measure(RectifiedNetwork student, Dataset data) =>
-        IntraOpThreads.Run(MeasureFlops(student, data.Count), () => MeasureOnThisThread(student, data));
+        IntraOpThreads.Run(MeasureFlops(student, data.Count), () =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var x = RectifiedNetwork.Augment(data.Inputs);
+            return StepKernel.Summarize(StepKernel.Signals(student.Activation, student.Weights, x, data.Targets));
+        });
 
     /// <summary>Multiply-adds x 2 of one forward and one backward pass over <paramref name="samples"/> samples.</summary>
     internal static double MeasureFlops(RectifiedNetwork net, int samples)
@@ -82,17 +185,6 @@ public static class SgdTrainer
             perSample += 2.0 * (net.Widths[l] + 1) * net.Widths[l + 1] * (l == 0 ? 1 : 2);
         return perSample * samples;
     }
-
-    static (double Loss, double MaxSampleGradient) MeasureOnThisThread(RectifiedNetwork student, Dataset data)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var signals = Backprop.Signals(student, data.Inputs, data.Targets);
-        var residual = signals[^1];
-        var loss = 0.5 * residual.Squared().sum().item<double>() / data.Count;
-        var maxGrad = Runtime.TensorOps.RowNorms(signals[0]).max().item<double>();
-        return (loss, maxGrad);
-    }
 }
 
 /// <summary>The back-propagated signals g_l(x) = -dLoss_x/da_l of every layer, for every sample.</summary>
@@ -100,20 +192,14 @@ public static class Backprop
 {
     /// <summary>
     /// x: (N, d), y: (N, outputs) -> [g_1 (N, n_1), ..., g_{L-1} (N, n_{L-1}), r (N, outputs)],
-    /// where r = y - f(x) is the output residual (the output layer's signal).
+    /// where r = y - f(x) is the output residual (the output layer's signal). Computed by the
+    /// training step's own forward and backward pass (<see cref="StepKernel.Signals"/>).
     /// </summary>
     public static Tensor[] Signals(RectifiedNetwork net, Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
-        using var trace = net.Trace(x);
-        var layers = net.Weights.Count;
-        var signals = new Tensor[layers];
-        signals[^1] = y - trace.Output;
-        for (var l = layers - 1; l > 0; l--)
-        {
-            var w = net.Weights[l];
-            signals[l - 1] = net.Activation.Gate(trace.PreActivations[l - 1]).mul_(signals[l].mm(w.narrow(0, 0, w.shape[0] - 1).t()));
-        }
+        using var noGrad = no_grad();
+        var signals = StepKernel.Signals(net.Activation, net.Weights, RectifiedNetwork.Augment(x), y);
         foreach (var s in signals) s.MoveToOuterDisposeScope();
         return signals;
     }

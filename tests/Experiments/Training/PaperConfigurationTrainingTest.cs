@@ -3,6 +3,7 @@ using Shouldly;
 using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 
@@ -20,12 +21,12 @@ public sealed class PaperConfigurationTrainingTest
     public void TrainingLossFalls_InThePaperTwoLayerConfiguration([Values(1L)] long seed)
     {
         using var scope = NewDisposeScope();
-        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(d: 100, m: 10), seed);
-        using var train = Dataset.Gaussian(teacher, 10_000, seed + 1);
-        using var student = Student.OverRealized(teacher, multi: 5, seed + 2);
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(d: 100, m: 10), Seeds.Of(seed, "teacher"));
+        using var train = Dataset.Gaussian(teacher, 10_000, Seeds.Of(seed, "train-inputs"));
+        using var student = Student.OverRealized(teacher, multi: 5, Seeds.Of(seed, "student"));
         var (initialLoss, _) = SgdTrainer.Measure(student, train);
 
-        var result = SgdTrainer.Train(student, train, SgdOptions.Paper with { Epochs = 5 }, seed + 3);
+        var result = SgdTrainer.Train(student, train, SgdOptions.Paper with { Epochs = 5 }, Seeds.Of(seed, "batches"));
 
         result.Outcome.ShouldBe(TrainingOutcome.BudgetExhausted, $"seed {seed}: {result}");
         var losses = result.History.Select(e => e.TrainLoss).ToArray();

@@ -3,6 +3,7 @@ using Shouldly;
 using TorchSharp;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using Verify.Model.Training;
 using Verify.TestSupport;
 using static TorchSharp.torch;
@@ -65,30 +66,54 @@ public sealed class BatchedTrainingTest
         var shape = Shapes[0];
         var recipe = Mixed[0];
         var alone = RunAlone(shape, recipe);
-        var batched = RunBatched(shape, [recipe, Mixed[1]], batchSeedOffset: 1);
-        Differences(alone, batched[0]).ShouldNotBeEmpty($"{shape}: a run with batch seed {recipe.Seed + 1001} must differ from one with {recipe.Seed + 1000}");
+        var batched = RunBatched(shape, [recipe, Mixed[1]], otherBatchSeed: true);
+        Differences(alone, batched[0]).ShouldNotBeEmpty($"{shape}: a run with batch seed {Seeds.Of(recipe.Seed, "other-batches")} must differ from one with {BatchSeed(recipe)}");
+    }
+
+    /// <summary>Trials of different shapes (the property tests' generated cases) are grouped by shape, each group stacked, and each trial still ends as it does alone.</summary>
+    [Test]
+    public void TrialsOfDifferentShapes_TrainInGroups_EachAsItWouldAlone()
+    {
+        var recipes = Shapes.SelectMany(shape => Mixed.Take(3).Select(r => (Shape: shape, Recipe: r))).ToArray();
+        var alone = recipes.Select(x => RunAlone(x.Shape, x.Recipe)).ToArray();
+        using var scope = NewDisposeScope();
+        var pairs = recipes.Select(x => Build(x.Shape, x.Recipe)).ToArray();
+        try
+        {
+            var epochsSeen = new int[recipes.Length];
+            var results = SgdTrainer.Train(recipes.Select((x, i) => new Trial(pairs[i].Student, pairs[i].Data, Options(x.Shape, x.Recipe), BatchSeed(x.Recipe))).ToArray(),
+                (i, _) => epochsSeen[i]++);
+            for (var i = 0; i < recipes.Length; i++)
+            {
+                Differences(alone[i], (results[i], pairs[i].Student.WeightArrays())).ShouldBeEmpty($"{recipes[i].Shape}, {recipes[i].Recipe}: mixed-shape training vs alone");
+                epochsSeen[i].ShouldBe(results[i].EpochsRun, $"{recipes[i].Shape}, {recipes[i].Recipe}: epoch callbacks reach the trial's own index");
+            }
+        }
+        finally
+        {
+            foreach (var p in pairs) p.Dispose();
+        }
     }
 
     [Test]
-    public void ABatchOfTrialsWithDifferentShapes_IsRejectedWithAMessage()
+    public void OneStudentInTwoTrials_IsRejectedWithAMessage()
     {
         using var a = Pair.Build(d: 6, teacherWidths: [3], multi: 2, samples: 32, seed: 1);
-        using var b = Pair.Build(d: 6, teacherWidths: [3], multi: 3, samples: 32, seed: 2);
         var options = new SgdOptions { Epochs = 1, ItersPerEpoch = 5 };
         var error = Should.Throw<ArgumentException>(() =>
-            BatchedSgdTrainer.Train([new BatchedTrial(a.Student, a.Data, options, 1), new BatchedTrial(b.Student, b.Data, options, 2)]));
-        error.Message.ShouldContain("student widths");
+            SgdTrainer.Train([new Trial(a.Student, a.Data, options, 1), new Trial(a.Student, a.Data, options, 2)]));
+        error.Message.ShouldContain("same student object");
     }
 
     static (TrainingResult Result, double[][,] Weights) RunAlone(Shape shape, Recipe recipe)
     {
         using var scope = NewDisposeScope();
         using var pair = Build(shape, recipe);
-        var result = SgdTrainer.Train(pair.Student, pair.Data, Options(shape, recipe), recipe.Seed + 1000);
+        var result = SgdTrainer.Train(pair.Student, pair.Data, Options(shape, recipe), BatchSeed(recipe));
         return (result, pair.Student.WeightArrays());
     }
 
-    static (TrainingResult Result, double[][,] Weights)[] RunBatched(Shape shape, Recipe[] recipes, long batchSeedOffset = 0)
+    static (TrainingResult Result, double[][,] Weights)[] RunBatched(Shape shape, Recipe[] recipes, bool otherBatchSeed = false)
     {
         using var scope = NewDisposeScope();
         var pairs = recipes.Select(r => Build(shape, r)).ToArray();
@@ -97,9 +122,9 @@ public sealed class BatchedTrainingTest
             var trials = recipes.Select((r, i) =>
             {
                 var data = r.SharedDataWith >= 0 ? pairs[r.SharedDataWith].Data : pairs[i].Data;
-                return new BatchedTrial(pairs[i].Student, data, Options(shape, r), r.Seed + 1000 + batchSeedOffset);
+                return new Trial(pairs[i].Student, data, Options(shape, r), otherBatchSeed ? Seeds.Of(r.Seed, "other-batches") : BatchSeed(r));
             }).ToArray();
-            var results = BatchedSgdTrainer.Train(trials);
+            var results = SgdTrainer.Train(trials);
             return results.Select((r, i) => (r, pairs[i].Student.WeightArrays())).ToArray();
         }
         finally
@@ -117,6 +142,8 @@ public sealed class BatchedTrainingTest
         pair.Data.Dispose();
         return pair with { Data = Dataset.Label(owner.Teacher, owner.Data.Inputs) };
     }
+
+    static long BatchSeed(Recipe r) => Seeds.Of(r.Seed, "batches");
 
     static SgdOptions Options(Shape shape, Recipe r) => new()
     {

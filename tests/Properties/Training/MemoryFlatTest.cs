@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NUnit.Framework;
 using Shouldly;
 using TorchSharp;
+using Verify.Model.Runtime;
 using Verify.Model.Training;
 using Verify.TestSupport;
 using static TorchSharp.torch;
@@ -26,7 +27,7 @@ public sealed class MemoryFlatTest
     public void HundredThousandSteps_LeaveTheLiveTensorCountWhereItStarted(int trials)
     {
         using var scope = NewDisposeScope();
-        var pairs = Enumerable.Range(0, trials).Select(i => Pair.Build(d: 10, teacherWidths: [3], multi: 3, samples: 256, seed: 100 + i, outputs: 4)).ToArray();
+        var pairs = Enumerable.Range(0, trials).Select(i => Pair.Build(d: 10, teacherWidths: [3], multi: 3, samples: 256, seed: Seeds.Of(100, "trial", i), outputs: 4)).ToArray();
         var options = new SgdOptions { LearningRate = 0.05, Epochs = 10, ItersPerEpoch = (int)(Steps / trials / 10) };
         Warm(pairs, options);
 
@@ -55,9 +56,8 @@ public sealed class MemoryFlatTest
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.ShouldBe(before);
     }
 
-    static TrainingResult[] Train(Pair[] pairs, SgdOptions options) => pairs.Length == 1
-        ? [SgdTrainer.Train(pairs[0].Student, pairs[0].Data, options, pairs[0].Seed)]
-        : BatchedSgdTrainer.Train(pairs.Select(p => new BatchedTrial(p.Student, p.Data, options, p.Seed)).ToArray());
+    static TrainingResult[] Train(Pair[] pairs, SgdOptions options) =>
+        SgdTrainer.Train(pairs.Select(p => new Trial(p.Student, p.Data, options, p.Seed)).ToArray());
 
     /// <summary>A short run first, so one-time allocations (libtorch's thread pool, JIT) are not counted as growth.</summary>
     static void Warm(Pair[] pairs, SgdOptions options)

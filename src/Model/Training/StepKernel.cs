@@ -1,0 +1,423 @@
+using TorchSharp;
+using Verify.Model.Data;
+using Verify.Model.Networks;
+using Verify.Model.Runtime;
+using static TorchSharp.torch;
+
+namespace Verify.Model.Training;
+
+/// <summary>
+/// The one SGD step of the suite, over T trials stacked on a leading dimension (T = 1 is the single
+/// trial). A step draws each trial's batch (or takes its whole dataset: full-batch gradient descent),
+/// runs the forward pass layer by layer, computes the residual r = f*(x) - f(x) and each trial's loss
+/// 0.5 ||r||^2 / B, scales r by lr_t / B, and walks down the layers: the signal below,
+/// g_{l-1} = sigma'(a_{l-1}) * (g_l W_l^T) (bias row left out), is taken before W_l is updated by
+/// W_l += h~_{l-1}^T g_l (bias row included). <see cref="Signals"/> is the same forward and backward
+/// pass over a whole dataset, without the update: the per-sample signals the measurements need.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Tensors of a single trial have rank 2 ((rows, cols): weights are the student's own tensors,
+/// updated in place, and products are mm / addmm_); those of a stack of T &gt; 1 trials have rank 3
+/// ((T, rows, cols): stacked copies written back by <see cref="WriteBack"/>, products are bmm). The
+/// few operations whose TorchSharp form depends on the rank are the three products below
+/// (<see cref="ProductInto"/>, <see cref="AddProduct_"/>, <see cref="Residual"/>); everything else
+/// is the same code for both.
+/// </para>
+/// <para>
+/// Everything a step needs and that outlives it is built once: the augmented inputs X~ = [X, 1] of
+/// every distinct dataset, stacked by rows in one table that each trial reads through its offset; one
+/// buffer H~_l = [h_l, 1] per hidden layer whose constant column is set once; transposed views of
+/// weights and buffers. The batches of several steps are gathered by one index_select. Every tensor
+/// a step creates is disposed before it returns.
+/// </para>
+/// <para>
+/// addmm_ and baddbmm take alpha and beta as float32 in TorchSharp, so only 0, 1 and -1 are passed
+/// there; the step size lr / B multiplies the residual once, in the weights' dtype.
+/// </para>
+/// </remarks>
+internal sealed class StepKernel : IDisposable
+{
+    readonly IReadOnlyList<Trial> trials;
+    readonly Activation activation;
+    readonly int? batchSize;
+    readonly bool stacked;
+    readonly Tensor flatX;            // X~ of every distinct dataset, stacked by rows: (sum N, d + 1)
+    readonly Tensor flatY;            // their targets: (sum N, outputs)
+    readonly long[] offsets;          // first row of trial i's dataset in flatX
+    readonly List<int> active;
+    Tensor[] weights = [];            // (T, r, c) stacked copies, or the single student's own (r, c)
+    Tensor[] upperT = [];             // W_l without its bias row, transposed, l >= 1
+    Tensor[] hidden = [], hiddenView = [], hiddenT = [];
+    Tensor? fullX, fullXT, fullY;     // full-batch runs: every trial's whole dataset
+    Tensor? scale;                    // lr_t / B, (T, 1, 1) or (1, 1)
+    Tensor? chunk;                    // (steps, T * B) rows of flatX for the loaded steps
+    int chunkStep;
+    Tensor? blockX, blockXT, blockY;  // gathered batches of the next few steps: (k, [T,] B, d + 1), its transpose, (k, [T,] B, outputs)
+    int blockStart;
+    readonly long rowsPerStep;        // B, or the dataset size in full-batch runs
+    double[] rates = [];
+
+    /// <summary>Rows gathered per index_select, at most: a few MB of float64 (a whole 64-step chunk for one trial).</summary>
+    const int BlockRows = 1024;
+
+    /// <summary>The trials still stepping, in stack order (indices into the trial list).</summary>
+    public IReadOnlyList<int> Active => active;
+
+    public StepKernel(IReadOnlyList<Trial> trials)
+    {
+        this.trials = trials;
+        var first = trials[0].Student;
+        activation = first.Activation;
+        batchSize = trials[0].Options.BatchSize;
+        stacked = trials.Count > 1;
+        rowsPerStep = batchSize ?? trials[0].Data.Count;
+        active = Enumerable.Range(0, trials.Count).ToList();
+        var distinct = new List<Dataset>();
+        offsets = new long[trials.Count];
+        long rows = 0;
+        var start = new Dictionary<Dataset, long>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < trials.Count; i++)
+        {
+            if (!start.TryGetValue(trials[i].Data, out var offset))
+            {
+                start[trials[i].Data] = offset = rows;
+                distinct.Add(trials[i].Data);
+                rows += trials[i].Data.Count;
+            }
+            offsets[i] = offset;
+        }
+        using (var scope = NewDisposeScope())
+        {
+            flatX = RectifiedNetwork.Augment(distinct.Count == 1 ? distinct[0].Inputs : cat(distinct.Select(d => d.Inputs).ToArray(), 0)).MoveToOuterDisposeScope();
+            flatY = (distinct.Count == 1 ? distinct[0].Targets.alias() : cat(distinct.Select(d => d.Targets).ToArray(), 0)).MoveToOuterDisposeScope();
+            weights = stacked
+                ? Enumerable.Range(0, first.Weights.Count).Select(l => stack(trials.Select(t => t.Student.Weights[l]).ToArray(), 0).MoveToOuterDisposeScope()).ToArray()
+                : first.Weights.ToArray();
+        }
+        BuildViews();
+    }
+
+    /// <summary>Sets the learning rate of each active trial (in the order of <see cref="Active"/>).</summary>
+    public void SetRates(double[] learningRates)
+    {
+        rates = learningRates;
+        scale?.Dispose();
+        var rows = (double)(batchSize ?? trials[active[0]].Data.Count);
+        using var scope = NewDisposeScope();
+        var values = tensor(learningRates.Select(r => r / rows).ToArray(), dtype: weights[0].dtype, device: weights[0].device);
+        scale = (stacked ? values.view(-1, 1, 1) : values.view(1, 1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Loads the batches of the next steps: one (steps, B) index tensor per active trial, which this call disposes.</summary>
+    public void Load(Tensor[] indices)
+    {
+        chunk?.Dispose();
+        using (var scope = NewDisposeScope())
+        {
+            var shifted = indices.Select((idx, p) => offsets[active[p]] == 0 ? idx.alias() : idx.Plus(offsets[active[p]])).ToArray();
+            chunk = (shifted.Length == 1 ? shifted[0] : stack(shifted, 1)).reshape(indices[0].shape[0], -1).MoveToOuterDisposeScope();
+        }
+        foreach (var idx in indices) idx.Dispose();
+        chunkStep = 0;
+        ReleaseBlock();
+    }
+
+    /// <summary>One SGD step of every active trial; returns each one's batch loss 0.5 ||r||^2 / B before the step.</summary>
+    /// <remarks>Its few temporaries are disposed one by one as they die (no dispose scope: at the small size a step is mostly overhead).</remarks>
+    public double[] Step()
+    {
+        Tensor x, xT, y;
+        var picked = batchSize is not null;
+        if (batchSize is { } b)
+        {
+            if (chunk is null) throw new InvalidOperationException("No batches loaded: call Load before Step in a mini-batch run.");
+            if (blockX is null || chunkStep - blockStart >= blockX.shape[0]) GatherBlock(b);
+            var j = chunkStep++ - blockStart;
+            (x, xT, y) = (blockX!.select(0, j), blockXT!.select(0, j), blockY!.select(0, j));
+        }
+        else (x, xT, y) = (fullX!, fullXT!, fullY!);
+        Tensor? g = null;
+        try
+        {
+            var a = Forward(activation, x, weights, hidden, hiddenView);
+            g = Residual(y, a, weights[^1]);
+            var losses = HalfSquaredNorms(g);
+            var rows = (double)rowsPerStep;
+            for (var p = 0; p < losses.Length; p++) losses[p] /= rows;
+
+            g.mul_(scale!);
+            for (var l = weights.Length - 1; l >= 0; l--)
+            {
+                var below = l > 0 ? SignalBelow(activation, g!, upperT[l], hiddenView[l - 1]) : null;
+                AddProduct_(weights[l], l == 0 ? xT : hiddenT[l - 1], g!);
+                g!.Dispose();
+                g = below;
+            }
+            return losses;
+        }
+        finally
+        {
+            g?.Dispose();
+            if (picked)
+            {
+                x.Dispose();
+                xT.Dispose();
+                y.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Training loss 1/2 E||f* - f||^2 and max_x ||g_1(x)|| over the whole dataset of active trial
+    /// <paramref name="trial"/>, from the stacked weights (no write-back needed).
+    /// </summary>
+    public (double Loss, double MaxSampleGradient) Measure(int trial)
+    {
+        using var scope = NewDisposeScope();
+        var p = active.IndexOf(trial);
+        var w = stacked ? weights.Select(t => t.select(0, p)).ToArray() : weights;
+        var n = trials[trial].Data.Count;
+        var x = flatX.narrow(0, offsets[trial], n);
+        var y = flatY.narrow(0, offsets[trial], n);
+        return IntraOpThreads.Run(SgdTrainer.MeasureFlops(trials[trial].Student, n), () => Summarize(Signals(activation, w, x, y)));
+    }
+
+    /// <summary>Loss and max_x ||g_1(x)|| from the signals of <see cref="Signals"/> (rank 2).</summary>
+    internal static (double Loss, double MaxSampleGradient) Summarize(Tensor[] signals)
+    {
+        using var scope = NewDisposeScope();
+        var residual = signals[^1];
+        var loss = HalfSquaredNorms(residual)[0] / residual.shape[0];
+        var maxGrad = Runtime.TensorOps.RowNorms(signals[0]).max().item<double>();
+        return (loss, maxGrad);
+    }
+
+    /// <summary>
+    /// The back-propagated signals of every layer for every sample, by the step's own forward and
+    /// backward pass: x~ (N, d + 1), y (N, outputs) -> [g_1 (N, n_1), ..., g_{L-1}, r (N, outputs)].
+    /// </summary>
+    internal static Tensor[] Signals(Activation activation, IReadOnlyList<Tensor> weights, Tensor xAugmented, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        var rows = xAugmented.shape[0];
+        var layers = weights.Count;
+        var hidden = new Tensor[layers - 1];
+        var view = new Tensor[layers - 1];
+        for (var l = 0; l < layers - 1; l++)
+        {
+            var width = weights[l].shape[1];
+            hidden[l] = ones([rows, width + 1], dtype: weights[l].dtype, device: weights[l].device);
+            view[l] = hidden[l].narrow(1, 0, width);
+        }
+        var a = Forward(activation, xAugmented, weights, hidden, view);
+        var signals = new Tensor[layers];
+        signals[^1] = Residual(y, a, weights[^1]);
+        for (var l = layers - 1; l > 0; l--)
+        {
+            var w = weights[l];
+            using var upper = w.narrow(0, 0, w.shape[0] - 1).t();
+            signals[l - 1] = SignalBelow(activation, signals[l], upper, view[l - 1]);
+        }
+        foreach (var s in signals) s.MoveToOuterDisposeScope();
+        return signals;
+    }
+
+    /// <summary>Writes h_l = sigma(h~_{l-1} W_l) into each hidden buffer; returns the top buffer h~_{L-1} (or x when there is none).</summary>
+    static Tensor Forward(Activation activation, Tensor x, IReadOnlyList<Tensor> weights, Tensor[] hidden, Tensor[] hiddenView)
+    {
+        var a = x;
+        for (var l = 0; l < hidden.Length; l++)
+        {
+            ProductInto(hiddenView[l], a, weights[l]);
+            activation.Apply_(hiddenView[l]);
+            a = hidden[l];
+        }
+        return a;
+    }
+
+    /// <summary>g_{l-1} = sigma'(a_{l-1}) * (g_l W_l^T), with the gate read from h_{l-1} = sigma(a_{l-1}); a new tensor.</summary>
+    static Tensor SignalBelow(Activation activation, Tensor g, Tensor upperT, Tensor hBelow) =>
+        activation.Gated_(g.dim() == 2 ? g.mm(upperT) : g.bmm(upperT), hBelow);
+
+    /// <summary>target &lt;- a b (target is a view into a hidden buffer).</summary>
+    static void ProductInto(Tensor target, Tensor a, Tensor b)
+    {
+        if (a.dim() == 2) target.addmm_(a, b, beta: 0, alpha: 1);
+        else
+        {
+            using var product = a.bmm(b);
+            target.copy_(product);
+        }
+    }
+
+    /// <summary>w &lt;- w + a b, in place.</summary>
+    static void AddProduct_(Tensor w, Tensor a, Tensor b)
+    {
+        if (a.dim() == 2) w.addmm_(a, b, beta: 1, alpha: 1);
+        else
+        {
+            using var product = a.bmm(b);
+            w.Plus_(product);
+        }
+    }
+
+    /// <summary>y - a w, a new tensor.</summary>
+    static Tensor Residual(Tensor y, Tensor a, Tensor w) =>
+        a.dim() == 2 ? addmm(y, a, w, beta: 1, alpha: -1) : a.baddbmm(w, y, beta: 1, alpha: -1);
+
+    /// <summary>0.5 ||r_t||_F^2 of each trial's residual (one value for rank 2).</summary>
+    static double[] HalfSquaredNorms(Tensor r)
+    {
+        double[] values;
+        if (r.dim() == 2)
+        {
+            using var norm = r.norm(2.0f);
+            values = [norm.item<double>()];
+        }
+        else
+        {
+            using var flat = r.flatten(1);
+            using var norms = flat.norm(1, false, 2.0f);
+            using var onCpu = norms.cpu();
+            values = onCpu.data<double>().ToArray();
+        }
+        for (var p = 0; p < values.Length; p++) values[p] = 0.5 * values[p] * values[p];
+        return values;
+    }
+
+    void GatherBlock(int batch)
+    {
+        ReleaseBlock();
+        using var scope = NewDisposeScope();
+        var count = active.Count;
+        var steps = Math.Min(Math.Max(1, BlockRows / (count * batch)), (int)chunk!.shape[0] - chunkStep);
+        var rows = chunk.narrow(0, chunkStep, steps).reshape(-1);
+        long[] shapeX = stacked ? [steps, count, batch, flatX.shape[1]] : [steps, batch, flatX.shape[1]];
+        long[] shapeY = stacked ? [steps, count, batch, flatY.shape[1]] : [steps, batch, flatY.shape[1]];
+        // Detached, not moved out: the caller (Step) runs in its own scope, and the block outlives it.
+        blockX = flatX.index_select(0, rows).view(shapeX).DetachFromDisposeScope();
+        blockXT = blockX.transpose(-2, -1).DetachFromDisposeScope();
+        blockY = flatY.index_select(0, rows).view(shapeY).DetachFromDisposeScope();
+        blockStart = chunkStep;
+    }
+
+    void ReleaseBlock()
+    {
+        blockX?.Dispose();
+        blockXT?.Dispose();
+        blockY?.Dispose();
+        blockX = blockXT = blockY = null;
+    }
+
+    /// <summary>Copies the stacked weights of <paramref name="trialIndices"/> (active ones) back into their students (nothing to do for a single trial).</summary>
+    public void WriteBack(IEnumerable<int> trialIndices)
+    {
+        if (!stacked) return;
+        foreach (var i in trialIndices)
+        {
+            var p = active.IndexOf(i);
+            var student = trials[i].Student;
+            for (var l = 0; l < weights.Length; l++)
+            {
+                using var slice = weights[l].select(0, p);
+                student.Weights[l].copy_(slice);
+            }
+        }
+    }
+
+    /// <summary>Removes stopped trials from the stack (writing their weights back first unless already done).</summary>
+    public void Retire(IReadOnlyCollection<int> trialIndices, bool writeBack = true)
+    {
+        if (writeBack) WriteBack(trialIndices);
+        var keepPositions = active.Select((i, p) => (i, p)).Where(ip => !trialIndices.Contains(ip.i)).Select(ip => (long)ip.p).ToArray();
+        active.RemoveAll(trialIndices.Contains);
+        DisposeViews();
+        ReleaseBlock();
+        if (active.Count == 0)
+        {
+            if (stacked) foreach (var w in weights) w.Dispose();
+            weights = [];
+            chunk?.Dispose();
+            chunk = null;
+            return;
+        }
+        using (var scope = NewDisposeScope())
+        {
+            var keep = tensor(keepPositions, device: weights[0].device);
+            weights = weights.Select(w => { var kept = w.index_select(0, keep).MoveToOuterDisposeScope(); w.Dispose(); return kept; }).ToArray();
+            if (chunk is not null)
+            {
+                var steps = chunk.shape[0];
+                var kept = chunk.view(steps, keepPositions.Length + trialIndices.Count, -1).index_select(1, keep).reshape(steps, -1).MoveToOuterDisposeScope();
+                chunk.Dispose();
+                chunk = kept;
+            }
+        }
+        BuildViews();
+        SetRates(keepPositions.Select(p => rates[p]).ToArray());
+    }
+
+    void BuildViews()
+    {
+        using var scope = NewDisposeScope();
+        var dtype = weights[0].dtype;
+        var device = weights[0].device;
+        upperT = new Tensor[weights.Length];
+        for (var l = 1; l < weights.Length; l++)
+            upperT[l] = weights[l].narrow(-2, 0, weights[l].shape[^2] - 1).transpose(-2, -1).MoveToOuterDisposeScope();
+        var rows = batchSize ?? trials[active[0]].Data.Count;
+        var hiddenLayers = weights.Length - 1;
+        hidden = new Tensor[hiddenLayers];
+        hiddenView = new Tensor[hiddenLayers];
+        hiddenT = new Tensor[hiddenLayers];
+        for (var l = 0; l < hiddenLayers; l++)
+        {
+            var width = weights[l].shape[^1];
+            long[] shape = stacked ? [active.Count, rows, width + 1] : [rows, width + 1];
+            hidden[l] = ones(shape, dtype: dtype, device: device).MoveToOuterDisposeScope();
+            hiddenView[l] = hidden[l].narrow(-1, 0, width).MoveToOuterDisposeScope();
+            hiddenT[l] = hidden[l].transpose(-2, -1).MoveToOuterDisposeScope();
+        }
+        if (batchSize is null)
+        {
+            var n = trials[active[0]].Data.Count;
+            if (stacked)
+            {
+                var starts = active.Select(i => offsets[i]).ToArray();
+                var index = tensor(starts, device: flatX.device).view(-1, 1).Plus(Scalars.Range(n, flatX.device).view(1, -1)).reshape(-1);
+                fullX = flatX.index_select(0, index).view(active.Count, n, -1).MoveToOuterDisposeScope();
+                fullY = flatY.index_select(0, index).view(active.Count, n, -1).MoveToOuterDisposeScope();
+            }
+            else
+            {
+                fullX = flatX.alias().MoveToOuterDisposeScope();
+                fullY = flatY.alias().MoveToOuterDisposeScope();
+            }
+            fullXT = fullX.transpose(-2, -1).MoveToOuterDisposeScope();
+        }
+    }
+
+    void DisposeViews()
+    {
+        foreach (var t in hiddenT.Concat(hiddenView).Concat(hidden)) t.Dispose();
+        foreach (var t in upperT.Skip(1)) t.Dispose();
+        fullXT?.Dispose();
+        fullX?.Dispose();
+        fullY?.Dispose();
+        fullX = fullXT = fullY = null;
+        hidden = hiddenView = hiddenT = upperT = [];
+    }
+
+    public void Dispose()
+    {
+        DisposeViews();
+        ReleaseBlock();
+        if (stacked) foreach (var w in weights) w.Dispose();
+        weights = [];
+        chunk?.Dispose();
+        scale?.Dispose();
+        flatX.Dispose();
+        flatY.Dispose();
+    }
+}

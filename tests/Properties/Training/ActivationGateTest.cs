@@ -1,0 +1,67 @@
+using NUnit.Framework;
+using Shouldly;
+using TorchSharp;
+using Verify.Model.Networks;
+using static TorchSharp.torch;
+
+namespace Verify.Properties.Training;
+
+/// <summary>
+/// The activation's gate is written once (<see cref="Activation.Gate"/>), and the training step's
+/// in-place form (<see cref="Activation.Gated_"/>) is that gate: s * sigma'(u), read from u or from
+/// sigma(u), equals s times the gate bit for bit, for ReLU, leaky ReLU and the linear map, on inputs
+/// that include exact zeros and negative zeros (where the gate must be closed).
+/// </summary>
+[TestFixture]
+public sealed class ActivationGateTest
+{
+    public static readonly Activation[] Activations = [Activation.Relu, Activation.LeakyRelu(0.1), Activation.LeakyRelu(0.3), Activation.Linear];
+
+    [TestCaseSource(nameof(Activations))]
+    public void TheStepsGate_IsTheActivationsGate_ReadFromTheInputOrTheOutput(Activation activation)
+    {
+        using var scope = NewDisposeScope();
+        var (u, s) = Inputs(seed: 5);
+        var expected = s * activation.Gate(u);
+        var fromInput = activation.Gated_(s.clone(), u);
+        var fromOutput = activation.Gated_(s.clone(), activation.Apply(u));
+
+        fromInput.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: Gated_(s, u) differs from s * Gate(u)");
+        fromOutput.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: Gated_(s, sigma(u)) differs from s * Gate(u)");
+        var applied = activation.Apply_(u.clone());
+        applied.equal(activation.Apply(u)).all().item<bool>().ShouldBeTrue($"{activation}: Apply_ differs from Apply");
+    }
+
+    [TestCaseSource(nameof(Activations))]
+    public void TheGate_IsOneWhereTheInputIsPositive_AndTheSlopeElsewhere(Activation activation)
+    {
+        using var scope = NewDisposeScope();
+        var (u, _) = Inputs(seed: 6);
+        var gate = activation.Gate(u).data<double>().ToArray();
+        var values = u.data<double>().ToArray();
+        for (var k = 0; k < values.Length; k++)
+            gate[k].ShouldBe(values[k] > 0 ? 1.0 : activation.NegativeSlope, $"{activation}: gate at u = {values[k]:R}");
+    }
+
+    /// <summary>Negative control: the gate of another slope is caught by the same comparison.</summary>
+    [Test]
+    public void AnotherSlopesGate_IsNotMistakenForThisOne()
+    {
+        using var scope = NewDisposeScope();
+        var (u, s) = Inputs(seed: 7);
+        var expected = s * Activation.LeakyRelu(0.1).Gate(u);
+        Activation.LeakyRelu(0.2).Gated_(s.clone(), u).equal(expected).all().item<bool>().ShouldBeFalse("a gate of slope 0.2 must differ from one of slope 0.1");
+        Activation.Relu.Gated_(s.clone(), u).equal(expected).all().item<bool>().ShouldBeFalse("the ReLU gate must differ from a leaky one");
+    }
+
+    /// <summary>u: 200 normal values with exact zeros and negative zeros among them; s: a signal of the same shape.</summary>
+    static (Tensor U, Tensor S) Inputs(long seed)
+    {
+        using var rng = new Generator((ulong)seed);
+        var u = randn([20, 10], dtype: ScalarType.Float64, generator: rng);
+        u[0].zero_();
+        u[1].neg_().zero_().neg_();
+        var s = randn([20, 10], dtype: ScalarType.Float64, generator: rng);
+        return (u, s);
+    }
+}
