@@ -204,8 +204,8 @@ public static class SampleScaling
         var students = cases.Select((c, i) => Student.WithWidths(teachers[i], [settings.Multi * m], Seeds.Of(c.Seed, "student"), SmallProblem.InitStd)).ToArray();
         try
         {
-            var trials = cases.Select((c, i) => new BatchedTrial(students[i], sets[i], settings.Budget(level), Seeds.Of(c.Seed, "batches"))).ToArray();
-            var results = BatchedSgdTrainer.Train(trials);
+            var trials = cases.Select((c, i) => new Trial(students[i], sets[i], settings.Budget(level), Seeds.Of(c.Seed, "batches"))).ToArray();
+            var results = SgdTrainer.Train(trials);
             var seconds = clock.Elapsed.TotalSeconds / cases.Count;
             return cases.Select((c, i) =>
             {
