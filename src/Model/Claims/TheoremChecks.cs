@@ -60,10 +60,7 @@ public sealed record TheoremCheckSettings
     /// <summary>Three layers: full-batch GD, lr 0.2, up to 160 epochs of 250 steps, to gradient 1e-2.</summary>
     public SgdOptions DeepBudget => new() { LearningRate = 0.2, BatchSize = null, Epochs = 160, ItersPerEpoch = 250, GradientTarget = DeepProblemGradientTarget };
 
-    /// <summary>Claim 3: full-batch GD, lr 0.05, up to 80 epochs of 250 steps, to the bound's gradient level.</summary>
-
     public SmallProblemSpace Space(double leak) => Wide ? SmallProblemSpace.TwoLayerWide(leak) : SmallProblemSpace.TwoLayer(leak);
-
 }
 
 /// <summary>One drawn case and its verdict for one claim.</summary>
