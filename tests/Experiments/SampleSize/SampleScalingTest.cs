@@ -41,7 +41,7 @@ public sealed class SampleScalingTest
 
     /// <summary>
     /// The grid (K 6, 9, 12, 15; d 2, 4, 8; 5 seeds; ladders to 1,536 points), judged by the report's
-    /// judge. Finding (27 Nov 2026, run seed 2020, 5.6 min on 2 shared cores): 55 of 60 ladders found
+    /// judge. Finding (27 Nov 2026, run seed 2020, 5.6-6.2 min on 2 shared cores): 55 of 60 ladders found
     /// N* (5 never reached the level above some rung: left out), every N* 1,000-100,000 times below
     /// the bound; slope in K 2.32 [1.70, 2.93] straddles 5/2, slope in d 1.39 [1.02, 1.77] is below 3:
     /// inconclusive. Asserted as the finding: the d exponent is bounded, the K interval contains 5/2.
