@@ -14,7 +14,6 @@ public static class ClaimCatalog
         ("theorems", CoreArgumentClaim.Relu),
         ("theorems", CoreArgumentClaim.Leaky),
         ("theorems", VanishingClaim.Info),
-        ("theorems", LeakyObservationClaim.Info),
         ("theorems", ExactFitClaim.Info),
         ("theorems", IndependenceClaim.Info),
         ("theorems", LowestLayerSpecializationClaim.ThreeLayer),
