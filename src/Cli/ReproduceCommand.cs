@@ -108,6 +108,12 @@ static class ReproduceCommand
             records.AddRange(runs.Select(r => RunsJsonl.Record(r, "sample-size")));
             report.Section("Teacher-aware vs Gaussian data", $"Sweep: {scale.SampleSize}; coverage measured on {scale.SampleSize.Base.NEval} Gaussian eval points.",
                 Figures.SampleSize(outDir, runs), TeacherAwareDataClaim.Judge(runs));
+            var scaling = scale.Name == "paper" ? SampleScalingSettings.Grid : SampleScalingSettings.Corner;
+            var points = SampleScaling.Grid(scaling, runSeed, workers: workers, onProgress: new Progress("sample-complexity ladders").Report);
+            var judged = SampleSizeClaim.Judge(points, scaling);
+            report.Section("Sample complexity as a scaling law", $"N*(K, d): the smallest teacher-aware training set on a ladder of whole triplets at which every teacher node is " +
+                $"specialized, trained to the bound's gradient level; {scaling}; run seed {runSeed}. The figure shows N* per seed (ladders without N* as open marks at their top), the fitted lines and the bound's exponent (dashed).",
+                Figures.SampleScaling(outDir, points, judged), judged);
         }
         if (only.Contains("multi-layer"))
         {

@@ -8,7 +8,7 @@ namespace Verify.Cli.Report;
 
 /// <summary>
 /// claims.json: an array with one object per claim of <see cref="ClaimCatalog"/>: id, statement,
-/// paper_ref, outcome, the case counts (cases_drawn, conclusive, holds, fails, inconclusive), the
+/// paper_ref, outcome (for claims 1, 2 and 4 mirror-aware, with strict_outcome beside it: no credit for mirrors), the case counts (cases_drawn, conclusive, holds, fails, inconclusive), the
 /// Clopper-Pearson 95% upper bound on the failure rate where the claim is universal over drawn
 /// cases, the run seed, the reason of an inconclusive verdict, and the claim's typed numbers. No
 /// timings: two runs with one seed write the same file.
@@ -38,6 +38,7 @@ public static class ClaimsJson
                 ["statement"] = claim.Statement,
                 ["paper_ref"] = claim.PaperRef,
                 ["outcome"] = o.Verdict.ToString().ToLowerInvariant(),
+                ["strict_outcome"] = o.StrictVerdict?.ToString().ToLowerInvariant(),
                 ["reason"] = o.Reason,
                 ["cases_drawn"] = cases?.Drawn,
                 ["conclusive"] = cases?.Conclusive,

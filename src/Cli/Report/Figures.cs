@@ -119,6 +119,75 @@ static class Figures
         return name;
     }
 
+    /// <summary>
+    /// Claim 3 as a scaling law: log10 N* against log10 K (one line per d) and against log10 d (one
+    /// line per K), each seed a point (a ladder without N* an open mark at its top), with the fitted
+    /// lines log N* = a + b_K log K + b_d log d and the bound's own slope (dashed) for comparison.
+    /// </summary>
+    public static string SampleScaling(string dir, IReadOnlyList<ScalingPoint> points, ClaimOutcome<SampleScalingNumbers> outcome)
+    {
+        var n = outcome.Numbers;
+        var entries = n.NStar;
+        var found = entries.Where(e => e.NStar is not null).ToArray();
+        var fit = SampleSizeClaim.Fit(found);
+        // Intercept from the slopes: mean residual over the found points.
+        var intercept = fit is { } f && found.Length > 0
+            ? found.Average(e => Math.Log(e.NStar!.Value) - f.K.Slope * Math.Log(e.K) - f.D.Slope * Math.Log(e.D)) : double.NaN;
+        var panels = new Multiplot();
+        panels.AddPlots(2);
+        panels.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        var ks = entries.Select(e => e.K).Distinct().Order().ToArray();
+        var ds = entries.Select(e => e.D).Distinct().Order().ToArray();
+        for (var panel = 0; panel < 2; panel++)
+        {
+            var plot = panels.GetPlot(panel);
+            var byK = panel == 0;
+            foreach (var group in byK ? ds : ks)
+            {
+                var members = entries.Where(e => byK ? e.D == group : e.K == group).ToArray();
+                var color = plot.Add.Palette.GetColor(Array.IndexOf(byK ? ds : ks, group));
+                var hit = members.Where(e => e.NStar is not null).ToArray();
+                var xs = hit.Select(e => Math.Log10(byK ? e.K : e.D)).ToArray();
+                var marks = plot.Add.ScatterPoints(xs, hit.Select(e => Math.Log10(e.NStar!.Value)).ToArray(), color);
+                marks.MarkerSize = 7;
+                marks.LegendText = byK ? $"d {group}" : $"K {group}";
+                var miss = members.Where(e => e.NStar is null).ToArray();
+                if (miss.Length > 0)
+                {
+                    var open = plot.Add.ScatterPoints(miss.Select(e => Math.Log10(byK ? e.K : e.D)).ToArray(), miss.Select(e => Math.Log10(e.LadderTop)).ToArray(), color);
+                    open.MarkerShape = MarkerShape.OpenCircle;
+                    open.MarkerSize = 9;
+                }
+                if (fit is { } g && !double.IsNaN(intercept))
+                {
+                    var axis = byK ? ks : ds;
+                    var lx = axis.Select(v => Math.Log10(v)).ToArray();
+                    var ly = axis.Select(v => (intercept + g.K.Slope * Math.Log(byK ? v : group) + g.D.Slope * Math.Log(byK ? group : v)) / Math.Log(10)).ToArray();
+                    var line = plot.Add.ScatterLine(lx, ly, color);
+                    line.LinePattern = LinePattern.Solid;
+                }
+            }
+            if (found.Length > 0)
+            {
+                // The bound's own exponent, through the mean of the found points: the steepest slope the claim allows.
+                var axis = (byK ? ks : ds).Select(v => Math.Log10(v)).ToArray();
+                var mx = found.Average(e => Math.Log10(byK ? e.K : e.D));
+                var my = found.Average(e => Math.Log10(e.NStar!.Value));
+                var exponent = byK ? n.BoundExponentK : n.BoundExponentD;
+                var bound = plot.Add.ScatterLine(axis, axis.Select(x => my + exponent * (x - mx)).ToArray(), Colors.Gray);
+                bound.LinePattern = LinePattern.Dashed;
+                bound.LegendText = System.FormattableString.Invariant($"slope {exponent} (bound)");
+            }
+            var slope = byK ? n.SlopeK : n.SlopeD;
+            var ci = byK ? n.SlopeKCi95 : n.SlopeDCi95;
+            plot.Title(System.FormattableString.Invariant($"N* vs {(byK ? "K" : "d")}: slope {slope:0.00} [{ci[0]:0.00}, {ci[1]:0.00}], bound {(byK ? n.BoundExponentK : n.BoundExponentD)}"), 11);
+            plot.XLabel(byK ? "log10 K (= m + n)" : "log10 d", 10);
+            plot.YLabel("log10 N* (every teacher at cos >= 1 - C eps)", 10);
+            plot.ShowLegend(Alignment.UpperLeft);
+        }
+        return Save(panels, dir, "sample_scaling.png", 2, 1);
+    }
+
     /// <summary>Per-layer mean best correlation of the multi-layer experiment, one line per seed and the mean.</summary>
     public static string MultiLayer(string dir, IReadOnlyList<MultiLayerRun> runs)
     {

@@ -37,7 +37,7 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
             + "Every training run is a line of `runs.jsonl`; every verdict is an object of `claims.json`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given.");
         text.AppendLine().AppendLine("| claim | outcome | cases (conclusive / drawn) | failure rate <= (95%) | evidence |").AppendLine("|---|---|---|---|---|");
         foreach (var c in outcomes)
-            text.AppendLine($"| `{c.Claim.Id}`: {Escape(c.Claim.Statement)} | **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
+            text.AppendLine($"| `{c.Claim.Id}`: {Escape(c.Claim.Statement)} | **{Word(c.Verdict)}**{(c.StrictVerdict is { } strict ? $" (strict, no mirror credit: **{Word(strict)}**)" : "")}{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
                             $"{(c.Cases is { } n ? $"{n.Conclusive} / {n.Drawn}" : "")} | {(c.NumbersObject is TallyNumbers { FailureRateUpper95: { } u } ? FormattableString.Invariant($"{u:0.###}") : "")} | {Escape(c.Evidence)} |");
         text.AppendLine().Append(sections);
         File.WriteAllText(path, text.ToString());

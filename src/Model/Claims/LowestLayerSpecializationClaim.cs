@@ -7,8 +7,17 @@ using static TorchSharp.torch;
 namespace Verify.Model.Claims;
 
 /// <summary>The numbers of claim 1 on one trained pair.</summary>
-public sealed record SpecializationNumbers(int Teachers, int Matched, int MatchedOnlyByMirror, double MinBestCorrelation, double MinBestCosine,
-    double MaxSampleGradient, long Steps) : ClaimNumbers;
+/// <param name="Teachers">Teacher nodes.</param>
+/// <param name="Matched">Teachers matched (up to verified mirrors when they are allowed).</param>
+/// <param name="MinBestCorrelation">min_j max_k rho_jk.</param>
+/// <param name="MinBestCosine">min_j max_k cos(w*_j, w_k).</param>
+/// <param name="MaxSampleGradient">max_x ||g_1(x)|| at the end of training.</param>
+/// <param name="Steps">Training steps.</param>
+/// <param name="MatchedOnlyByMirror">Teachers matched only by a verified mirror (0 when mirrors get no credit).</param>
+/// <param name="UnverifiedMirrors">Mirrored nodes (cos &lt; -0.95) that failed the mirror check (<see cref="MirrorCheck"/>).</param>
+/// <param name="CompensationResidue">The residue of the mirrors' and affine-on-data nodes' combined map; NaN for deeper pairs.</param>
+public sealed record SpecializationNumbers(int Teachers, int Matched, int MatchedOnlyByMirror, int UnverifiedMirrors, double CompensationResidue,
+    double MinBestCorrelation, double MinBestCosine, double MaxSampleGradient, long Steps) : ClaimNumbers;
 
 /// <summary>
 /// Claim 1 (lowest-layer specialization): when the per-sample gradient is small at every training
@@ -21,21 +30,25 @@ public sealed record SpecializationNumbers(int Teachers, int Matched, int Matche
 public static class LowestLayerSpecializationClaim
 {
     public static ClaimInfo Info { get; } = new("lowest-layer-specialization",
-        "Once the gradient is small at every training sample, every lowest-layer teacher node is matched by a student node (rho > 0.95 and cos > 0.95, mirror w_k = -c w*_j allowed)",
+        "Once the gradient is small at every training sample, every lowest-layer teacher node is matched by a student node (rho > 0.95 and cos > 0.95, or a verified mirror w_k = -s w*_j)",
         "abstract; notes section 3, claim 1");
 
     public static ClaimInfo Relu { get; } = Info with { Id = Info.Id + ".relu", Statement = Info.Statement + "; two layers, ReLU" };
     public static ClaimInfo Leaky { get; } = Info with { Id = Info.Id + ".leaky", Statement = Info.Statement + "; two layers, leaky ReLU 0.1" };
     public static ClaimInfo ThreeLayer { get; } = Info with { Id = Info.Id + ".three-layer", Statement = Info.Statement + "; three layers (a sample, reported as a pass rate)" };
 
-    /// <summary>Judges one trained pair.</summary>
+    /// <summary>Judges one trained pair; with <see cref="SpecializationCriteria.AllowMirror"/> the strict verdict rides along (<see cref="ClaimOutcome.StrictVerdict"/>).</summary>
     public static ClaimOutcome<SpecializationNumbers> Judge(PairEvidence e, SpecializationCriteria? criteria = null)
     {
         criteria ??= SpecializationCriteria.Paper;
         criteria.Validate();
         var report = e.Report;
-        var covered = MatchedTeachers(report, criteria).Count(c => c);
-        var mirrored = criteria.AllowMirror ? covered - MatchedTeachers(report, criteria with { AllowMirror = false }).Count(c => c) : 0;
+        var covered = MatchedTeachers(e, criteria).Count(c => c);
+        var strictCovered = MatchedTeachers(e, criteria with { AllowMirror = false }).Count(c => c);
+        var mirrored = covered - strictCovered;
+        var unverified = e.Compensation is { } comp
+            ? Enumerable.Range(0, report.Students).Count(k => comp.MirroredTeacher[k] >= 0 && !MirrorCheck.VerifiedMirrors(e, comp.MirroredTeacher[k], criteria.Correlation).Contains(k))
+            : 0;
         var conclusion = covered == report.Teachers;
         var missed = !e.ReachedGradientTarget ? $"precondition not reached: {e.Training?.ToString() ?? "untrained"}"
             : !e.DataStraddles.All(s => s) ? "hypothesis missed: the data does not cross every teacher boundary"
@@ -43,27 +56,30 @@ public static class LowestLayerSpecializationClaim
         var bestRho = report.BestCorrelationPerTeacher;
         var bestCos = report.BestCosinePerTeacher;
         var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{e.Case}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", mirror allowed: {mirrored} matched only by a mirrored node" : "")}); " +
-            $"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; training {e.Training?.ToString() ?? "none"}");
-        return Outcome.Judged(Info, missed, conclusion, evidence,
-            new SpecializationNumbers(report.Teachers, covered, mirrored, bestRho.Min(), bestCos.Min(), e.MaxSampleGradient, e.Training?.Steps ?? 0));
+            $"{e.Case}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", verified mirrors allowed: {mirrored} matched only by a mirror; strictly {strictCovered}/{report.Teachers}" : "")}); " +
+            $"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; {MirrorCheck.Describe(e, criteria.Correlation)}; training {e.Training?.ToString() ?? "none"}");
+        var outcome = Outcome.Judged(Info, missed, conclusion, evidence,
+            new SpecializationNumbers(report.Teachers, covered, mirrored, unverified, e.Compensation?.Residue ?? double.NaN, bestRho.Min(), bestCos.Min(), e.MaxSampleGradient, e.Training?.Steps ?? 0));
+        return criteria.AllowMirror
+            ? outcome with { StrictVerdict = missed is not null ? Verdict.Inconclusive : strictCovered == report.Teachers ? Verdict.Holds : Verdict.Fails }
+            : outcome;
     }
 
     /// <summary>Measures and judges a trained pair on <paramref name="inputs"/> (N, d), usually the training inputs.</summary>
     public static ClaimOutcome<SpecializationNumbers> Judge(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs, TrainingResult training, SpecializationCriteria? criteria = null) =>
         Judge(PairEvidence.Measure(teacher, student, inputs, training), criteria);
 
-    /// <summary>For each teacher j: is some student k above both thresholds (or, when mirrors are allowed, at cosine below minus the threshold)?</summary>
-    public static bool[] MatchedTeachers(SpecializationReport report, SpecializationCriteria criteria)
+    /// <summary>For each teacher j: is some student k above both thresholds, or (when mirrors are allowed) a verified mirror of j (<see cref="MirrorCheck"/>)?</summary>
+    public static bool[] MatchedTeachers(PairEvidence e, SpecializationCriteria criteria)
     {
+        var report = e.Report;
         var result = new bool[report.Teachers];
         for (var j = 0; j < report.Teachers; j++)
+        {
             for (var k = 0; k < report.Students; k++)
-            {
-                double rho = report.Correlation[j, k], cos = report.Cosine[j, k];
-                if (rho > criteria.Correlation && cos > criteria.Cosine) result[j] = true;
-                if (criteria.AllowMirror && cos < -criteria.Cosine) result[j] = true;
-            }
+                if (report.Correlation[j, k] > criteria.Correlation && report.Cosine[j, k] > criteria.Cosine) result[j] = true;
+            if (criteria.AllowMirror && MirrorCheck.VerifiedMirrors(e, j, criteria.Correlation).Length > 0) result[j] = true;
+        }
         return result;
     }
 }

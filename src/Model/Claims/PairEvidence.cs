@@ -16,8 +16,8 @@ namespace Verify.Model.Claims;
 /// <param name="Report">Lowest-layer correlation, cosine, observation and fan-out norms on the judged inputs.</param>
 /// <param name="Alpha">alpha_kj = v_k^T v*_j, [n, m] (fan-out rows without the bias row).</param>
 /// <param name="AffineStudents">Student nodes whose pre-activation has one sign on every input (no kink in the data).</param>
-/// <param name="NetFanOutOfColinearGroups">Per student node, the net fan-out of its group of co-linear nodes (cosine above <paramref name="ColinearCosine"/>) per unit weight.</param>
-/// <param name="ColinearCosine">The cosine above which student nodes were grouped.</param>
+/// <param name="Compensation">Two layers: mirrors, the combined map of mirrors' linear terms and affine-on-data nodes, co-linear groups and their measured output; null for deeper pairs.</param>
+/// <param name="Jumps">Two layers: the measured slope jump of each student's residual across each teacher boundary (claim 2); null for deeper pairs.</param>
 /// <param name="StudentLeaky">The student's activation is leaky ReLU (0 &lt; c &lt; 1).</param>
 /// <param name="DataStraddles">Per teacher node: the inputs lie on both sides of its boundary.</param>
 /// <param name="Samples">N, the number of judged inputs.</param>
@@ -27,8 +27,8 @@ public sealed record PairEvidence(
     SpecializationReport Report,
     double[,] Alpha,
     bool[] AffineStudents,
-    double[] NetFanOutOfColinearGroups,
-    double ColinearCosine,
+    CompensationReport? Compensation,
+    JumpReport? Jumps,
     bool StudentLeaky,
     bool[] DataStraddles,
     int Samples,
@@ -39,19 +39,20 @@ public sealed record PairEvidence(
 
     public double MaxSampleGradient => Training?.MaxSampleGradient ?? double.NaN;
 
-    /// <summary>Measures a pair on <paramref name="inputs"/> (N, d), usually the training inputs.</summary>
+    /// <summary>Measures a pair on <paramref name="inputs"/> (N, d), usually the training inputs; <paramref name="measureJumps"/> false skips claim 2's slope jumps (the sweeps, which do not judge claim 2).</summary>
     public static PairEvidence Measure(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs, TrainingResult? training,
-        string? description = null, double colinearCosine = 0.95)
+        string? description = null, bool measureJumps = true)
     {
         using var scope = NewDisposeScope();
         var report = Specialization.Analyze(teacher, student, inputs, layer: 1);
+        var twoLayer = teacher.HiddenLayers == 1 && student.HiddenLayers == 1;
         return new PairEvidence(
             description ?? string.Create(CultureInfo.InvariantCulture, $"teacher {teacher}, student {student}, N {inputs.shape[0]}"),
             report,
             teacher.HiddenLayers == 1 ? AlphaOf(teacher, student) : new double[student.HiddenWidths[0], 0],
             OneSigned(student, inputs),
-            NetFanOut(student, colinearCosine),
-            colinearCosine,
+            twoLayer ? Analysis.Compensation.Measure(teacher, student, inputs) : null,
+            twoLayer && measureJumps ? BoundaryJumps.Measure(teacher, student, inputs) : null,
             student.Activation.NegativeSlope is > 0 and < 1,
             OneSigned(teacher, inputs).Select(s => !s).ToArray(),
             (int)inputs.shape[0],
@@ -75,34 +76,5 @@ public sealed record PairEvidence(
         using var trace = network.Trace(inputs);
         var positive = trace.PreActivations[0].Above(0).to(ScalarType.Float64).sum([0L]).to(CPU).data<double>().ToArray();
         return positive.Select(p => p == 0 || p == inputs.shape[0]).ToArray();
-    }
-
-    /// <summary>
-    /// For each lowest-layer student node k: ||sum_{k' ~ k} ||w_k'|| v_k'|| / max_{k' ~ k} ||w_k'||,
-    /// the net fan-out of its group of mutually co-linear nodes (grouped transitively), per unit of
-    /// the largest weight. Co-linear nodes compute multiples of one function, so only their net
-    /// fan-out acts on the output.
-    /// </summary>
-    static double[] NetFanOut(RectifiedNetwork student, double colinearCosine)
-    {
-        var w = student.WeightArrays();
-        var cos = Specialization.CosineMatrix(student.Weights[0], student.Weights[0]);
-        int n = student.HiddenWidths[0], rows = w[0].GetLength(0), outputs = w[1].GetLength(1);
-        var group = Enumerable.Range(0, n).ToArray();
-        int Find(int k) => group[k] == k ? k : group[k] = Find(group[k]);
-        for (var a = 0; a < n; a++)
-            for (var b = a + 1; b < n; b++)
-                if (cos[a, b] > colinearCosine) group[Find(a)] = Find(b);
-        var norms = Enumerable.Range(0, n).Select(k => Math.Sqrt(Enumerable.Range(0, rows).Sum(i => w[0][i, k] * w[0][i, k]))).ToArray();
-        var result = new double[n];
-        for (var k = 0; k < n; k++)
-        {
-            var members = Enumerable.Range(0, n).Where(q => Find(q) == Find(k)).ToArray();
-            var net = new double[outputs];
-            foreach (var q in members)
-                for (var o = 0; o < outputs; o++) net[o] += norms[q] * w[1][q, o];
-            result[k] = Math.Sqrt(net.Sum(x => x * x)) / Math.Max(members.Max(q => norms[q]), 1e-300);
-        }
-        return result;
     }
 }

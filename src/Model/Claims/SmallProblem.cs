@@ -59,8 +59,8 @@ public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teache
     public TrainingResult Training { get; } = training;
 
     /// <summary>The analysis record on the training inputs.</summary>
-    public PairEvidence Evidence(double colinearCosine = 0.95) =>
-        PairEvidence.Measure(Teacher, Student, Data.Inputs, Training, Problem.ToString(), colinearCosine);
+    public PairEvidence Evidence() =>
+        PairEvidence.Measure(Teacher, Student, Data.Inputs, Training, Problem.ToString());
 
     public void Dispose()
     {

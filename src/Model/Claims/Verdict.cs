@@ -83,6 +83,12 @@ public abstract record ClaimOutcome(ClaimInfo Claim, Verdict Verdict, string Evi
     /// </summary>
     public bool? ConclusionObserved { get; init; }
 
+    /// <summary>
+    /// Where a claim credits verified mirrors (claims 1, 2 and 4): the verdict of the strict reading,
+    /// which gives a mirrored node no credit; null where the claim has no such reading.
+    /// </summary>
+    public Verdict? StrictVerdict { get; init; }
+
     /// <summary>Why the verdict is inconclusive (the hypothesis or precondition that was missed); null otherwise.</summary>
     public string? Reason { get; init; }
 

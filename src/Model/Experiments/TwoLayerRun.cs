@@ -247,7 +247,7 @@ public static class TwoLayerExperiment
         public TwoLayerRun Finish(TrainingResult result)
         {
             if (evalLoss.Count < earlyEpoch) early = last; // diverged before the early epoch
-            var analysis = PairEvidence.Measure(teacher, Student, Train.Inputs, result, config.ToString(), config.Tau);
+            var analysis = PairEvidence.Measure(teacher, Student, Train.Inputs, result, config.ToString(), measureJumps: false);
             var report = analysis.Report;
             return new TwoLayerRun(
                 config,

@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using Verify.Model.Training;
 using Verify.TestSupport;
 using static TorchSharp.torch;
@@ -20,10 +21,8 @@ public sealed class LowestLayerSpecializationTest
 {
     static readonly SgdOptions Budget = ClaimBuilders.FullBatch(epochs: 100);
     static readonly SgdOptions DeepBudget = ClaimBuilders.FullBatch(epochs: 160, target: Tolerances.DeepProblemGradientTarget, learningRate: 0.2);
-    static readonly SpecializationCriteria Criteria = new(Tolerances.SpecializationCorrelation, Tolerances.AlignedCosine);
-
-    /// <summary>Matching up to the mirror w_k = -c w*_j: see <see cref="MirroredStudent_MatchesATeacherThatNoStudentMatchesWithPositiveScale"/>.</summary>
-    static readonly SpecializationCriteria UpToMirror = Criteria with { AllowMirror = true };
+    /// <summary>The judge of the fresh cases (the paper's thresholds, verified mirrors credited, the strict verdict alongside): every control goes through it.</summary>
+    static readonly SpecializationCriteria Criteria = TheoremChecks.Specialization;
 
     [Test, Judges("lowest-layer-specialization.relu")]
     public void EachTeacherNodeIsSpecialized_WhenGradientIsSmallAtEverySample_ReLU() =>
@@ -67,26 +66,109 @@ public sealed class LowestLayerSpecializationTest
     /// Regression case found by the generated two-layer property (replay (20260127,1), first report:
     /// "1/2 teachers matched; best rho per teacher [1, -0.1598], best cos [1, -0.2458];
     /// ReachedGradientTarget after 22750 steps: loss 4.67E-08, max per-sample gradient 0.00296"),
-    /// pinned with the stream seeds it was found with. The student reaches the gradient target
-    /// without any node at a positive multiple of teacher 2: it uses the mirror -w*_2 and a node that
-    /// is linear on the data instead (sigma(u) = sigma(-u) + u). The strict reading of the claim
-    /// fails; up to the mirror it holds.
+    /// pinned with its stream seeds. No node is a positive multiple of teacher 2; node 3 is its
+    /// mirror (cos -1, rewritten rho 1, ||v|| 0.83). Its partner, node 0 (||v|| 1.84), is active on 199
+    /// of 200 inputs and grazes the last (pre-activation -0.0023): affine on the data within the
+    /// tolerance, and the combined map of it and the mirror's linear term is constant on the data to
+    /// 4e-4 of the teacher's output spread. The mirror is verified: strictly the claim fails, mirror-aware
+    /// it holds. (Read with "affine" as one-signed on every input, node 0 missed by one point and the
+    /// residue was 0.84; still 0.84 at gradient 3e-4.)
     /// </summary>
     [Test]
-    public void MirroredStudent_MatchesATeacherThatNoStudentMatchesWithPositiveScale()
+    public void MirroredStudent_WithANearlyAffinePartner_IsAVerifiedMirror()
     {
         using var scope = NewDisposeScope();
         using var pair = ClaimRuns.Train(TeacherSpec.TwoLayer(4, 2, decay: 0.5, outputs: 5), 2, 200, CaseStreams.Pinned(650084, 650085, 650086, 650087), Budget);
 
-        var strict = LowestLayerSpecializationClaim.Judge(pair.Evidence(), Criteria);
-        TestContext.Out.WriteLine(strict);
-        var upToMirror = LowestLayerSpecializationClaim.Judge(pair.Evidence(), UpToMirror);
-        TestContext.Out.WriteLine(upToMirror);
+        var outcome = LowestLayerSpecializationClaim.Judge(pair.Evidence(), Criteria);
+        TestContext.Out.WriteLine(outcome);
 
         pair.Training.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, pair.Training.ToString());
-        strict.Verdict.ShouldBe(Verdict.Fails, strict.ToString());
-        upToMirror.Verdict.ShouldBe(Verdict.Holds, upToMirror.ToString());
-        upToMirror.Numbers.MatchedOnlyByMirror.ShouldBe(1, upToMirror.ToString());
+        outcome.StrictVerdict.ShouldBe(Verdict.Fails, outcome.ToString());
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
+        outcome.Numbers.MatchedOnlyByMirror.ShouldBe(1, outcome.ToString());
+        outcome.Numbers.CompensationResidue.ShouldBeLessThanOrEqualTo(MirrorCheck.MaxResidue, outcome.ToString());
+    }
+
+    /// <summary>
+    /// The identity behind mirrors, for the leaks the suite uses: sigma(u) - sigma(-u) = (1 + c) u
+    /// exactly (u &gt; 0: u + c u; u &lt; 0: c u + u). The look-alike sigma(u) - c sigma(-u) is not linear
+    /// (u + c^2 u for u &gt; 0, 2 c u for u &lt; 0), so the mirror's compensation is the first one.
+    /// </summary>
+    [TestCase(0.0), TestCase(0.1), TestCase(0.5)]
+    public void SigmaOfUMinusSigmaOfMinusU_IsOnePlusCTimesU(double c)
+    {
+        using var scope = NewDisposeScope();
+        var activation = c == 0 ? Activation.Relu : Activation.LeakyRelu(c);
+        var u = tensor(Enumerable.Range(0, 61).Select(i => -3 + 0.1 * i).ToArray(), ScalarType.Float64);
+        var identity = RectifiedNetwork.ToArray((activation.Apply(u) - activation.Apply(-u) - u.Times(1 + c)).unsqueeze(0));
+        var lookAlike = RectifiedNetwork.ToArray((activation.Apply(u) - activation.Apply(-u).Times(c)).unsqueeze(0));
+        Enumerable.Range(0, 61).Max(i => Math.Abs(identity[0, i])).ShouldBeLessThan(Tolerances.Float64Identity, $"c {c}");
+        // Not linear: the slopes on the two sides differ (1 + c^2 against 2c), except at c = 1.
+        Math.Abs((lookAlike[0, 60] - lookAlike[0, 50]) - (lookAlike[0, 10] - lookAlike[0, 0])).ShouldBeGreaterThan(1e-6, $"c {c}");
+    }
+
+    /// <summary>
+    /// A verified mirror, constructed: teacher node 2 is replaced by its mirror -w*_2 (fan-out v*_2)
+    /// and a partner w*_2 + B e (B large enough that it is positive on every input: affine on the data)
+    /// with fan-out (1 + c) v*_2, the output bias lowered by (1 + c) B v*_2. The student computes the
+    /// teacher exactly on the data, and no node is a positive multiple of w*_2: the strict reading fails,
+    /// the mirror-aware one holds. Control through the same judge: with the partner's fan-out zeroed the
+    /// mirror's linear term is not cancelled, the mirror is not verified and teacher 2 goes unmatched.
+    /// </summary>
+    [TestCase(0.0, 4, 51L), TestCase(0.1, 3, 52L)]
+    public void ConstructedMirror_CountsOnlyWithItsAffinePartner(double c, int d, long seed)
+    {
+        using var scope = NewDisposeScope();
+        var streams = CaseStreams.Named(seed);
+        var activation = c == 0 ? Activation.Relu : Activation.LeakyRelu(c);
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(d, 2, outputs: 5, activation: activation), streams.Teacher);
+        using var data = Verify.Model.Data.Dataset.Gaussian(teacher, 200, streams.Data);
+        using var student = MirrorStudent(teacher, data.Inputs, partner: true);
+        using var broken = MirrorStudent(teacher, data.Inputs, partner: false);
+        // One tiny step: the gradient check of the trainer, without moving the construction.
+        var budget = ClaimBuilders.FullBatch(epochs: 1, learningRate: 1e-6, itersPerEpoch: 1);
+        var atFit = SgdTrainer.Train(student, data, budget, streams.Batches);
+        var notAtFit = SgdTrainer.Train(broken, data, budget, streams.Batches);
+        var outcome = LowestLayerSpecializationClaim.Judge(PairEvidence.Measure(teacher, student, data.Inputs, atFit), Criteria);
+        var control = LowestLayerSpecializationClaim.Judge(PairEvidence.Measure(teacher, broken, data.Inputs, notAtFit), Criteria);
+        TestContext.Out.WriteLine(outcome);
+        TestContext.Out.WriteLine(control);
+
+        atFit.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"{atFit}; initial loss {atFit.History.FirstOrDefault()}");
+        outcome.StrictVerdict.ShouldBe(Verdict.Fails, outcome.ToString());
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
+        outcome.Numbers.MatchedOnlyByMirror.ShouldBe(1, outcome.ToString());
+        control.Numbers.UnverifiedMirrors.ShouldBe(1, control.ToString());
+        control.ConclusionObserved.ShouldBe(false, control.ToString());
+    }
+
+    /// <summary>The construction of <see cref="ConstructedMirror_CountsOnlyWithItsAffinePartner"/>; nodes [w*_1, -w*_2, partner].</summary>
+    static RectifiedNetwork MirrorStudent(RectifiedNetwork teacher, Tensor inputs, bool partner)
+    {
+        var w = teacher.WeightArrays();
+        var c = teacher.Activation.NegativeSlope;
+        int rows = w[0].GetLength(0), outputs = w[1].GetLength(1);
+        var x = RectifiedNetwork.ToArray(inputs.to(ScalarType.Float64, CPU));
+        var lowest = Enumerable.Range(0, x.GetLength(0)).Min(i => w[0][rows - 1, 1] + Enumerable.Range(0, rows - 1).Sum(q => x[i, q] * w[0][q, 1]));
+        var b = Math.Max(0, -lowest) + 1;
+        var w1 = new double[rows, 3];
+        var w2 = new double[4, outputs];
+        for (var i = 0; i < rows; i++)
+        {
+            w1[i, 0] = w[0][i, 0];
+            w1[i, 1] = -w[0][i, 1];
+            w1[i, 2] = w[0][i, 1] + (i == rows - 1 ? b : 0);
+        }
+        for (var o = 0; o < outputs; o++)
+        {
+            w2[0, o] = w[1][0, o];
+            w2[1, o] = w[1][1, o];
+            w2[2, o] = partner ? (1 + c) * w[1][1, o] : 0;
+            w2[3, o] = w[1][2, o] - (partner ? (1 + c) * b * w[1][1, o] : 0);
+        }
+        return new RectifiedNetwork([tensor(w1.Cast<double>().ToArray(), [rows, 3L], ScalarType.Float64), tensor(w2.Cast<double>().ToArray(), [4L, outputs], ScalarType.Float64)],
+            teacher.Activation, "mirror student");
     }
 
     /// <summary>

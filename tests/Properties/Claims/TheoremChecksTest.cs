@@ -18,8 +18,8 @@ public sealed class TheoremChecksTest
     public void EveryTwoLayerTrainingClaim_HasAtLeast16ConclusiveCases()
     {
         var run = ClaimRuns.Fresh;
-        foreach (var o in run.Outcomes) TestContext.Out.WriteLine($"{o.Claim.Id,-42} {o.Verdict,-12} {o.Cases}");
-        foreach (var claim in new[] { LowestLayerSpecializationClaim.Relu, LowestLayerSpecializationClaim.Leaky, CoreArgumentClaim.Relu, CoreArgumentClaim.Leaky, VanishingClaim.Info, ExactFitClaim.Info, IndependenceClaim.Info, LeakyObservationClaim.Info })
+        foreach (var o in run.Outcomes) TestContext.Out.WriteLine($"{o.Claim.Id,-42} {o.Verdict,-12} {(o.StrictVerdict is { } strict ? $"(strict {strict}) " : "")}{o.Cases}");
+        foreach (var claim in new[] { LowestLayerSpecializationClaim.Relu, LowestLayerSpecializationClaim.Leaky, CoreArgumentClaim.Relu, CoreArgumentClaim.Leaky, VanishingClaim.Info, ExactFitClaim.Info, IndependenceClaim.Info })
             run.Outcome(claim).Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(Tolerances.MinConclusiveCases, $"{run.Outcome(claim)}; replay: {RunSeed.Replay}");
     }
 

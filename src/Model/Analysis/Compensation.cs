@@ -1,0 +1,184 @@
+using Verify.Model.Networks;
+using static TorchSharp.torch;
+
+namespace Verify.Model.Analysis;
+
+/// <summary>
+/// The parts of a two-layer student that act linearly on the data, measured on the data: mirrored
+/// nodes, nodes that are affine on the data, and groups of co-linear nodes.
+/// <para>
+/// The identity behind mirrors: for sigma(u) = max(u, c u) with 0 &lt;= c &lt;= 1,
+/// sigma(u) - sigma(-u) = (1 + c) u for every u (u &gt; 0: u - (-c u); u &lt; 0: c u - (-u)). So a node
+/// w_k = -s w*_j (s &gt; 0, the teacher's hyperplane facing the other way) computes
+/// v_k sigma(w_k^T x~) = v_k sigma(-w_k^T x~) + (1 + c) v_k w_k^T x~: the node rewritten in the
+/// teacher's orientation plus a linear term. A two-layer network has no linear path, so the linear
+/// term must be cancelled by nodes that are affine on the data (one-signed pre-activation on every
+/// input, or within the tolerance of it). <see cref="Residue"/> measures whether they do: the combined map
+/// r(x) = sum over mirrors (1 + c) v_k w_k^T x~ + sum over affine-on-data nodes v_a sigma(w_a^T x~),
+/// centred over the data (a constant moves into the output bias), as a fraction of the teacher's
+/// output spread. With r ~ 0 the student with every mirror rewritten in the teacher's orientation
+/// and the affine-on-data nodes dropped computes the same outputs on the data (the output bias
+/// adjusted); otherwise it does not, and the mirror explains nothing.
+/// </para>
+/// </summary>
+/// <param name="MirroredTeacher">Per student node k: the teacher j with the most negative cos(w*_j, w_k) when it is below -<see cref="Compensation.MirrorCosine"/>; -1 otherwise.</param>
+/// <param name="MirrorCorrelation">Per student node k: the correlation of the rewritten node's activation sigma(-w_k^T x~) with teacher j's on the data; NaN when k mirrors no teacher.</param>
+/// <param name="AffineOnData">Per student node: affine on the data within <see cref="Compensation.MaxResidue"/>: its output differs from its
+/// own linear extension by at most that fraction of the teacher's output spread (a one-signed node by exactly 0).</param>
+/// <param name="Residue">RMS_x ||r(x) - mean r|| / RMS_x ||f*(x) - mean f*||: 0 when mirrors and affine-on-data nodes cancel to a constant.</param>
+/// <param name="ColinearGroup">Per student node: the smallest index of its group of nodes co-linear at cos &gt;= <see cref="Compensation.GroupCosine"/> (transitively).</param>
+/// <param name="GroupOutput">Per student node: RMS_x ||sum over its group v_q sigma(w_q^T x~)|| / max over the group of RMS_x sigma(w_q^T x~): the group's measured output per unit activation, comparable with a fan-out norm.</param>
+public sealed record CompensationReport(int[] MirroredTeacher, double[] MirrorCorrelation, bool[] AffineOnData, double Residue, int[] ColinearGroup, double[] GroupOutput)
+{
+    /// <summary>Student nodes that mirror some teacher.</summary>
+    public int Mirrors => MirroredTeacher.Count(j => j >= 0);
+}
+
+public static class Compensation
+{
+    /// <summary>
+    /// The named tolerance of the compensation (1% of the teacher's output spread on the data): the largest
+    /// <see cref="CompensationReport.Residue"/> of a verified mirror or an excused affine group, and the largest
+    /// deviation of a node's output from its own linear extension for it to count as affine on the data (a node
+    /// whose kink grazes a few inputs, pre-activation within -0.002 of 0 at one input of 200, is affine there
+    /// to 1e-3). Claims (MirrorCheck) read it from here.
+    /// </summary>
+    public const double MaxResidue = 0.01;
+
+    /// <summary>cos(w*_j, w_k) below minus this makes k a mirror of j: the specialization threshold (tau 0.95), read with the other sign.</summary>
+    public const double MirrorCosine = 0.95;
+
+    /// <summary>
+    /// Student nodes at cosine at least this are one node for claim 4 (18 degrees, the 0.95 of the
+    /// first reading, grouped nodes that compute visibly different functions; 0.999 is 2.6 degrees).
+    /// </summary>
+    public const double GroupCosine = 0.999;
+
+    /// <summary>Measures a two-layer pair on <paramref name="inputs"/> (N, d).</summary>
+    public static CompensationReport Measure(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs)
+    {
+        if (teacher.HiddenLayers != 1 || student.HiddenLayers != 1)
+            throw new ArgumentException($"The compensation of mirrors is measured on two-layer networks; got {teacher} and {student}.");
+        double[,] x;
+        using (var cpu = inputs.to(ScalarType.Float64, CPU)) x = RectifiedNetwork.ToArray(cpu);
+        var t = teacher.WeightArrays();
+        var s = student.WeightArrays();
+        var c = student.Activation.NegativeSlope;
+        int n = s[0].GetLength(1), m = t[0].GetLength(1), rows = x.GetLength(0), d = x.GetLength(1), outputs = s[1].GetLength(1);
+
+        var preS = Pre(x, s[0]);
+        var preT = Pre(x, t[0]);
+        var cos = Specialization.CosineMatrix(teacher.Weights[0], student.Weights[0]);
+        var mirrored = new int[n];
+        var mirrorRho = new double[n];
+        for (var k = 0; k < n; k++)
+        {
+            var j = Enumerable.Range(0, m).MinBy(q => cos[q, k]);
+            mirrored[k] = cos[j, k] < -MirrorCosine ? j : -1;
+            mirrorRho[k] = mirrored[k] < 0 ? double.NaN
+                : Pearson(Column(preS, k).Select(u => Sigma(-u, c)).ToArray(), Column(preT, j).Select(u => Sigma(u, teacher.Activation.NegativeSlope)).ToArray());
+        }
+        var teacherOut = new double[rows, outputs];
+        for (var i = 0; i < rows; i++)
+            for (var o = 0; o < outputs; o++)
+            {
+                var y = t[1][m, o];
+                for (var j = 0; j < m; j++) y += Sigma(preT[i, j], teacher.Activation.NegativeSlope) * t[1][j, o];
+                teacherOut[i, o] = y;
+            }
+        var spread = Math.Max(CentredRms(teacherOut), 1e-300);
+        // Affine on the data within the tolerance: its output differs from its own linear extension (the side most
+        // inputs are on) by at most MaxResidue of the teacher's spread (one-signed nodes differ by exactly 0).
+        var affine = Enumerable.Range(0, n).Select(k =>
+        {
+            var u = Column(preS, k).ToArray();
+            var active = u.Count(v => v > 0) * 2 >= rows;
+            var deviation = Math.Sqrt(u.Average(v => active ? (v > 0 ? 0 : (1 - c) * v * (1 - c) * v) : (v > 0 ? (1 - c) * v * (1 - c) * v : 0)));
+            var fanOut = Math.Sqrt(Enumerable.Range(0, outputs).Sum(o => s[1][k, o] * s[1][k, o]));
+            return fanOut * deviation <= MaxResidue * spread;
+        }).ToArray();
+
+        // r(x): the mirrors' linear terms plus the affine-on-data nodes' outputs.
+        var r = new double[rows, outputs];
+        for (var i = 0; i < rows; i++)
+            for (var k = 0; k < n; k++)
+            {
+                var a = mirrored[k] >= 0 ? (1 + c) * preS[i, k] : affine[k] ? Sigma(preS[i, k], c) : 0;
+                if (a == 0) continue;
+                for (var o = 0; o < outputs; o++) r[i, o] += a * s[1][k, o];
+            }
+        var residue = CentredRms(r) / spread;
+
+        // Co-linear groups (transitive) and each group's measured output.
+        var self = Specialization.CosineMatrix(student.Weights[0], student.Weights[0]);
+        var group = Enumerable.Range(0, n).ToArray();
+        int Find(int k) => group[k] == k ? k : group[k] = Find(group[k]);
+        for (var a = 0; a < n; a++)
+            for (var b = a + 1; b < n; b++)
+                if (self[a, b] >= GroupCosine) group[Math.Max(Find(a), Find(b))] = Math.Min(Find(a), Find(b));
+        var roots = Enumerable.Range(0, n).Select(Find).ToArray();
+        var activationRms = Enumerable.Range(0, n).Select(k => Math.Sqrt(Column(preS, k).Average(u => Sigma(u, c) * Sigma(u, c)))).ToArray();
+        var groupOutput = new double[n];
+        foreach (var root in roots.Distinct())
+        {
+            var members = Enumerable.Range(0, n).Where(k => roots[k] == root).ToArray();
+            double sum = 0;
+            for (var i = 0; i < rows; i++)
+                for (var o = 0; o < outputs; o++)
+                {
+                    var y = members.Sum(q => Sigma(preS[i, q], c) * s[1][q, o]);
+                    sum += y * y;
+                }
+            var value = Math.Sqrt(sum / rows) / Math.Max(members.Max(q => activationRms[q]), 1e-300);
+            foreach (var q in members) groupOutput[q] = value;
+        }
+        _ = d;
+        return new CompensationReport(mirrored, mirrorRho, affine, residue, roots, groupOutput);
+    }
+
+    /// <summary>sigma(u) = max(u, c u).</summary>
+    public static double Sigma(double u, double c) => u > 0 ? u : c * u;
+
+    /// <summary>x~^T W for every row: (N, d) x (d + 1, n) -> (N, n).</summary>
+    static double[,] Pre(double[,] x, double[,] w)
+    {
+        int rows = x.GetLength(0), d = x.GetLength(1), n = w.GetLength(1);
+        var result = new double[rows, n];
+        for (var i = 0; i < rows; i++)
+            for (var k = 0; k < n; k++)
+            {
+                var u = w[d, k];
+                for (var q = 0; q < d; q++) u += x[i, q] * w[q, k];
+                result[i, k] = u;
+            }
+        return result;
+    }
+
+    static IEnumerable<double> Column(double[,] a, int k) => Enumerable.Range(0, a.GetLength(0)).Select(i => a[i, k]);
+
+    static double CentredRms(double[,] a)
+    {
+        int rows = a.GetLength(0), cols = a.GetLength(1);
+        double sum = 0;
+        for (var o = 0; o < cols; o++)
+        {
+            var mean = Enumerable.Range(0, rows).Average(i => a[i, o]);
+            for (var i = 0; i < rows; i++) sum += (a[i, o] - mean) * (a[i, o] - mean);
+        }
+        return Math.Sqrt(sum / rows);
+    }
+
+    static double Pearson(double[] a, double[] b)
+    {
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        var sa = Math.Sqrt(saa / a.Length);
+        var sb = Math.Sqrt(sbb / a.Length);
+        return sa < Correlation.ConstantNodeStd || sb < Correlation.ConstantNodeStd ? 0 : sab / a.Length / (sa * sb);
+    }
+}
