@@ -201,7 +201,7 @@ public sealed class ExperimentClaimContractsTest
     static TwoLayerRun WithAnalysis(TwoLayerRun run, double spareFanOut)
     {
         var report = new Verify.Model.Analysis.SpecializationReport(1, new[,] { { 0.99, 0.1 } }, new double[1, 2], [1.0, spareFanOut], [1.0], new int[1, 2]);
-        return run with { Analysis = new PairEvidence("run", report, new double[2, 1], [false, false], [1.0, spareFanOut], 0.95, false, [true], 10, null) };
+        return run with { Analysis = new PairEvidence("run", report, new double[2, 1], [false, false], null, null, false, [true], 10, null) };
     }
 
     [Test]

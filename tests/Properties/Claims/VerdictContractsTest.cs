@@ -263,7 +263,6 @@ public sealed class VerdictContractsTest
         settings.Budget.Epochs.ShouldBe(12);
         settings.LeakyBudget.GradientTarget.ShouldBe(VanishingCriteria.SmallGradient, "leaky cases train on to claim 4's level");
         (settings with { GradientTarget = 1e-4 }).LeakyBudget.GradientTarget.ShouldBe(1e-4, "never a looser target than the claim-1 one");
-        settings.SampleBudget(2e-2).GradientTarget.ShouldBe(2e-2);
         settings.Space(0.1).ShouldSatisfyAllConditions(
             s => s.MaxD.ShouldBe(SmallProblemSpace.TwoLayer(0).MaxD), s => s.MaxMulti.ShouldBe(SmallProblemSpace.TwoLayer(0).MaxMulti), s => s.Leak.ShouldBe(0.1));
         (settings with { Wide = true }).Space(0.1).MaxD.ShouldBe(SmallProblemSpace.TwoLayerWide(0.1).MaxD, "the Nightly space is the wide one");
