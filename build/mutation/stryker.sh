@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of the analysis and the claim judges with Stryker.NET, against the default test
 # run of both test projects. Usage: build/mutation/stryker.sh [extra dotnet-stryker options]
-# The report lands in StrykerOutput/<timestamp>/reports/mutation-report.html (and .json).
+# The report lands in artifacts/stryker/reports/mutation-report.html (and .json).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dotnet tool restore >/dev/null
@@ -11,4 +11,7 @@ dotnet build tests/Properties >/dev/null
 # own test runner does not read them, so it goes in the environment here.
 preload_file=tests/Properties/bin/Debug/net10.0/native/ld_preload.txt
 if [[ -f "$preload_file" ]]; then export LD_PRELOAD="$(cat "$preload_file")"; fi
-exec dotnet stryker --config-file build/mutation/stryker-config.json "$@"
+# Stryker runs from the project under test when several test projects cover it.
+root="$PWD"
+cd src/Model
+exec dotnet stryker --config-file "$root/build/mutation/${STRYKER_CONFIG:-stryker-config.json}" --output "$root/artifacts/stryker" "$@"

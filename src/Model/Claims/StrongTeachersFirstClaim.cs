@@ -48,7 +48,7 @@ public static class StrongTeachersFirstClaim
         var cases = runs.Select(r =>
         {
             var ratio = r.TeacherFanOutNorms.Max() / Math.Max(r.TeacherFanOutNorms.Min(), 1e-300);
-            var rho = Statistics.Spearman(weakness(r), r.EpochOrNever);
+            var rho = r.TeacherFanOutNorms.Length < 2 ? double.NaN : Statistics.Spearman(weakness(r), r.EpochOrNever);
             string? missed = r.TeacherFanOutNorms.Length < 2 ? "hypothesis missed: fewer than two teacher nodes"
                 : ratio < MinStrengthRatio ? string.Create(CultureInfo.InvariantCulture, $"hypothesis missed: strengths within a factor {ratio:0.##} < {MinStrengthRatio}")
                 : double.IsNaN(rho) ? "no order resolved: every teacher first covered in the same epoch (or never)"

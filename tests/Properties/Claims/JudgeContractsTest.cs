@@ -1,0 +1,47 @@
+using NUnit.Framework;
+using Shouldly;
+using Verify.Model.Analysis;
+using Verify.Model.Claims;
+using Verify.Model.Training;
+
+namespace Verify.Properties.Claims;
+
+/// <summary>
+/// (The contract tests of claims 1, 2, 4 and the leaky observation were written against the judges
+/// before issue 11 rewrote them; they are to be rewritten against the new rules.)
+/// The judges of the claims about one trained pair, read on hand-built analysis records whose
+/// right verdict follows from the claim's statement: each threshold on the side the statement puts
+/// it (strict or not), each hypothesis turning a case inconclusive, and each count in the typed
+/// numbers. The claim tests judge trained pairs, which rarely sit at a threshold; these pin the rule
+/// itself, so a judge that drifted from its statement (found by mutation testing, docs/mutation.md)
+/// changes a verdict here.
+/// </summary>
+[TestFixture]
+public sealed class JudgeContractsTest
+{
+    [Test]
+    public void ExactFit_NeedsLossAndGradientBothAtMostTheZeroLevel()
+    {
+        ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 1e-9, 1e-9), 1e-9).Verdict.ShouldBe(Verdict.Holds, "at the zero level is zero");
+        ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 2e-9, 0), 1e-9).Verdict.ShouldBe(Verdict.Fails, "loss above zero");
+        ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 0, 2e-9), 1e-9).Verdict.ShouldBe(Verdict.Fails, "gradient above zero");
+        var n = ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 3e-12, 4e-12), 1e-9).Numbers;
+        (n.Loss, n.MaxSampleGradient, n.Zero).ShouldBe((3e-12, 4e-12, 1e-9));
+        Should.Throw<ArgumentOutOfRangeException>(() => ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 0, 0), 0));
+    }
+
+    [Test]
+    public void Independence_ComparesTheSmallestSingularValueToTheLargest()
+    {
+        var full = IndependenceClaim.Judge(new IndependenceEvidence("c", 10, [4.0, 2.0, 1e-3]), 1e-4);
+        full.Verdict.ShouldBe(Verdict.Holds);
+        full.Numbers.SmallestSingularValue.ShouldBe(1e-3);
+        full.Numbers.RelativeSmallestSingularValue.ShouldBe(2.5e-4, 1e-18, "smallest / largest");
+        full.Numbers.RelativeRankLevel.ShouldBe(1e-4);
+        IndependenceClaim.Judge(new IndependenceEvidence("c", 10, [4.0, 2.0, 4e-4]), 1e-4).Verdict.ShouldBe(Verdict.Fails, "a ratio at the level is not above it");
+        IndependenceClaim.Judge(new IndependenceEvidence("c", 2, [4.0, 2.0, 1.0]), 1e-4).Reason!.ShouldContain("fewer samples than teacher nodes");
+        IndependenceClaim.Judge(new IndependenceEvidence("c", 3, [4.0, 2.0, 1.0]), 1e-4).Verdict.ShouldBe(Verdict.Holds, "m samples can give rank m");
+        Should.Throw<ArgumentOutOfRangeException>(() => IndependenceClaim.Judge(new IndependenceEvidence("c", 3, [1.0]), 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => IndependenceClaim.Judge(new IndependenceEvidence("c", 3, [1.0]), 1));
+    }
+}
