@@ -14,14 +14,22 @@ public sealed record ProgramRun(int ExitCode, string Stdout, string Stderr)
 /// </summary>
 public static class VerifyProgram
 {
-    public static ProgramRun Run(TimeSpan limit, params string[] args)
+    /// <summary>`verify` as a child process with extra environment variables, started and returned at once.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "verify.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"The verify program was not built next to the tests ({dll}).");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>`verify` with extra environment variables, waited for at most <paramref name="limit"/>.</summary>
+    public static ProgramRun Run(IReadOnlyDictionary<string, string>? environment, TimeSpan limit, params string[] args)
+    {
+        using var process = Start(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(limit))
@@ -32,6 +40,8 @@ public static class VerifyProgram
         process.WaitForExit();
         return new ProgramRun(process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    public static ProgramRun Run(TimeSpan limit, params string[] args) => Run(null, limit, args);
 
     public static ProgramRun Run(params string[] args) => Run(TimeSpan.FromSeconds(60), args);
 }

@@ -57,30 +57,11 @@ static class SweepFixtures
     }
 
     /// <summary>`verify` as a child process, started and returned at once.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "verify.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
-        return Process.Start(start)!;
-    }
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args) => VerifyProgram.Start(environment, args);
 
     /// <summary>`verify` as a child process, waited for (at most <paramref name="limit"/>).</summary>
-    public static ProgramRun Child(IReadOnlyDictionary<string, string>? environment, TimeSpan limit, params string[] args)
-    {
-        using var process = Start(environment, args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"verify {string.Join(' ', args)} did not finish within {limit.TotalSeconds} s.");
-        }
-        process.WaitForExit();
-        return new ProgramRun(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static ProgramRun Child(IReadOnlyDictionary<string, string>? environment, TimeSpan limit, params string[] args) =>
+        VerifyProgram.Run(environment, limit, args);
 
     /// <summary>runs.jsonl without the timings: what must be equal however the sweep was run.</summary>
     public static string[] RunsWithoutTimings(string dir) =>
