@@ -40,7 +40,7 @@ public static class CaseTally
         var counts = CaseCounts.Of(cases);
         var firstFailure = cases.FirstOrDefault(c => c.Verdict == Verdict.Fails);
         var reasons = cases.Where(c => c.Verdict == Verdict.Inconclusive).GroupBy(c => c.Reason ?? "precondition not reached")
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} x {g.Key}")).ToArray();
+            .Select(g => FormattableString.Invariant($"{g.Count()} x {g.Key}")).ToArray();
         var rate = counts.PassRate95;
         var verdict = counts.Fails > 0 ? Verdict.Fails : counts.Conclusive < minConclusive ? Verdict.Inconclusive : Verdict.Holds;
         Verdict? strict = null;
@@ -55,14 +55,14 @@ public static class CaseTally
         var numbers = new TallyNumbers(counts.Drawn, counts.Conclusive, counts.Holds, counts.Fails, counts.Inconclusive, minConclusive,
             counts.FailureRateUpper95, rate?.Rate, rate?.Low, rate?.High, firstFailure?.Evidence, reasons,
             strict?.ToString().ToLowerInvariant(), strictHolds, strictFails);
-        var evidence = counts + string.Create(CultureInfo.InvariantCulture, $" (at least {minConclusive} conclusive needed)")
-            + (strict is null ? "" : string.Create(CultureInfo.InvariantCulture, $"; strict reading (no credit for mirrors): {strict.ToString()!.ToLowerInvariant()}, {strictHolds} hold, {strictFails} fail"))
+        var evidence = counts + FormattableString.Invariant($" (at least {minConclusive} conclusive needed)")
+            + (strict is null ? "" : FormattableString.Invariant($"; strict reading (no credit for mirrors): {strict.ToString()!.ToLowerInvariant()}, {strictHolds} hold, {strictFails} fail"))
             + (reasons.Length == 0 ? "" : $"; inconclusive: {string.Join(", ", reasons)}")
             + (firstFailure is null ? "" : $"; first failure: {firstFailure.Evidence}");
         return new ClaimOutcome<TallyNumbers>(claim, verdict, evidence, numbers)
         {
             ConclusionObserved = counts.Fails == 0 && counts.Holds > 0,
-            Reason = verdict == Verdict.Inconclusive ? string.Create(CultureInfo.InvariantCulture, $"{counts.Conclusive} conclusive cases, {minConclusive} needed") : null,
+            Reason = verdict == Verdict.Inconclusive ? FormattableString.Invariant($"{counts.Conclusive} conclusive cases, {minConclusive} needed") : null,
             Cases = counts,
             RunSeed = runSeed,
             StrictVerdict = strict,
@@ -80,13 +80,13 @@ public static class CaseTally
         var tally = Summarize(claim, cases, minConclusive, runSeed);
         if (tally.Numbers.Conclusive >= minConclusive) return tally;
         var rate = tally.Numbers.PassRate is { } r
-            ? string.Create(CultureInfo.InvariantCulture, $"pass rate {r:0.##} (95% interval {tally.Numbers.PassRateLow95:0.##}-{tally.Numbers.PassRateHigh95:0.##}); ")
+            ? FormattableString.Invariant($"pass rate {r:0.##} (95% interval {tally.Numbers.PassRateLow95:0.##}-{tally.Numbers.PassRateHigh95:0.##}); ")
             : "";
         return tally with
         {
             Verdict = Verdict.Inconclusive,
             Evidence = rate + tally.Evidence,
-            Reason = string.Create(CultureInfo.InvariantCulture, $"a pass rate, not gated: {tally.Numbers.Conclusive} conclusive cases, {minConclusive} needed to gate"),
+            Reason = FormattableString.Invariant($"a pass rate, not gated: {tally.Numbers.Conclusive} conclusive cases, {minConclusive} needed to gate"),
         };
     }
 }

@@ -87,12 +87,11 @@ public static class CoreArgumentClaim
             : judged.Length == 0 ? "hypothesis missed by every teacher node (no observed boundary with alpha != 0 and a measured jump)"
             : null;
         var maxAlpha = Enumerable.Range(0, report.Teachers).Select(j => students.Max(k => Math.Abs(e.Alpha[k, j]))).ToArray();
-        var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{e.Case}: {hypothesis.Count(h => h)}/{report.Teachers} teachers meet the hypothesis (observed inside E_k with |alpha| > {criteria.MinAlpha}, jump measured); " +
-            $"{aligned}/{judged.Length} judged teachers have an aligned student (cos > {criteria.AlignedCosine}{(criteria.AllowMirror ? $", or a verified mirror; strictly {strictAligned}" : "")}); " +
-            $"{ratios.Length} measured jumps, largest residual jump / (1 - c) ||v*_j w*_j^T|| = {maxRatio:G3} (at most {criteria.MaxJumpRatio}); " +
-            $"{statement.Length} pairs with no co-linear student, statement error {statement.DefaultIfEmpty(double.NaN).Max():G3}; best cos [{Outcome.Join(bestCos)}], " +
-            $"max |alpha_kj| per teacher [{Outcome.Join(maxAlpha)}]; {MirrorCheck.Describe(e, 0.95)}; training {e.Training?.ToString() ?? "none"}");
+        var evidence = (FormattableString.Invariant($"{e.Case}: {hypothesis.Count(h => h)}/{report.Teachers} teachers meet the hypothesis (observed inside E_k with |alpha| > {criteria.MinAlpha}, jump measured); ") +
+            FormattableString.Invariant($"{aligned}/{judged.Length} judged teachers have an aligned student (cos > {criteria.AlignedCosine}{(criteria.AllowMirror ? $", or a verified mirror; strictly {strictAligned}" : "")}); ") +
+            FormattableString.Invariant($"{ratios.Length} measured jumps, largest residual jump / (1 - c) ||v*_j w*_j^T|| = {maxRatio:G3} (at most {criteria.MaxJumpRatio}); ") +
+            FormattableString.Invariant($"{statement.Length} pairs with no co-linear student, statement error {statement.DefaultIfEmpty(double.NaN).Max():G3}; best cos [{Outcome.Join(bestCos)}], ") +
+            FormattableString.Invariant($"max |alpha_kj| per teacher [{Outcome.Join(maxAlpha)}]; {MirrorCheck.Describe(e, 0.95)}; training {e.Training?.ToString() ?? "none"}"));
         var outcome = Outcome.Judged(Info, missed, judged.Length > 0 && aligned == judged.Length && cancelled, evidence,
             new CoreArgumentNumbers(report.Teachers, hypothesis.Count(h => h), judged.Length, aligned, ratios.Length, maxRatio,
                 statement.Length, statement.DefaultIfEmpty(double.NaN).Max(), e.MaxSampleGradient));

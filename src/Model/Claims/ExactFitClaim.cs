@@ -34,7 +34,7 @@ public static class ExactFitClaim
         if (!(zero > 0)) throw new ArgumentOutOfRangeException(nameof(zero), zero, "The zero level must be > 0.");
         var conclusion = e.Loss <= zero && e.MaxSampleGradient <= zero;
         return Outcome.Judged(Info, null, conclusion,
-            string.Create(CultureInfo.InvariantCulture, $"{e.Case} on N = {e.Samples}: loss {e.Loss:G3}, max per-sample gradient {e.MaxSampleGradient:G3} (zero level {zero:G3})"),
+            FormattableString.Invariant($"{e.Case} on N = {e.Samples}: loss {e.Loss:G3}, max per-sample gradient {e.MaxSampleGradient:G3} (zero level {zero:G3})"),
             new ExactFitNumbers(e.Loss, e.MaxSampleGradient, zero));
     }
 

@@ -42,7 +42,7 @@ public static class ConvergenceClaim
         foreach (var p in finals.Select(f => f.Decay).Distinct())
         {
             var final = finals.Where(f => f.Decay == p).ToArray();
-            var text = string.Create(CultureInfo.InvariantCulture, $"p {p}: ") + string.Join(", ", final.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Value:0.00} (multi {f.Multi})")));
+            var text = FormattableString.Invariant($"p {p}: ") + string.Join(", ", final.Select(f => FormattableString.Invariant($"{f.Value:0.00} (multi {f.Multi})")));
             if (p < minDecay) { outside.Add(text); continue; }
             if (final.Length < 2) continue;
             var ok = final[^1].Value < final[0].Value && final.Zip(final.Skip(1)).All(s => s.Second.Value <= s.First.Value + DecadeSlack);
@@ -51,7 +51,7 @@ public static class ConvergenceClaim
             parts.Add(text + (ok ? "" : " [not decreasing]"));
         }
         var missed = SweepEvidence.Unusable(runs, r => r.Outcome, r => r.Config) ?? (judged == 0 ? $"hypothesis missed: no p >= {minDecay} with two or more multis" : null);
-        var evidence = string.Create(CultureInfo.InvariantCulture, $"final mean log10 eval loss: {string.Join("; ", parts)}; slack {DecadeSlack} decades between neighbours; {SweepEvidence.Seeds(runs)} seeds") +
+        var evidence = FormattableString.Invariant($"final mean log10 eval loss: {string.Join("; ", parts)}; slack {DecadeSlack} decades between neighbours; {SweepEvidence.Seeds(runs)} seeds") +
                        (outside.Count > 0 ? $"; not judged (p < {minDecay}): {string.Join("; ", outside)}." : ".");
         return Outcome.Judged(Info, missed, holds, evidence, new ConvergenceNumbers(finals, judged, minDecay, DecadeSlack, SweepEvidence.Seeds(runs)));
     }
@@ -74,9 +74,8 @@ public static class KeepsWhatItFoundClaim
         var worst = curves.MinBy(c => c.End.Average() - c.Early.Average())!;
         var numbers = new KeepsNumbers(curves.Average(c => c.Early.Average()), curves.Average(c => c.End.Average()),
             worst.End.Average() - worst.Early.Average(), worst.Decay, worst.Multi, runs[0].EarlyEpoch);
-        var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"mean success rate after epoch {numbers.EarlyEpoch}: {numbers.EarlyMean:P0}, at the end (epoch {runs[0].Config.Epochs}): {numbers.EndMean:P0}; " +
-            $"smallest gain {numbers.WorstGain:+0.00;-0.00;0.00} at p {worst.Decay}, multi {worst.Multi}; {SweepEvidence.Seeds(runs)} seeds.");
+        var evidence = (FormattableString.Invariant($"mean success rate after epoch {numbers.EarlyEpoch}: {numbers.EarlyMean:P0}, at the end (epoch {runs[0].Config.Epochs}): {numbers.EndMean:P0}; ") +
+            FormattableString.Invariant($"smallest gain {numbers.WorstGain:+0.00;-0.00;0.00} at p {worst.Decay}, multi {worst.Multi}; {SweepEvidence.Seeds(runs)} seeds."));
         return Outcome.Judged(Info, missed, curves.All(c => c.End.Average() >= c.Early.Average()), evidence, numbers);
     }
 }
@@ -112,8 +111,8 @@ public static class TeacherAwareDataClaim
         var coverage = awareCurve.Sizes.Select((n, i) => new SizeValue(n, awareCurve.Coverage[i], gauss.Coverage[i])).ToArray();
         var gap = coverage.Take(small).Average(c => c.TeacherAware - c.Gaussian);
         var evidence = "mean coverage at tau 0.95 (" + (aware == TrainingData.TeacherAware ? "teacher-aware" : aware.ToString()) + " vs Gaussian): " +
-                       string.Join(", ", coverage.Select(c => string.Create(CultureInfo.InvariantCulture, $"N {c.Samples}: {c.TeacherAware:0.00} vs {c.Gaussian:0.00}"))) +
-                       string.Create(CultureInfo.InvariantCulture, $"; mean gap over the {small} smallest N {gap:+0.00;-0.00}, required >= {MinCoverageGap}; {SweepEvidence.Seeds(runs)} seeds.");
+                       string.Join(", ", coverage.Select(c => FormattableString.Invariant($"N {c.Samples}: {c.TeacherAware:0.00} vs {c.Gaussian:0.00}"))) +
+                       FormattableString.Invariant($"; mean gap over the {small} smallest N {gap:+0.00;-0.00}, required >= {MinCoverageGap}; {SweepEvidence.Seeds(runs)} seeds.");
         return Outcome.Judged(Info, missed, gap >= MinCoverageGap, evidence, new TeacherAwareNumbers(coverage, gap, MinCoverageGap, SweepEvidence.Seeds(runs)));
     }
 }
@@ -139,8 +138,8 @@ public static class MultiLayerClaim
         if (missed is not null) return Outcome.Judged(Info, missed, false, missed + ".", new MultiLayerNumbers([], Slack, runs.Count));
         var means = MultiLayer.MeanPerLayer(runs);
         var evidence = "mean over teacher nodes of the best eval correlation, per layer (lowest first): " +
-                       string.Join(", ", means.Select((m, l) => string.Create(CultureInfo.InvariantCulture, $"layer {l + 1}: {m:0.000}"))) +
-                       string.Create(CultureInfo.InvariantCulture, $"; slack {Slack}; {runs.Count} runs ({runs[0].Config}).");
+                       string.Join(", ", means.Select((m, l) => FormattableString.Invariant($"layer {l + 1}: {m:0.000}"))) +
+                       FormattableString.Invariant($"; slack {Slack}; {runs.Count} runs ({runs[0].Config}).");
         return Outcome.Judged(Info, null, means.Skip(1).All(m => means[0] >= m - Slack), evidence, new MultiLayerNumbers(means, Slack, runs.Count));
     }
 }
@@ -180,7 +179,7 @@ public static class ImagesOverRealizationClaim
     {
         var byMulti = runs.GroupBy(r => r.Config.Multi).OrderBy(g => g.Key).Select(g => new MultiValue(g.Key, g.Average(r => r.BestCorrPerTeacher.Average()))).ToArray();
         var missed = SweepEvidence.Unusable(runs, r => r.Outcome, r => r.Config) ?? (byMulti.Length < 2 ? "hypothesis missed: needs runs at two multis" : null);
-        var evidence = "mean best eval correlation per teacher node: " + string.Join(", ", byMulti.Select(p => string.Create(CultureInfo.InvariantCulture, $"multi {p.Multi}: {p.Value:0.000}"))) +
+        var evidence = "mean best eval correlation per teacher node: " + string.Join(", ", byMulti.Select(p => FormattableString.Invariant($"multi {p.Multi}: {p.Value:0.000}"))) +
                        $"; {SweepEvidence.Seeds(runs)} seeds; inputs: {source}.";
         return Outcome.Judged(Info, missed, byMulti.Length >= 2 && byMulti[^1].Value > byMulti[0].Value, evidence, new ImagesNumbers(byMulti, SweepEvidence.Seeds(runs)));
     }

@@ -38,8 +38,7 @@ public static class IndependenceClaim
         var ratio = s.Min() / Math.Max(s.Max(), 1e-300);
         var missed = e.Samples < s.Length ? "hypothesis missed: fewer samples than teacher nodes" : null;
         return Outcome.Judged(Info, missed, ratio > relativeRank,
-            string.Create(CultureInfo.InvariantCulture,
-                $"{e.Case} on N = {e.Samples}: singular values of the feature matrix [{Outcome.Join(s)}], smallest / largest = {ratio:G3} (full rank needs > {relativeRank:G3})"),
+            FormattableString.Invariant($"{e.Case} on N = {e.Samples}: singular values of the feature matrix [{Outcome.Join(s)}], smallest / largest = {ratio:G3} (full rank needs > {relativeRank:G3})"),
             new IndependenceNumbers(s.Min(), ratio, relativeRank));
     }
 

@@ -21,7 +21,7 @@ public static class LShapeVerdict
         var cases = Cases(runs, info, criteria);
         var tally = CaseTally.Summarize(info, cases, minConclusive: 1);
         var shares = runs.Zip(cases).GroupBy(p => p.First.Config.Multi).OrderBy(g => g.Key)
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"multi {g.Key}: {g.Average(p => p.Second.Numbers.NeitherShare):P1}"));
+            .Select(g => FormattableString.Invariant($"multi {g.Key}: {g.Average(p => p.Second.Numbers.NeitherShare):P1}"));
         return tally with { Evidence = $"mean share of nodes that are neither specialized nor vanished: {string.Join(", ", shares)}; {tally.Evidence}" };
     }
 

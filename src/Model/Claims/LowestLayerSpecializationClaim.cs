@@ -55,9 +55,8 @@ public static class LowestLayerSpecializationClaim
             : null;
         var bestRho = report.BestCorrelationPerTeacher;
         var bestCos = report.BestCosinePerTeacher;
-        var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{e.Case}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", verified mirrors allowed: {mirrored} matched only by a mirror; strictly {strictCovered}/{report.Teachers}" : "")}); " +
-            $"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; {MirrorCheck.Describe(e, criteria.Correlation)}; training {e.Training?.ToString() ?? "none"}");
+        var evidence = (FormattableString.Invariant($"{e.Case}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", verified mirrors allowed: {mirrored} matched only by a mirror; strictly {strictCovered}/{report.Teachers}" : "")}); ") +
+            FormattableString.Invariant($"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; {MirrorCheck.Describe(e, criteria.Correlation)}; training {e.Training?.ToString() ?? "none"}"));
         var outcome = Outcome.Judged(Info, missed, conclusion, evidence,
             new SpecializationNumbers(report.Teachers, covered, mirrored, unverified, e.Compensation?.Residue ?? double.NaN, bestRho.Min(), bestCos.Min(), e.MaxSampleGradient, e.Training?.Steps ?? 0));
         return criteria.AllowMirror

@@ -45,10 +45,9 @@ public static class OverRealizationClaim
         var multis = runs[0].Widths.Select(w => w.Multi).ToArray();
         var meanCoverage = Enumerable.Range(0, multis.Length).Select(i => runs.Where(r => r.Widths.Count > i).Average(r => r.Widths[i].Coverage)).ToArray();
         var perSeries = string.Join("; ", runs.Select(r => $"{r.Case}: " +
-            string.Join(" ", r.Widths.Select(w => string.Create(CultureInfo.InvariantCulture, $"x{w.Multi} cov {w.Coverage:0.##} loss {w.Loss:G3}")))));
-        var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{successes}/{runs.Count} series with coverage non-decreasing and loss lower at the last than at the first of multi " +
-            $"[{string.Join(", ", multis)}] (sign-test p = {pValue:G3}, alpha = {alpha}, at least {needed} series needed); {perSeries}");
+            string.Join(" ", r.Widths.Select(w => FormattableString.Invariant($"x{w.Multi} cov {w.Coverage:0.##} loss {w.Loss:G3}")))));
+        var evidence = (FormattableString.Invariant($"{successes}/{runs.Count} series with coverage non-decreasing and loss lower at the last than at the first of multi ") +
+            FormattableString.Invariant($"[{string.Join(", ", multis)}] (sign-test p = {pValue:G3}, alpha = {alpha}, at least {needed} series needed); {perSeries}"));
         return new ClaimOutcome<OverRealizationNumbers>(Info, verdict, evidence,
             new OverRealizationNumbers(runs.Count, successes, pValue, alpha, needed, meanCoverage, multis))
         {

@@ -47,7 +47,7 @@ public sealed record PairEvidence(
         var report = Specialization.Analyze(teacher, student, inputs, layer: 1);
         var twoLayer = teacher.HiddenLayers == 1 && student.HiddenLayers == 1;
         return new PairEvidence(
-            description ?? string.Create(CultureInfo.InvariantCulture, $"teacher {teacher}, student {student}, N {inputs.shape[0]}"),
+            description ?? FormattableString.Invariant($"teacher {teacher}, student {student}, N {inputs.shape[0]}"),
             report,
             teacher.HiddenLayers == 1 ? AlphaOf(teacher, student) : new double[student.HiddenWidths[0], 0],
             OneSigned(student, inputs),

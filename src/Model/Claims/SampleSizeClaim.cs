@@ -101,13 +101,12 @@ public static class SampleSizeClaim
 
         var inv = CultureInfo.InvariantCulture;
         var grid = string.Join("; ", entries.GroupBy(e => (e.K, e.D)).Select(g =>
-            string.Create(inv, $"K {g.Key.K} d {g.Key.D}: N* [{string.Join(",", g.Select(e => e.NStar?.ToString(inv) ?? $">{e.LadderTop}"))}] (bound {g.First().Bound:0})")));
+            FormattableString.Invariant($"K {g.Key.K} d {g.Key.D}: N* [{string.Join(",", g.Select(e => e.NStar?.ToString(inv) ?? $">{e.LadderTop}"))}] (bound {g.First().Bound:0})")));
         var slopes = fit is { } h
-            ? string.Create(inv, $"slope in K {h.K.Slope:0.00} [{h.K.Low:0.00}, {h.K.High:0.00}] (bound {ExponentK}), in d {h.D.Slope:0.00} [{h.D.Low:0.00}, {h.D.High:0.00}] (bound {ExponentD})")
+            ? FormattableString.Invariant($"slope in K {h.K.Slope:0.00} [{h.K.Low:0.00}, {h.K.High:0.00}] (bound {ExponentK}), in d {h.D.Slope:0.00} [{h.D.Low:0.00}, {h.D.High:0.00}] (bound {ExponentD})")
             : "no fit";
-        var evidence = string.Create(inv,
-            $"eps {SampleScalingSettings.Epsilon}, C {SampleScalingSettings.AlignmentConstant} (specialized: max cos >= {threshold}); {string.Join("/", kinds)} data; {grid}; {slopes}; " +
-            $"{censored} censored, {unreached} unreached (top rungs short of the level: left out){(refuted.Length > 0 ? $"; NOT specialized at the bound's N: {string.Join(", ", refuted.Select(p => p.Runs[^1].ToString()))}" : "")}");
+        var evidence = (FormattableString.Invariant($"eps {SampleScalingSettings.Epsilon}, C {SampleScalingSettings.AlignmentConstant} (specialized: max cos >= {threshold}); {string.Join("/", kinds)} data; {grid}; {slopes}; ") +
+            FormattableString.Invariant($"{censored} censored, {unreached} unreached (top rungs short of the level: left out){(refuted.Length > 0 ? $"; NOT specialized at the bound's N: {string.Join(", ", refuted.Select(p => p.Runs[^1].ToString()))}" : "")}"));
         var numbers = new SampleScalingNumbers(SampleScalingSettings.Epsilon, SampleScalingSettings.AlignmentConstant, threshold, string.Join("/", kinds),
             fit?.K.Slope ?? double.NaN, fit is { } a ? [a.K.Low, a.K.High] : [double.NaN, double.NaN],
             fit?.D.Slope ?? double.NaN, fit is { } b ? [b.D.Low, b.D.High] : [double.NaN, double.NaN],

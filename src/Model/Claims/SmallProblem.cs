@@ -45,8 +45,7 @@ public sealed record SmallProblem(int D, int[] Widths, double Leak, double Decay
         return new TrainedProblem(this, teacher, student, data, training);
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"case(d {D}, widths [{string.Join(",", Widths)}], {Activation}, decay {Decay}, multi {Multi}, {Data} N {Samples}, seed {Seed})");
+    public override string ToString() => FormattableString.Invariant($"case(d {D}, widths [{string.Join(",", Widths)}], {Activation}, decay {Decay}, multi {Multi}, {Data} N {Samples}, seed {Seed})");
 }
 
 /// <summary>A trained small problem: one owner of its teacher, student and data.</summary>

@@ -60,8 +60,7 @@ public static class MirrorCheck
     public static string Describe(PairEvidence e, double tau)
     {
         if (e.Compensation is not { } c || c.Mirrors == 0) return "no mirrored node";
-        var parts = Enumerable.Range(0, e.Report.Students).Where(k => c.MirroredTeacher[k] >= 0).Select(k => string.Create(CultureInfo.InvariantCulture,
-            $"node {k} mirrors teacher {c.MirroredTeacher[k]} (||v|| {e.Report.StudentFanOutNorms[k]:0.###}, rewritten rho {c.MirrorCorrelation[k]:0.####}{(VerifiedMirrors(e, c.MirroredTeacher[k], tau).Contains(k) ? ", verified" : ", not verified")})"));
-        return string.Join("; ", parts) + string.Create(CultureInfo.InvariantCulture, $"; compensation residue {c.Residue:G3} (at most {MaxResidue})");
+        var parts = Enumerable.Range(0, e.Report.Students).Where(k => c.MirroredTeacher[k] >= 0).Select(k => FormattableString.Invariant($"node {k} mirrors teacher {c.MirroredTeacher[k]} (||v|| {e.Report.StudentFanOutNorms[k]:0.###}, rewritten rho {c.MirrorCorrelation[k]:0.####}{(VerifiedMirrors(e, c.MirroredTeacher[k], tau).Contains(k) ? ", verified" : ", not verified")})"));
+        return string.Join("; ", parts) + FormattableString.Invariant($"; compensation residue {c.Residue:G3} (at most {MaxResidue})");
     }
 }

@@ -50,7 +50,7 @@ public static class StrongTeachersFirstClaim
             var ratio = r.TeacherFanOutNorms.Max() / Math.Max(r.TeacherFanOutNorms.Min(), 1e-300);
             var rho = r.TeacherFanOutNorms.Length < 2 ? double.NaN : Statistics.Spearman(weakness(r), r.EpochOrNever);
             string? missed = r.TeacherFanOutNorms.Length < 2 ? "hypothesis missed: fewer than two teacher nodes"
-                : ratio < MinStrengthRatio ? string.Create(CultureInfo.InvariantCulture, $"hypothesis missed: strengths within a factor {ratio:0.##} < {MinStrengthRatio}")
+                : ratio < MinStrengthRatio ? FormattableString.Invariant($"hypothesis missed: strengths within a factor {ratio:0.##} < {MinStrengthRatio}")
                 : double.IsNaN(rho) ? "no order resolved: every teacher first covered in the same epoch (or never)"
                 : null;
             return (Run: r, Rho: rho, Missed: missed);
@@ -60,11 +60,9 @@ public static class StrongTeachersFirstClaim
         var needed = Statistics.MinimumTrials(alpha);
         var pValue = Statistics.BinomialUpperTail(successes, conclusive.Length, 0.5);
         var verdict = conclusive.Length < needed ? Verdict.Inconclusive : pValue <= alpha ? Verdict.Holds : Verdict.Fails;
-        var perRun = string.Join("; ", cases.Select(c => string.Create(CultureInfo.InvariantCulture,
-            $"{c.Run.Case}: rho {c.Rho:0.##}, epochs [{string.Join(", ", c.Run.FirstCoveredEpoch.Select(e => e?.ToString(CultureInfo.InvariantCulture) ?? "never"))}]{(c.Missed is null ? "" : $" ({c.Missed})")}")));
-        var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{successes}/{conclusive.Length} conclusive runs (of {runs.Count}) with positive rank correlation between weakness and first-covered epoch " +
-            $"(sign-test p = {pValue:G3}, alpha = {alpha}, at least {needed} conclusive runs needed); per run {perRun}");
+        var perRun = string.Join("; ", cases.Select(c => FormattableString.Invariant($"{c.Run.Case}: rho {c.Rho:0.##}, epochs [{string.Join(", ", c.Run.FirstCoveredEpoch.Select(e => e?.ToString(CultureInfo.InvariantCulture) ?? "never"))}]{(c.Missed is null ? "" : $" ({c.Missed})")}")));
+        var evidence = (FormattableString.Invariant($"{successes}/{conclusive.Length} conclusive runs (of {runs.Count}) with positive rank correlation between weakness and first-covered epoch ") +
+            FormattableString.Invariant($"(sign-test p = {pValue:G3}, alpha = {alpha}, at least {needed} conclusive runs needed); per run {perRun}"));
         return new ClaimOutcome<StrongFirstNumbers>(Info, verdict, evidence,
             new StrongFirstNumbers(runs.Count, conclusive.Length, successes, pValue, alpha, needed,
                 conclusive.Select(c => c.Rho).DefaultIfEmpty(double.NaN).Average(), MinStrengthRatio))

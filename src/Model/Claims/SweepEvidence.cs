@@ -22,7 +22,7 @@ public static class SweepEvidence
         runs.GroupBy(r => (r.Config.Seed, r.Config.Decay, r.Config.TrainData, r.Config.Activation, r.Config.M))
             .Where(g => g.Select(r => r.Config.Multi).Distinct().Count() >= 2)
             .Select(g => new WidthSeries(
-                string.Create(CultureInfo.InvariantCulture, $"seed {g.Key.Seed}, p {g.Key.Decay}"),
+                FormattableString.Invariant($"seed {g.Key.Seed}, p {g.Key.Decay}"),
                 g.OrderBy(r => r.Config.Multi).Select(r => new WidthResult(r.Config.Multi,
                     r.CoveredAtEnd.Count(c => c) / (double)r.Config.M,
                     r.EvalLossPerEpoch.Length >= r.EarlyEpoch ? r.EvalLossPerEpoch[r.EarlyEpoch - 1] : double.NaN)).ToArray()))

@@ -103,13 +103,12 @@ public static class VanishingClaim
         var conclusion = share <= criteria.MaxNeitherShare;
         var missed = report.Students <= report.Teachers ? "hypothesis missed: the student is not over-realized"
             : criteria.NeedsGradientTarget && !(e.ReachedGradientTarget && e.MaxSampleGradient <= criteria.MaxGradient)
-                ? string.Create(CultureInfo.InvariantCulture, $"precondition not reached (gradient <= {criteria.MaxGradient:G3}): {e.Training?.ToString() ?? "untrained"}")
+                ? FormattableString.Invariant($"precondition not reached (gradient <= {criteria.MaxGradient:G3}): {e.Training?.ToString() ?? "untrained"}")
             : e.Training?.Diverged == true ? $"precondition not reached: {e.Training}"
             : null;
-        var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => string.Create(CultureInfo.InvariantCulture, $"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));
-        var evidence = string.Create(CultureInfo.InvariantCulture,
-            $"{e.Case}: {specialized} specialized (rho > {criteria.Tau}), {(criteria.AllowMirror ? $"{mirrored} mirrors of a teacher (cos < -{criteria.Tau}), " : "")}{vanished} vanished (||v|| <= {tolerance:G3}), {cancelled} cancelled in co-linear groups (cos >= {Analysis.Compensation.GroupCosine}), {silent} affine on the data (combined residue {comp?.Residue ?? double.NaN:G3}, at most {MirrorCheck.MaxResidue}), " +
-            $"{offending} neither ({share:P0}, at most {criteria.MaxNeitherShare:P0} allowed; largest such ||v|| = {worstFanOut:G3}); (best rho, ||v||) per node {perNode}; training {e.Training?.ToString() ?? "none"}");
+        var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => FormattableString.Invariant($"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));
+        var evidence = (FormattableString.Invariant($"{e.Case}: {specialized} specialized (rho > {criteria.Tau}), {(criteria.AllowMirror ? $"{mirrored} mirrors of a teacher (cos < -{criteria.Tau}), " : "")}{vanished} vanished (||v|| <= {tolerance:G3}), {cancelled} cancelled in co-linear groups (cos >= {Analysis.Compensation.GroupCosine}), {silent} affine on the data (combined residue {comp?.Residue ?? double.NaN:G3}, at most {MirrorCheck.MaxResidue}), ") +
+            FormattableString.Invariant($"{offending} neither ({share:P0}, at most {criteria.MaxNeitherShare:P0} allowed; largest such ||v|| = {worstFanOut:G3}); (best rho, ||v||) per node {perNode}; training {e.Training?.ToString() ?? "none"}"));
         var outcome = Outcome.Judged(info ?? Info, missed, conclusion, evidence,
             new VanishingNumbers(report.Students, specialized, mirrored, vanished, silent, cancelled, offending, share, worstFanOut, tolerance, e.MaxSampleGradient,
                 comp?.Residue ?? double.NaN));

@@ -59,8 +59,8 @@ public sealed record CaseCounts(int Drawn, int Holds, int Fails, int Inconclusiv
 
     public override string ToString()
     {
-        var s = string.Create(CultureInfo.InvariantCulture, $"{Drawn} cases drawn, {Conclusive} conclusive: {Holds} hold, {Fails} fail, {Inconclusive} inconclusive");
-        if (FailureRateUpper95 is { } u) s += string.Create(CultureInfo.InvariantCulture, $"; failure rate <= {u:0.###} (Clopper-Pearson 95%)");
+        var s = FormattableString.Invariant($"{Drawn} cases drawn, {Conclusive} conclusive: {Holds} hold, {Fails} fail, {Inconclusive} inconclusive");
+        if (FailureRateUpper95 is { } u) s += FormattableString.Invariant($"; failure rate <= {u:0.###} (Clopper-Pearson 95%)");
         return s;
     }
 }
