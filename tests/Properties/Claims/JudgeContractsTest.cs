@@ -2,7 +2,10 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Analysis;
 using Verify.Model.Claims;
+using Verify.Model.Data;
+using Verify.Model.Networks;
 using Verify.Model.Training;
+using static TorchSharp.torch;
 
 namespace Verify.Properties.Claims;
 
@@ -27,7 +30,7 @@ public sealed class JudgeContractsTest
         ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 0, 2e-9), 1e-9).Verdict.ShouldBe(Verdict.Fails, "gradient above zero");
         var n = ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 3e-12, 4e-12), 1e-9).Numbers;
         (n.Loss, n.MaxSampleGradient, n.Zero).ShouldBe((3e-12, 4e-12, 1e-9));
-        Should.Throw<ArgumentOutOfRangeException>(() => ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 0, 0), 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => ExactFitClaim.Judge(new ExactFitEvidence("c", 10, 0, 0), 0)).Message.ShouldContain("zero level must be > 0");
     }
 
     [Test]
@@ -41,7 +44,27 @@ public sealed class JudgeContractsTest
         IndependenceClaim.Judge(new IndependenceEvidence("c", 10, [4.0, 2.0, 4e-4]), 1e-4).Verdict.ShouldBe(Verdict.Fails, "a ratio at the level is not above it");
         IndependenceClaim.Judge(new IndependenceEvidence("c", 2, [4.0, 2.0, 1.0]), 1e-4).Reason!.ShouldContain("fewer samples than teacher nodes");
         IndependenceClaim.Judge(new IndependenceEvidence("c", 3, [4.0, 2.0, 1.0]), 1e-4).Verdict.ShouldBe(Verdict.Holds, "m samples can give rank m");
-        Should.Throw<ArgumentOutOfRangeException>(() => IndependenceClaim.Judge(new IndependenceEvidence("c", 3, [1.0]), 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => IndependenceClaim.Judge(new IndependenceEvidence("c", 3, [1.0]), 0)).Message.ShouldContain("must lie in (0, 1)");
         Should.Throw<ArgumentOutOfRangeException>(() => IndependenceClaim.Judge(new IndependenceEvidence("c", 3, [1.0]), 1));
+    }
+
+    /// <summary>The evidence of claims 7 and 8 measured from networks: a case described by the caller keeps its words, else it names the network.</summary>
+    [Test]
+    public void TheEvidenceOfClaims7And8_NamesItsNetwork_UnlessTheCallerDescribesTheCase()
+    {
+        using var scope = NewDisposeScope();
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(4, 3, outputs: 2), 11);
+        using var data = Dataset.Gaussian(teacher, 25, 12);
+        using var exact = Verify.Model.Theory.ExactFit.Build(teacher, copies: 2, extraNodes: 1, seed: 13);
+        var fit = ExactFitEvidence.Measure(exact, data);
+        fit.Case.ShouldContain(exact.ToString());
+        fit.Samples.ShouldBe(25);
+        ExactFitEvidence.Measure(exact, data, "my case").Case.ShouldBe("my case");
+
+        var independence = IndependenceEvidence.Measure(teacher, data.Inputs);
+        independence.Case.ShouldContain(teacher.ToString());
+        independence.Samples.ShouldBe(25);
+        independence.SingularValues.Length.ShouldBe(3, "one singular value per teacher node");
+        IndependenceEvidence.Measure(teacher, data.Inputs, "my case").Case.ShouldBe("my case");
     }
 }

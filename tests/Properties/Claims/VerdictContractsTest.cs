@@ -282,6 +282,31 @@ public sealed class VerdictContractsTest
         Should.Throw<ArgumentOutOfRangeException>(() => SampleSizePlan.For(bound, 50, 100, 100, 1e-6)).Message.ShouldContain("too many to build");
     }
 
+    /// <summary>The claims judged under one id with variants (per activation, per depth), beside the catalog's entries.</summary>
+    static IEnumerable<ClaimInfo> EveryClaimInfo => ClaimCatalog.All.Concat([LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info]);
+
+    [Test]
+    public void EveryClaim_HasAnId_AStatement_AndWhereThePaperStatesIt_EachItsOwn()
+    {
+        foreach (var claim in EveryClaimInfo)
+        {
+            claim.Id.ShouldMatch("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)?$", $"'{claim.Id}': ids are the keys of claims.json");
+            claim.Statement.Length.ShouldBeGreaterThan(20, $"{claim.Id}: the statement says what is claimed");
+            claim.PaperRef.ShouldNotBeNullOrWhiteSpace($"{claim.Id}: where the paper states it");
+            claim.ToString().ShouldBe(claim.Id);
+        }
+        EveryClaimInfo.Select(c => c.Id).Distinct().Count().ShouldBe(EveryClaimInfo.Count(), "a variant has its own id");
+        EveryClaimInfo.Select(c => c.Statement).Distinct().Count().ShouldBe(EveryClaimInfo.Count(), "a variant says which variant it is");
+        foreach (var (variant, of) in new[] { (LowestLayerSpecializationClaim.Relu, LowestLayerSpecializationClaim.Info), (LowestLayerSpecializationClaim.Leaky, LowestLayerSpecializationClaim.Info),
+                     (LowestLayerSpecializationClaim.ThreeLayer, LowestLayerSpecializationClaim.Info), (CoreArgumentClaim.Relu, CoreArgumentClaim.Info),
+                     (CoreArgumentClaim.Leaky, CoreArgumentClaim.Info), (VanishingClaim.LShapeLeaky, VanishingClaim.LShape) })
+        {
+            variant.Id.ShouldStartWith(of.Id + ".", customMessage: "a variant's id extends its claim's");
+            variant.Statement.ShouldStartWith(of.Statement, customMessage: "a variant states its claim, then the variant");
+            variant.PaperRef.ShouldBe(of.PaperRef);
+        }
+    }
+
     [Test]
     public void TheCatalog_FindsEachClaimById_AndNamesTheKnownOnesWhenAskedForAnother()
     {
