@@ -68,8 +68,44 @@ public sealed class VerdictContractsTest
         var none = CaseTally.Summarize(C, Cases(0, 0, 2), 1).Numbers;
         none.FailureRateUpper95.ShouldBeNull();
         none.PassRate.ShouldBeNull();
-        Should.Throw<ArgumentOutOfRangeException>(() => CaseTally.Summarize(C, Cases(1, 0, 0), 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => CaseTally.Summarize(C, Cases(1, 0, 0), 0)).Message.ShouldContain("at least one conclusive case");
         CaseTally.Summarize(C, Cases(1, 0, 0), 1).Verdict.ShouldBe(Verdict.Holds, "a minimum of one is allowed");
+    }
+
+    static ClaimOutcome Read(Verdict credited, Verdict strict) => Case(credited) with { StrictVerdict = strict };
+
+    [Test]
+    public void Tally_OfTheStrictReading_FollowsTheSameRule_OnTheStrictVerdicts()
+    {
+        // Three cases hold under both readings; one holds only with mirror credit; one has no strict reading (its verdict stands).
+        var tally = CaseTally.Summarize(C, [Read(Verdict.Holds, Verdict.Holds), Read(Verdict.Holds, Verdict.Holds), Read(Verdict.Holds, Verdict.Holds),
+            Read(Verdict.Holds, Verdict.Fails), Case(Verdict.Inconclusive)], 3);
+        tally.Verdict.ShouldBe(Verdict.Holds);
+        tally.StrictVerdict.ShouldBe(Verdict.Fails, "one case fails without mirror credit");
+        (tally.Numbers.StrictOutcome, tally.Numbers.StrictHolds, tally.Numbers.StrictFails).ShouldBe(("fails", 3, 1));
+        tally.Evidence.ShouldContain("; strict reading (no credit for mirrors): fails, 3 hold, 1 fail");
+
+        var short_ = CaseTally.Summarize(C, [Read(Verdict.Holds, Verdict.Holds), Read(Verdict.Holds, Verdict.Inconclusive), Case(Verdict.Holds)], 3);
+        short_.Verdict.ShouldBe(Verdict.Holds);
+        short_.StrictVerdict.ShouldBe(Verdict.Inconclusive, "2 strictly conclusive cases, 3 needed");
+        var exactly = CaseTally.Summarize(C, [Read(Verdict.Holds, Verdict.Holds), Read(Verdict.Holds, Verdict.Holds), Case(Verdict.Holds)], 3);
+        exactly.StrictVerdict.ShouldBe(Verdict.Holds, "3 strictly conclusive cases meet a minimum of 3");
+        (exactly.Numbers.StrictHolds, exactly.Numbers.StrictFails).ShouldBe((3, 0));
+        CaseTally.Summarize(C, [Read(Verdict.Holds, Verdict.Holds), Case(Verdict.Fails)], 1).StrictVerdict.ShouldBe(Verdict.Fails, "a case without a strict reading fails under it too");
+
+        var plain = CaseTally.Summarize(C, Cases(3, 0, 0), 3);
+        plain.StrictVerdict.ShouldBeNull("no case has a strict reading");
+        (plain.Numbers.StrictOutcome, plain.Numbers.StrictHolds, plain.Numbers.StrictFails).ShouldBe((null, null, null));
+        plain.Evidence.ShouldBe(new CaseCounts(3, 3, 0, 0) + " (at least 3 conclusive needed)", "the counts and what is needed, and no clause for what is absent");
+    }
+
+    [Test]
+    public void Tally_NamesTheReasonsOfInconclusiveCases_InItsEvidence()
+    {
+        var unnamed = new ClaimOutcome<NoNumbers>(C, Verdict.Inconclusive, "e", NoNumbers.Instance);
+        var tally = CaseTally.Summarize(C, [Case(Verdict.Holds), unnamed, Case(Verdict.Inconclusive, "why"), Case(Verdict.Inconclusive, "why")], 1);
+        tally.Numbers.InconclusiveReasons.ShouldBe(["1 x precondition not reached", "2 x why"], "a case with no reason missed the precondition");
+        tally.Evidence.ShouldEndWith("; inconclusive: 1 x precondition not reached, 2 x why");
     }
 
     [Test]
@@ -84,8 +120,12 @@ public sealed class VerdictContractsTest
         sample.Evidence.ShouldStartWith("pass rate 0.67 (95% interval ");
         sample.Numbers.PassRate!.Value.ShouldBe(2.0 / 3, 1e-15);
 
-        CaseTally.PassRate(C, Cases(0, 0, 3), 4).Evidence.ShouldNotContain("pass rate", customMessage: "no conclusive case, no rate to state");
+        CaseTally.PassRate(C, Cases(0, 0, 3), 4).Evidence.ShouldBe(CaseTally.Summarize(C, Cases(0, 0, 3), 4).Evidence, "no conclusive case, no rate to state");
     }
+
+    [Test]
+    public void Outcomes_ListNumbersToFourDecimals_CommaSeparated() =>
+        Outcome.Join([1, 0.123456, -2.5]).ShouldBe("1, 0.1235, -2.5");
 
     [Test]
     public void CaseCounts_StateTheirBoundInWords()
@@ -124,23 +164,23 @@ public sealed class VerdictContractsTest
         Statistics.Spearman([1, 2], [2, 1]).ShouldBe(-1, 1e-12, "two pairs are enough");
         double.IsNaN(Statistics.Spearman([1, 2, 3], [4, 4, 4])).ShouldBeTrue("no spread in the second list either");
 
-        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.BinomialUpperTail(1, -1, 0.5));
+        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.BinomialUpperTail(1, -1, 0.5)).Message.ShouldContain("0 <= successes <= trials; got 1 of -1");
         Should.Throw<ArgumentOutOfRangeException>(() => Statistics.BinomialUpperTail(-1, 3, 0.5));
         Should.Throw<ArgumentOutOfRangeException>(() => Statistics.BinomialUpperTail(4, 3, 0.5));
-        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.BinomialUpperTail(1, 3, 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.BinomialUpperTail(1, 3, 0)).Message.ShouldContain("Probability must lie in (0, 1)");
         Should.Throw<ArgumentOutOfRangeException>(() => Statistics.BinomialUpperTail(1, 3, 1));
         Statistics.BinomialUpperTail(3, 3, 0.5).ShouldBe(0.125, 1e-12, "all successes: p^n");
         Statistics.BinomialUpperTail(1, 3, 0.5).ShouldBe(0.875, 1e-12, "at least one of three");
         Statistics.BinomialUpperTail(0, 0, 0.5).ShouldBe(1, "no trials: nothing can be significant");
 
-        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.MinimumTrials(0));
+        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.MinimumTrials(0)).Message.ShouldContain("Significance must lie in (0, 1)");
         Should.Throw<ArgumentOutOfRangeException>(() => Statistics.MinimumTrials(1));
-        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.MinimumTrials(0.05, 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.MinimumTrials(0.05, 0)).Message.ShouldContain("Probability must lie in (0, 1)");
         Should.Throw<ArgumentOutOfRangeException>(() => Statistics.MinimumTrials(0.05, 1));
         Statistics.MinimumTrials(0.25).ShouldBe(2, "0.5^2 = 0.25 reaches alpha exactly");
         Statistics.MinimumTrials(0.05, 0.1).ShouldBe(2, "0.1^2 <= 0.05 < 0.1");
 
-        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.ClopperPearson(0, 0));
+        Should.Throw<ArgumentOutOfRangeException>(() => Statistics.ClopperPearson(0, 0)).Message.ShouldContain("trials >= 1; got 0 of 0");
         Should.Throw<ArgumentOutOfRangeException>(() => Statistics.ClopperPearson(-1, 3));
         var (low, high) = Statistics.ClopperPearson(1, 1);
         low.ShouldBe(0.025, 1e-9, "one success of one: the low end is alpha/2");
@@ -267,7 +307,7 @@ public sealed class VerdictContractsTest
             s => s.MaxD.ShouldBe(SmallProblemSpace.TwoLayer(0).MaxD), s => s.MaxMulti.ShouldBe(SmallProblemSpace.TwoLayer(0).MaxMulti), s => s.Leak.ShouldBe(0.1));
         (settings with { Wide = true }).Space(0.1).MaxD.ShouldBe(SmallProblemSpace.TwoLayerWide(0.1).MaxD, "the Nightly space is the wide one");
         SmallProblemSpace.TwoLayerWide(0.1).MaxD.ShouldBeGreaterThan(SmallProblemSpace.TwoLayer(0.1).MaxD);
-        Should.Throw<ArgumentOutOfRangeException>(() => TheoremChecks.Run(1, new TheoremCheckSettings { MinConclusive = 0 }));
+        Should.Throw<ArgumentOutOfRangeException>(() => TheoremChecks.Run(1, new TheoremCheckSettings { MinConclusive = 0 })).Message.ShouldContain("at least one conclusive case");
     }
 
     [Test]
@@ -308,15 +348,37 @@ public sealed class VerdictContractsTest
     }
 
     [Test]
+    public void TheCatalog_GroupsTheClaimsByThePartsOfReproduce_InTheReportsOrder()
+    {
+        var parts = Verify.Cli.ReproduceCommand.Experiments;
+        ClaimCatalog.Entries.Select(e => e.Experiment).Distinct().ShouldBe(parts, "every part of `verify reproduce` judges a claim, and no claim names another part");
+        var order = ClaimCatalog.Entries.Select(e => Array.IndexOf(parts, e.Experiment)).ToArray();
+        order.ShouldBe(order.Order().ToArray(), "a part's claims sit together, in the report's order");
+        foreach (var (part, claims) in new[]
+                 {
+                     ("theorems", new[] { ExactFitClaim.Info, IndependenceClaim.Info, VanishingClaim.Info }),
+                     ("two-layer", new[] { VanishingClaim.LShape, StrongTeachersFirstClaim.Info, OverRealizationClaim.Info, KeepsWhatItFoundClaim.Info, ConvergenceClaim.Info }),
+                     ("leaky", new[] { VanishingClaim.LShapeLeaky, LeakyStrongTeachersClaim.Info }),
+                     ("sample-size", new[] { SampleSizeClaim.Info, TeacherAwareDataClaim.Info }),
+                     ("multi-layer", new[] { MultiLayerClaim.Info }),
+                     ("cifar10", new[] { ImagesOverRealizationClaim.Info }),
+                 })
+            foreach (var claim in claims)
+                ClaimCatalog.Entries.Single(e => e.Claim == claim).Experiment.ShouldBe(part, $"{claim.Id} is judged by the {part} part");
+        ClaimCatalog.Entries.Where(e => e.Claim.Id.StartsWith("lowest-layer-specialization.") || e.Claim.Id.StartsWith("core-argument."))
+            .ShouldAllBe(e => e.Experiment == "theorems", "claims 1 and 2 are theorem checks");
+    }
+
+    [Test]
     public void TheCatalog_FindsEachClaimById_AndNamesTheKnownOnesWhenAskedForAnother()
     {
         ClaimCatalog.All.Select(c => c.Id).Distinct().Count().ShouldBe(ClaimCatalog.All.Count, "ids are the keys of claims.json");
         foreach (var claim in ClaimCatalog.All) ClaimCatalog.Find(claim.Id).ShouldBeSameAs(claim);
-        Should.Throw<KeyNotFoundException>(() => ClaimCatalog.Find("no-such-claim")).Message.ShouldContain("independence");
+        Should.Throw<KeyNotFoundException>(() => ClaimCatalog.Find("no-such-claim")).Message.ShouldContain("exact-fit, independence");
 
         var result = new TheoremCheckResult(3, [Outcome.NotJudged(C, "x")], new Dictionary<string, IReadOnlyList<CaseVerdict>>());
         result.Outcome(C).Claim.ShouldBe(C);
-        Should.Throw<KeyNotFoundException>(() => result.Outcome(ExactFitClaim.Info));
+        Should.Throw<KeyNotFoundException>(() => result.Outcome(ExactFitClaim.Info)).Message.ShouldContain("'exact-fit'");
         result.CasesOf(C).ShouldBeEmpty();
     }
 }
