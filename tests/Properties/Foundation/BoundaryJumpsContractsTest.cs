@@ -9,11 +9,12 @@ namespace Verify.Properties.Foundation;
 /// <summary>
 /// Claim 2's slope jumps (<see cref="BoundaryJumps"/>) on hand-built two-layer networks in d = 2,
 /// where the jump follows from the doc comment's statement: the teacher node j = 0 has its boundary
-/// on x_1 = 0 (w*_0 = e_1, v*_0 = (2, 1)), so crossing it adds (1 - c) v*_0 e_1^T to the slope of
+/// on x_1 = 0 (w*_0 = 2 e_1, v*_0 = (1, 0.5)), so crossing it adds (1 - c) (2, 1) e_1^T to the slope of
 /// f* - f; a student node whose kink is elsewhere changes nothing there, and one co-linear with w*_0
 /// adds its own jump. The ten inputs sit at x_1 = +-0.01 (i + 1), x_2 = i - 4.5, so the eight nearest
 /// the boundary are i = 0..7. Student nodes 0-2 are horizontal kinks: node 0 open on every input,
-/// node 1 closed on every input, node 2 with its kink on input 1 (x_2 = -3.5), open above it.
+/// node 1 closed on every input, node 2 (w = (0, 2, 7), a normal of norm 2) with its kink on input 1
+/// (x_2 = -3.5), open above it.
 /// </summary>
 [TestFixture]
 public sealed class BoundaryJumpsContractsTest
@@ -34,11 +35,12 @@ public sealed class BoundaryJumpsContractsTest
         return new RectifiedNetwork([w1, w2], leak == 0 ? Activation.Relu : Activation.LeakyRelu(leak));
     }
 
-    static RectifiedNetwork TheTeacher(double leak) => Net([[1, 0, 0]], [[2, 1]], leak);
+    // w*_0 = 2 e_1 with v*_0 = (1, 0.5): the function (2, 1) sigma(x_1), with a normal of norm 2 so that no normalization can be skipped.
+    static RectifiedNetwork TheTeacher(double leak) => Net([[2, 0, 0]], [[1, 0.5]], leak);
 
     /// <summary>Student nodes 0-2, then <paramref name="extra"/> (node 3 on).</summary>
     static RectifiedNetwork Student(double leak, params (double[] W, double[] V)[] extra) =>
-        Net([[0, 1, 5], [0, -1, -5], [0, 1, 3.5], .. extra.Select(e => e.W)], [V0, V1, V2, .. extra.Select(e => e.V)], leak);
+        Net([[0, 1, 5], [0, -1, -5], [0, 2, 7], .. extra.Select(e => e.W)], [V0, V1, V2, .. extra.Select(e => e.V)], leak);
 
     static Tensor Inputs()
     {
