@@ -2,17 +2,18 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
+using Verify.Model.Training;
 using Verify.TestSupport;
 
 namespace Verify.Experiments.MultiLayer;
 
 /// <summary>
 /// Claim 1 for deep networks, as the paper's multi-layer experiment shows it: the lowest layer's
-/// mean best correlation (over teacher nodes, max over student nodes, eval data) is at least the
-/// upper layers'. Default: a scaled-down teacher (d 20, widths [10, 15, 20]) trained on N = 500,
-/// where the layers still differ (observed about 0.96 against 0.82 and 0.80).
-/// Seeds: the check compares means over 3 seeds with a 0.02 slack; the observed gap is about 7
-/// times the slack.
+/// mean best correlation (over teacher nodes, max over student nodes, eval data) reaches
+/// <see cref="MultiLayerClaim.MinLowestLayer"/> and is at least the upper layers' (less
+/// <see cref="MultiLayerClaim.Slack"/>). Default: a scaled-down teacher (d 20, widths [10, 15, 20],
+/// N = 500); Nightly: the paper's setting (<see cref="Model.Experiments.MultiLayerConfig.Paper"/>).
+/// Seeds: 3 (default) or 5 (paper); the judge reads the mean over seeds and reports the spread.
 /// </summary>
 [TestFixture]
 public sealed class LowestLayerTest
@@ -22,16 +23,24 @@ public sealed class LowestLayerTest
     public void LowestLayerSpecializesAtLeastAsWellAsUpperLayers(string scale)
     {
         var outcome = MultiLayerClaim.Judge(ExperimentRuns.MultiLayer(scale));
+        TestContext.Out.WriteLine(outcome);
 
         outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");
     }
 
-    /// <summary>Negative control: the same runs with the layer order reversed must fail the check.</summary>
+    /// <summary>
+    /// Negative control: the same teachers, data and students stopped after one SGD step (the
+    /// training changed, not the numbers relabelled). An under-trained student has not specialized,
+    /// so the same judge must not find it.
+    /// </summary>
     [Test]
-    public void TheCheckFails_WhenLayersAreReversed()
+    public void AnUnderTrainedStudent_DoesNotSpecialize()
     {
-        var runs = ExperimentRuns.MultiLayer("default").Select(r => r with { MeanBestCorrelation = r.MeanBestCorrelation.Reverse().ToArray() }).ToArray();
+        var runs = TrialRunner.RunAll(ExperimentRuns.Scale("default").MultiLayer.Select(c => c.UnderTrained()).ToArray(), Model.Experiments.MultiLayer.Run);
 
-        MultiLayerClaim.Judge(runs).Verdict.ShouldBe(Verdict.Fails);
+        var outcome = MultiLayerClaim.Judge(runs);
+        TestContext.Out.WriteLine(outcome);
+
+        outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }
 }
