@@ -90,7 +90,7 @@ static class ReproduceCommand
             var claims = SweepClaims.TwoLayer(lshape, success, runSeed);
             var criteria = VanishingCriteria.AtPaperBudget;
             report.Section("Two-layer: L-shape", $"Sweep: {scale.LShape}. In the figure the dashed line is tau = {criteria.Tau}, the dotted line the " +
-                $"\"near-zero fan-out\" bound, {criteria.FanOut} x the teacher's largest fan-out norm; a node right of the dashed line or below the dotted one fits the L-shape.",
+                $"\"near-zero fan-out\" levels: a node's level is {criteria.FanOut} x the fan-out norm of the teacher it matches best, between {criteria.FanOut} x the weakest teacher's (lower dotted line) and {criteria.FanOut} x the strongest's (upper); a node right of the dashed line or below its own level fits the L-shape.",
                 Figures.LShapeScatter(outDir, lshape), claims.Where(c => c.Claim == VanishingClaim.LShape).ToArray());
             report.Section("Two-layer: success rate", $"Sweep: {scale.Success}.", Figures.SuccessRate(outDir, success),
                 claims.Where(c => c.Claim == StrongTeachersFirstClaim.Info || c.Claim == OverRealizationClaim.Info || c.Claim == KeepsWhatItFoundClaim.Info).ToArray());
