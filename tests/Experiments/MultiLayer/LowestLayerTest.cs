@@ -15,17 +15,25 @@ namespace Verify.Experiments.MultiLayer;
 /// N = 500); Nightly: the paper's setting (<see cref="Model.Experiments.MultiLayerConfig.Paper"/>).
 /// Seeds: 3 (default) or 5 (paper); the judge reads the mean over seeds and reports the spread.
 /// </summary>
+/// <remarks>
+/// Finding at the default size (27 Nov 2026, when the absolute level joined the ordering): the claim
+/// **fails**. Layer means 0.770, 0.654, 0.569: the order holds, the level does not. Per seed the
+/// lowest layer reaches 0.982 and 0.945 (seeds 1 and 3, train loss 0.012 and 0.015), but seed 2 stalls
+/// at train loss 0.69 with 0.383, 0.335, 0.176: a run that never fit its data, averaged in as the
+/// paper's figure averages its seeds. The default case asserts this finding so that a change shows;
+/// the paper-size case (Nightly) asserts the claim.
+/// </remarks>
 [TestFixture]
 public sealed class LowestLayerTest
 {
-    [TestCase("default"), Judges("multi-layer")]
-    [TestCase("paper", Category = "Nightly")]
-    public void LowestLayerSpecializesAtLeastAsWellAsUpperLayers(string scale)
+    [TestCase("default", Verdict.Fails), Judges("multi-layer")]
+    [TestCase("paper", Verdict.Holds, Category = "Nightly")]
+    public void LowestLayerSpecializesAtLeastAsWellAsUpperLayers(string scale, Verdict expected)
     {
         var outcome = MultiLayerClaim.Judge(ExperimentRuns.MultiLayer(scale));
         TestContext.Out.WriteLine(outcome);
 
-        outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");
+        outcome.Verdict.ShouldBe(expected, $"scale {scale}: {outcome}");
     }
 
     /// <summary>
@@ -42,5 +50,6 @@ public sealed class LowestLayerTest
         TestContext.Out.WriteLine(outcome);
 
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
+        runs.ShouldAllBe(r => r.MeanBestCorrelation[0] < MultiLayerClaim.MinLowestLayer, "no under-trained run reaches the level on its own");
     }
 }
