@@ -68,7 +68,7 @@ static class Figures
                     line.LegendText = $"multi {curve.Multi}";
                     line.MarkerSize = 5;
                     var (low, high) = curve.Interval(rate);
-                    Band(plot, xs, low, high, line.Color);
+                    Band(plot, xs, low, high, line.Color, alpha: 0.08); // four overlapping bands per panel
                 }
                 plot.Title($"p {decays[col]}, {(row == 0 ? $"after epoch {early}" : $"end (epoch {runs[0].Config.Epochs})")}; bands: 95% interval over {curves[0].Seeds} seeds", 11);
                 plot.XLabel("teacher index j (1 = strongest)", 10);
@@ -229,11 +229,11 @@ static class Figures
     }
 
     /// <summary>A translucent band from <paramref name="low"/> to <paramref name="high"/> in the colour of its line: the spread over seeds.</summary>
-    static void Band(Plot plot, double[] xs, double[] low, double[] high, Color color)
+    static void Band(Plot plot, double[] xs, double[] low, double[] high, Color color, double alpha = 0.18)
     {
         if (xs.Length == 0 || low.Length != xs.Length || high.Length != xs.Length) return;
         var band = plot.Add.FillY(xs, low, high);
-        band.FillColor = color.WithAlpha(0.18);
+        band.FillColor = color.WithAlpha(alpha);
         band.LineWidth = 0;
     }
 
