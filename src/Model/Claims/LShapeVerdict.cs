@@ -35,7 +35,7 @@ public static class LShapeVerdict
         var worst = runs.Zip(cases).Where(p => p.First.Config.Multi > 1).MaxBy(p => p.Second.Numbers.LargestOffendingFanOut);
         var largest = worst.Second?.Numbers.LargestOffendingFanOut ?? 0;
         var ratio = cases.Select(c => c.Numbers.LargestOffendingRatio).DefaultIfEmpty(0).Max();
-        var numbers = new LShapeNumbers(tally.Numbers, largest, ratio, worst.First?.Config.ToString());
+        var numbers = new LShapeNumbers(tally.Numbers, largest, ratio, largest > 0 ? worst.First!.Config.ToString() : null);
         var evidence = $"mean share of nodes that are neither specialized nor vanished: {string.Join(", ", shares)}; " +
                        (largest > 0 ? FormattableString.Invariant($"largest fan-out of such a node in an over-realized run {largest:G3} ({worst.First!.Config}), at most {ratio:0.#} x its own vanishing level; ") : "no over-realized run has such a node; ") +
                        tally.Evidence;

@@ -142,6 +142,7 @@ public sealed class ExperimentClaimContractsTest
         var low = MultiLayerClaim.Judge([Deep([MultiLayerClaim.MinLowestLayer - 1e-9, 0.5])]);
         low.Verdict.ShouldBe(Verdict.Fails, "below the level, however far above the upper layers");
         low.Evidence.ShouldContain("[below]");
+        low.Evidence.ShouldNotContain("[an upper layer is higher]");
         MultiLayerClaim.MinLowestLayer.ShouldBe(0.9);
     }
 
@@ -152,7 +153,10 @@ public sealed class ExperimentClaimContractsTest
         within.Verdict.ShouldBe(Verdict.Holds, "0.019 above the lowest is within the 0.02 slack");
         within.Numbers.MeanBestCorrelationPerLayer.ShouldBe([0.95, 0.969, 0.5], 1e-12);
         within.Numbers.Runs.ShouldBe(2);
-        MultiLayerClaim.Judge([Deep([0.95, 0.5, 0.95 + 0.021])]).Verdict.ShouldBe(Verdict.Fails, "the top layer is 0.021 above the lowest");
+        var above = MultiLayerClaim.Judge([Deep([0.95, 0.5, 0.95 + 0.021])]);
+        above.Verdict.ShouldBe(Verdict.Fails, "the top layer is 0.021 above the lowest");
+        above.Evidence.ShouldContain("[an upper layer is higher]");
+        above.Evidence.ShouldNotContain("[below]");
         MultiLayerClaim.Slack.ShouldBe(0.02);
     }
 
@@ -259,6 +263,9 @@ public sealed class ExperimentClaimContractsTest
         var flat = StrongTeachersFirstClaim.Judge(SeedsDropping(3, 0), runSeed: 5);
         flat.Verdict.ShouldBe(Verdict.Fails, "a lower bound of exactly 0 is not positive");
         flat.Numbers.Drops.Single().Lower95.ShouldBe(0);
+        flat.Evidence.ShouldContain("p 1: drop 0.00 (95% lower bound 0.00, 3 seeds, strength ratio 3) [not positive]");
+        outcome.Numbers.Drops.Single().StrengthRatio.ShouldBe(3, 1e-12, "fan-out norms 1, 1/2, 1/3 at p 1");
+        (StrongTeachersFirstClaim.MinDecay, StrongTeachersFirstClaim.MinSeeds, StrongTeachersFirstClaim.MinTrendDecays).ShouldBe((1.0, 3, 3));
     }
 
     [Test]
@@ -278,6 +285,10 @@ public sealed class ExperimentClaimContractsTest
         var outcome = StrongTeachersFirstClaim.Judge([Dropping(1, 1, multi: 1), Dropping(0, 1, multi: 2), Dropping(1, 2), Dropping(1, 3)], runSeed: 5);
         outcome.Numbers.Drops.Single().Drop.ShouldBe((0.5 + 1 + 1) / 3, 1e-12, "seed 1's two runs count once, as 0.5");
         outcome.Numbers.Drops.Single().Seeds.ShouldBe(3);
+        var missing = StrongTeachersFirstClaim.Judge([.. SeedsDropping(3, 1, decay: 1), .. SeedsDropping(2, 0, decay: 2)], runSeed: 5);
+        var atTwo = missing.Numbers.Drops.Single(d => d.Decay == 2);
+        (atTwo.Seeds, atTwo.Drop, atTwo.Lower95).ShouldBe((2, 0.0, 0.0), "a seed without runs at p 2 is skipped there, not read as a drop");
+        missing.Reason.ShouldBe("hypothesis missed: 2 seeds at p 2, 3 needed for the bootstrap");
     }
 
     [Test]
@@ -287,6 +298,10 @@ public sealed class ExperimentClaimContractsTest
         outcome.Verdict.ShouldBe(Verdict.Holds, "p 0.5 (drop -1) is reported, not judged; two values of p leave the trend unjudged");
         outcome.Numbers.Drops.Select(d => (d.Decay, d.Judged)).ShouldBe([(0.5, false), (1.0, true)]);
         outcome.Numbers.TrendJudged.ShouldBeFalse();
+        double.IsNaN(outcome.Numbers.TrendRankCorrelation).ShouldBeTrue("no trend is computed over two values of p");
+        outcome.Evidence.ShouldContain("[not judged]");
+        outcome.Evidence.ShouldContain("trend in p not judged (2 values of p, 3 needed)");
+        outcome.Numbers.MinDecay.ShouldBe(1);
         StrongTeachersFirstClaim.Judge(SeedsDropping(3, 1, decay: 0.99), runSeed: 5).Reason.ShouldBe("hypothesis missed: no p >= 1");
         StrongTeachersFirstClaim.Judge(SeedsDropping(2, 1), runSeed: 5).Reason.ShouldBe("hypothesis missed: 2 seeds at p 1, 3 needed for the bootstrap");
         Should.Throw<ArgumentException>(() => StrongTeachersFirstClaim.Judge([], runSeed: 5)).Message.ShouldContain("No runs");
@@ -307,6 +322,9 @@ public sealed class ExperimentClaimContractsTest
         falling.Verdict.ShouldBe(Verdict.Fails, "but the drop shrinks with p");
         var flat = StrongTeachersFirstClaim.Judge(Sweep([2, 2, 2]), runSeed: 5);
         flat.Verdict.ShouldBe(Verdict.Fails, "equal drops at every p show no trend (a rank correlation of 0, not above it)");
+        (flat.Numbers.TrendRankCorrelation, flat.Numbers.TrendLow95, flat.Numbers.TrendHigh95).ShouldBe((0.0, 0.0, 0.0), "no spread in the drops reads as no trend");
+        flat.Evidence.ShouldContain("[not above 0]");
+        rising.Evidence.ShouldContain("trend in p: Spearman 1.00 (95% interval 1.00 to 1.00);");
     }
 
     [Test]
@@ -347,6 +365,10 @@ public sealed class ExperimentClaimContractsTest
         outcome.Numbers.MeanFirstEpochPerWidth.ShouldBe([6.0, 4.0, 3.0]);
         outcome.Numbers.Multis.ShouldBe([1, 2, 4]);
         outcome.Cases.ShouldBe(new CaseCounts(5, 5, 0, 0));
+        outcome.ConclusionObserved.ShouldBe(true);
+        (outcome.Numbers.Series, outcome.Numbers.Successes, outcome.Numbers.SeriesNeeded).ShouldBe((5, 5, 5));
+        outcome.Numbers.SdCoveragePerWidth.ShouldBe([0.0, 0.0, 0.0]);
+        outcome.Evidence.ShouldContain("s0: x1 cov@2 0.25 first 6 x2 cov@2 0.5 first 4 x4 cov@2 0.75 first 3");
         OverRealizationClaim.Judge(five.Take(12).ToArray()).Verdict.ShouldBe(Verdict.Inconclusive, "4 series cannot reach 0.05");
     }
 
@@ -357,6 +379,9 @@ public sealed class ExperimentClaimContractsTest
         outcome.Verdict.ShouldBe(Verdict.Fails, "5 of 7 has p = 0.23");
         outcome.Numbers.PValue.ShouldBe(Statistics.BinomialUpperTail(5, 7, 0.5), 1e-15);
         outcome.Cases.ShouldBe(new CaseCounts(7, 5, 2, 0));
+        outcome.ConclusionObserved.ShouldBe(false);
+        outcome.Numbers.SdCoveragePerWidth[0].ShouldBe(MathNet.Numerics.Statistics.Statistics.StandardDeviation([0.25, 0.25, 0.25, 0.25, 0.25, 0.75, 0.75]), 1e-12);
+        outcome.Numbers.SdFirstEpochPerWidth[2].ShouldBe(MathNet.Numerics.Statistics.Statistics.StandardDeviation([3.0, 3, 3, 3, 3, 6, 6]), 1e-12);
         var pOfFive = Statistics.BinomialUpperTail(5, 5, 0.5);
         OverRealizationClaim.Judge(Enumerable.Range(0, 5).SelectMany(i => Good($"s{i}")).ToArray(), alpha: pOfFive).Verdict.ShouldBe(Verdict.Holds, "p equal to alpha is significant");
     }
@@ -375,6 +400,7 @@ public sealed class ExperimentClaimContractsTest
         var outcome = OverRealizationClaim.Judge(epochTied);
         outcome.Verdict.ShouldBe(Verdict.Inconclusive, outcome.Evidence);
         outcome.Reason.ShouldBe("non-tied series: 5 for early coverage, 4 for the first-covered epoch; 5 needed per sign test");
+        outcome.Numbers.PValue.ShouldBe(1.0 / 16, 1e-12, "the larger of the two p-values");
     }
 
     [Test]
@@ -424,7 +450,12 @@ public sealed class ExperimentClaimContractsTest
         outcome.Numbers.LargestNeitherFanOut.ShouldBe(0.05, "the largest fan-out of a node that is neither, over runs");
         outcome.Numbers.LargestNeitherRatio.ShouldBe(5, 1e-9, "0.05 over its level 0.01");
         outcome.Numbers.Fails.ShouldBe(2, "the tally's fields are the numbers' own");
-        outcome.Evidence.ShouldContain("largest fan-out of such a node");
+        outcome.Evidence.ShouldContain("largest fan-out of such a node in an over-realized run 0.05");
+        outcome.Numbers.LargestNeitherRun.ShouldBe(WithWeakTeacher(0.05, matched: 1).Config.ToString());
+        outcome.Evidence.ShouldContain("vanished (||v|| <= 0.1 x the matched teacher's, 0.01 to 0.1)");
+        var clean = LShapeVerdict.Judge([WithWeakTeacher(0.01, matched: 1)]);
+        (clean.Numbers.LargestNeitherFanOut, clean.Numbers.LargestNeitherRatio, clean.Numbers.LargestNeitherRun).ShouldBe((0.0, 0.0, null));
+        clean.Evidence.ShouldContain("no over-realized run has such a node");
         VanishingCriteria.AtPaperBudget.MatchedTeacher.ShouldBeTrue();
         LShapeVerdict.Judge([WithWeakTeacher(0.05, matched: 1)], criteria: VanishingCriteria.AtPaperBudget with { MatchedTeacher = false }).Verdict
             .ShouldBe(Verdict.Holds, "against the strongest teacher's scale the same node counts as vanished");
