@@ -61,8 +61,10 @@ public sealed record DecayDrop(double Decay, int Seeds, double Drop, double Lowe
 /// <param name="TrendLow95">2.5% bootstrap percentile of the trend's rank correlation.</param>
 /// <param name="TrendHigh95">97.5% bootstrap percentile.</param>
 /// <param name="TrendJudged">Whether the trend entered the verdict (enough values of p).</param>
+/// <param name="Runs">Runs read.</param>
+/// <param name="Alpha">One-sided level of the drops' lower bounds (two-sided for the trend's interval).</param>
 public sealed record StrongFirstNumbers(IReadOnlyList<DecayDrop> Drops, double MinDecay, int MinSeeds, int Resamples, long BootstrapSeed,
-    double TrendRankCorrelation, double TrendLow95, double TrendHigh95, bool TrendJudged) : ClaimNumbers;
+    double TrendRankCorrelation, double TrendLow95, double TrendHigh95, bool TrendJudged, int Runs, double Alpha) : ClaimNumbers;
 
 /// <summary>
 /// Claim 5 (strong teachers first), read as the paper's success-rate figure shows it: teachers are
@@ -87,6 +89,9 @@ public static class StrongTeachersFirstClaim
 
     /// <summary>A rank correlation over fewer values of p takes only the values +-1.</summary>
     public const int MinTrendDecays = 3;
+
+    /// <summary>Level of the bounds: one-sided 95% for each drop, two-sided 95% for the trend.</summary>
+    public const double Alpha = 0.05;
 
     /// <summary>Bootstrap resamples: the 5% percentile's Monte Carlo error is then about 0.005 of the drop's spread.</summary>
     public const int Resamples = 4000;
@@ -117,7 +122,7 @@ public static class StrongTeachersFirstClaim
         var drops = decays.Select((p, i) =>
         {
             var group = runs.Where(r => r.Decay == p).ToArray();
-            var lower = Percentile(resampled.Select(d => d[i]), 0.05);
+            var lower = Percentile(resampled.Select(d => d[i]), Alpha);
             var ratio = group.Average(r => r.TeacherFanOutNorms.Length == 0 ? double.NaN : r.TeacherFanOutNorms.Max() / Math.Max(r.TeacherFanOutNorms.Min(), 1e-300));
             return new DecayDrop(p, group.Select(r => r.Seed).Distinct().Count(), MeanOver(perSeed[i], all), lower, p >= MinDecay, ratio);
         }).ToArray();
@@ -127,7 +132,7 @@ public static class StrongTeachersFirstClaim
         {
             trend = RankTrend(decays, drops.Select(d => d.Drop).ToArray());
             var trends = resampled.Select(d => RankTrend(decays, d)).ToArray();
-            (low, high) = (Percentile(trends, 0.025), Percentile(trends, 0.975));
+            (low, high) = (Percentile(trends, Alpha / 2), Percentile(trends, 1 - Alpha / 2));
         }
         var judged = drops.Where(d => d.Judged).ToArray();
         var missed = judged.Length == 0 ? FormattableString.Invariant($"hypothesis missed: no p >= {MinDecay}")
@@ -143,7 +148,7 @@ public static class StrongTeachersFirstClaim
         var evidence = FormattableString.Invariant($"strongest-third minus weakest-third success rate (mean of early and end), per p: {perDecay}; {trendText}; ") +
                        FormattableString.Invariant($"percentile bootstrap over {seeds.Length} seeds, {Resamples} resamples, seed {bootstrapSeed}.");
         return Outcome.Judged(Info, missed, conclusion, evidence,
-            new StrongFirstNumbers(drops, MinDecay, MinSeeds, Resamples, bootstrapSeed, trend, low, high, trendJudged));
+            new StrongFirstNumbers(drops, MinDecay, MinSeeds, Resamples, bootstrapSeed, trend, low, high, trendJudged, runs.Count, Alpha));
     }
 
     /// <summary>Spearman correlation of p and the drop; a resample whose drops are all equal shows no trend (0).</summary>

@@ -335,6 +335,7 @@ public sealed class ExperimentClaimContractsTest
         a.Numbers.BootstrapSeed.ShouldBe(Verify.Model.Runtime.Seeds.Of(5, "bootstrap"));
         StrongTeachersFirstClaim.Judge(runs, runSeed: 5).Numbers.Drops.Single().Lower95.ShouldBe(a.Numbers.Drops.Single().Lower95, "one run seed, one bound");
         a.Numbers.Resamples.ShouldBe(StrongTeachersFirstClaim.Resamples);
+        (a.Numbers.Runs, a.Numbers.Alpha).ShouldBe((6, 0.05));
     }
 
     // ---- claim 6: over-realization helps ----
