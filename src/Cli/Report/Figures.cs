@@ -212,9 +212,9 @@ static class Figures
         var means = Model.Experiments.MultiLayer.MeanPerLayer(runs);
         var mean = plot.Add.Scatter(layers, means);
         var spread = layers.Select((_, l) => Spread.Of(runs.Select(r => r.MeanBestCorrelation[l]).ToArray())).ToArray();
-        var bars = plot.Add.ErrorBar(layers, means, spread.Select(s => s.Sd).ToArray());
-        bars.Color = Colors.Black;
-        mean.LegendText = "mean (error bars: sd over seeds)";
+        Band(plot, layers, spread.Select(s => s.Min).ToArray(), spread.Select(s => s.Max).ToArray(), Colors.Black, alpha: 0.10);
+        plot.Add.HorizontalLine(MultiLayerClaim.MinLowestLayer, 1, Colors.Gray, LinePattern.Dashed);
+        mean.LegendText = "mean (band: min to max over seeds; dashed: the lowest layer's level)";
         mean.LineWidth = 3;
         mean.MarkerSize = 8;
         mean.Color = Colors.Black;
