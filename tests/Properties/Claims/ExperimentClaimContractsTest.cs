@@ -422,7 +422,9 @@ public sealed class ExperimentClaimContractsTest
     public void OverRealization_NeedsSeriesOfTwoWidths()
     {
         Should.Throw<ArgumentException>(() => OverRealizationClaim.Judge([Width("a", 1, 1, 1), Width("b", 2, 1, 1)])).Message.ShouldContain("No series");
-        OverRealizationClaim.Judge([.. Good("a"), Width("alone", 1, 1, 1)]).Numbers.Series.ShouldBe(1, "a series of one width is not a series");
+        var one = OverRealizationClaim.Judge([.. Good("a"), Width("alone", 1, 1, 1)]);
+        one.Numbers.Series.ShouldBe(1, "a series of one width is not a series");
+        one.Numbers.SdCoveragePerWidth.ShouldBe([0.0, 0.0, 0.0], "one series has no spread");
     }
 
     // ---- the L-shape: claim 4 run by run ----

@@ -81,6 +81,19 @@ public sealed class StrongTeachersFirstTest
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
     }
 
+    [TestCase(0), TestCase(4)]
+    public void AnEarlyEpochOutsideTheBudget_IsRefused(int earlyEpoch)
+    {
+        using var scope = NewDisposeScope();
+        var streams = CaseStreams.Named(1);
+        using var teacher = Teacher.Build(TeacherSpec.TwoLayer(4, 3, outputs: 5), streams.Teacher);
+        using var data = Dataset.Gaussian(teacher, 20, streams.Data);
+        using var student = Student.OverRealized(teacher, 2, streams.Student, ClaimBuilders.SmallProblemInitStd);
+
+        Should.Throw<ArgumentOutOfRangeException>(() => FirstCoverage.Record(teacher, student, data, data.Inputs, ClaimBuilders.FullBatch(epochs: 3, target: null, itersPerEpoch: 1),
+            streams.Batches, Tolerances.SpecializationCorrelation, earlyEpoch, new TimelineLabel("c", "s", 1, 0, 2))).Message.ShouldContain("1..3");
+    }
+
     [Test]
     public void TwoSeeds_AreInconclusiveWhateverTheyShow()
     {
