@@ -102,7 +102,7 @@ static class TwoLayerCommand
         }
         Console.WriteLine($"wrote {runs.Length} runs to {path}");
         Console.WriteLine("claims on this sweep:");
-        foreach (var outcome in Verify.Model.Claims.SweepClaims.TwoLayer(runs, runs))
+        foreach (var outcome in Verify.Model.Claims.SweepClaims.TwoLayer(runs, runs, Verify.Model.Claims.TheoremCheckSettings.DefaultRunSeed))
             Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}: {outcome.Evidence}");
         return 0;
     }

@@ -33,9 +33,11 @@ static class Figures
                 scatter.MarkerSize = 4;
                 var criteria = VanishingCriteria.AtPaperBudget;
                 plot.Add.VerticalLine(criteria.Tau, 1, Colors.Gray, LinePattern.Dashed);
-                // Each run's "near-zero fan-out" bound is 0.1 x its teacher's largest fan-out norm; the panel draws the largest of its runs' bounds.
+                // A node's "near-zero fan-out" level is 0.1 x the fan-out norm of the teacher it matches best: the panel draws the
+                // range of those levels, 0.1 x the strongest teacher's norm (upper dotted line) and 0.1 x the weakest's (lower).
                 var bound = group.Max(r => criteria.FanOut * r.TeacherFanoutNorm.Max());
                 plot.Add.HorizontalLine(bound, 1, Colors.Gray, LinePattern.Dotted);
+                plot.Add.HorizontalLine(group.Min(r => criteria.FanOut * r.TeacherFanoutNorm.Min()), 1, Colors.Gray, LinePattern.Dotted);
                 plot.Axes.SetLimitsY(0, Math.Max(ys.DefaultIfEmpty(0).Max(), bound) * 1.08);
                 plot.Title($"{title}: multi {multis[col]}, p {decays[row]}  (neither {group.Average(r => LShapeVerdict.NeitherShare(r)):P0})", 11);
                 plot.YLabel("fan-out norm ||v_k||", 10);
@@ -61,11 +63,14 @@ static class Figures
                 foreach (var curve in curves.Where(c => c.Decay == decays[col]))
                 {
                     var rate = row == 0 ? curve.Early : curve.End;
-                    var line = plot.Add.Scatter(Enumerable.Range(1, rate.Length).Select(j => (double)j).ToArray(), rate);
+                    var xs = Enumerable.Range(1, rate.Length).Select(j => (double)j).ToArray();
+                    var line = plot.Add.Scatter(xs, rate);
                     line.LegendText = $"multi {curve.Multi}";
                     line.MarkerSize = 5;
+                    var (low, high) = curve.Interval(rate);
+                    Band(plot, xs, low, high, line.Color, alpha: 0.08); // four overlapping bands per panel
                 }
-                plot.Title($"p {decays[col]}, {(row == 0 ? $"after epoch {early}" : $"end (epoch {runs[0].Config.Epochs})")}", 11);
+                plot.Title($"p {decays[col]}, {(row == 0 ? $"after epoch {early}" : $"end (epoch {runs[0].Config.Epochs})")}; bands: 95% interval over {curves[0].Seeds} seeds", 11);
                 plot.XLabel("teacher index j (1 = strongest)", 10);
                 plot.YLabel("success rate (rho > 0.95)", 10);
                 plot.Axes.SetLimitsY(-0.05, 1.05);
@@ -87,13 +92,15 @@ static class Figures
             var plot = panels.GetPlot(col);
             foreach (var (key, loss) in curves.Where(c => c.Key.Decay == decays[col]).OrderBy(c => c.Key.Multi))
             {
-                var line = plot.Add.Scatter(Enumerable.Range(1, loss.Length).Select(e => (double)e).ToArray(), loss);
+                var xs = Enumerable.Range(1, loss.Length).Select(e => (double)e).ToArray();
+                var line = plot.Add.Scatter(xs, loss.Select(s => s.Mean).ToArray());
                 line.LegendText = $"multi {key.Multi}";
                 line.MarkerSize = 4;
+                Band(plot, xs, loss.Select(s => s.Min).ToArray(), loss.Select(s => s.Max).ToArray(), line.Color);
             }
-            plot.Title($"eval loss, p {decays[col]}", 11);
+            plot.Title($"eval loss (MSE over samples and outputs), p {decays[col]}", 11);
             plot.XLabel("epoch", 10);
-            plot.YLabel("log10 eval loss (mean over seeds)", 10);
+            plot.YLabel("log10 eval loss: mean over seeds, band min to max", 10);
             plot.ShowLegend(Alignment.LowerLeft);
         }
         return Save(panels, dir, "convergence.png", decays.Length, 1);
@@ -105,11 +112,13 @@ static class Figures
         var plot = new Plot();
         foreach (var curve in Model.Experiments.SampleSize.Curves(runs))
         {
-            var line = plot.Add.Scatter(curve.Sizes.Select(n => Math.Log10(n)).ToArray(), curve.Coverage);
+            var xs = curve.Sizes.Select(n => Math.Log10(n)).ToArray();
+            var line = plot.Add.Scatter(xs, curve.Coverage);
             line.LegendText = curve.Data switch { TrainingData.TeacherAware => "teacher-aware", TrainingData.Gaussian => "Gaussian", _ => curve.Data.ToString() };
             line.MarkerSize = 6;
+            Band(plot, xs, curve.CoverageMin, curve.CoverageMax, line.Color);
         }
-        plot.Title("Coverage (rho > 0.95, eval) vs training-set size", 12);
+        plot.Title("Coverage (rho > 0.95, eval) vs training-set size: mean over seeds, band min to max", 12);
         plot.XLabel("log10 N_train", 11);
         plot.YLabel("fraction of teacher nodes covered", 11);
         plot.Axes.SetLimitsY(-0.05, 1.05);
@@ -200,8 +209,12 @@ static class Figures
             line.LineWidth = 1;
             line.MarkerSize = 4;
         }
-        var mean = plot.Add.Scatter(layers, Model.Experiments.MultiLayer.MeanPerLayer(runs));
-        mean.LegendText = "mean";
+        var means = Model.Experiments.MultiLayer.MeanPerLayer(runs);
+        var mean = plot.Add.Scatter(layers, means);
+        var spread = layers.Select((_, l) => Spread.Of(runs.Select(r => r.MeanBestCorrelation[l]).ToArray())).ToArray();
+        Band(plot, layers, spread.Select(s => s.Min).ToArray(), spread.Select(s => s.Max).ToArray(), Colors.Black, alpha: 0.10);
+        plot.Add.HorizontalLine(MultiLayerClaim.MinLowestLayer, 1, Colors.Gray, LinePattern.Dashed);
+        mean.LegendText = "mean (band: min to max over seeds; dashed: the lowest layer's level)";
         mean.LineWidth = 3;
         mean.MarkerSize = 8;
         mean.Color = Colors.Black;
@@ -213,6 +226,15 @@ static class Figures
         var name = "multi_layer.png";
         plot.SavePng(Path.Combine(dir, name), 640, 440);
         return name;
+    }
+
+    /// <summary>A translucent band from <paramref name="low"/> to <paramref name="high"/> in the colour of its line: the spread over seeds.</summary>
+    static void Band(Plot plot, double[] xs, double[] low, double[] high, Color color, double alpha = 0.18)
+    {
+        if (xs.Length == 0 || low.Length != xs.Length || high.Length != xs.Length) return;
+        var band = plot.Add.FillY(xs, low, high);
+        band.FillColor = color.WithAlpha(alpha);
+        band.LineWidth = 0;
     }
 
     static string Save(Multiplot panels, string dir, string name, int columns, int rows)

@@ -22,6 +22,31 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         if (figure is not null) sections.AppendLine($"![{title}]({figure})").AppendLine();
     }
 
+    /// <summary>A section that reports numbers without judging a claim (the convergence figure's final-loss table).</summary>
+    public void Reported(string title, string setup, string? figure, string body)
+    {
+        sections.AppendLine($"## {title}").AppendLine().AppendLine(setup).AppendLine().AppendLine(body).AppendLine();
+        if (figure is not null) sections.AppendLine($"![{title}]({figure})").AppendLine();
+    }
+
+    /// <summary>
+    /// The final log10 eval loss per p (rows) and multi (columns): mean over seeds with the standard
+    /// deviation and the range, a table, not a verdict.
+    /// </summary>
+    public static string FinalLossTable(IReadOnlyList<FinalLoss> finals)
+    {
+        var multis = finals.Select(f => f.Multi).Distinct().Order().ToArray();
+        var text = new StringBuilder();
+        text.AppendLine("Final log10 eval loss (mean squared error over samples and outputs, the paper's axis): mean ± sd over seeds [smallest, largest].").AppendLine();
+        text.AppendLine("| p | " + string.Join(" | ", multis.Select(m => $"multi {m}")) + " |");
+        text.AppendLine("|---|" + string.Concat(multis.Select(_ => "---|")));
+        foreach (var p in finals.Select(f => f.Decay).Distinct().Order())
+            text.AppendLine(FormattableString.Invariant($"| {p} | ") + string.Join(" | ", multis.Select(m => finals.FirstOrDefault(f => f.Decay == p && f.Multi == m) is { } f
+                ? FormattableString.Invariant($"{f.Log10EvalLoss.Mean:0.00} ± {f.Log10EvalLoss.Sd:0.00} [{f.Log10EvalLoss.Min:0.00}, {f.Log10EvalLoss.Max:0.00}]")
+                : "")) + " |");
+        return text.ToString();
+    }
+
     public void Skipped(string title, ClaimInfo claim, string why)
     {
         outcomes.Add(Outcome.NotJudged(claim, why));

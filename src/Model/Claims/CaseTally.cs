@@ -18,7 +18,7 @@ namespace Verify.Model.Claims;
 /// <param name="StrictOutcome">Where the claim credits verified mirrors: the tally's verdict under the strict reading (no mirror credit), beside the mirror-aware one; null otherwise.</param>
 /// <param name="StrictHolds">Cases that hold under the strict reading.</param>
 /// <param name="StrictFails">Cases that fail under the strict reading.</param>
-public sealed record TallyNumbers(
+public record TallyNumbers(
     int CasesDrawn, int Conclusive, int Holds, int Fails, int Inconclusive, int MinConclusive,
     double? FailureRateUpper95, double? PassRate, double? PassRateLow95, double? PassRateHigh95,
     string? FirstFailure, IReadOnlyList<string> InconclusiveReasons,

@@ -21,7 +21,6 @@ public static class ClaimCatalog
         ("two-layer", StrongTeachersFirstClaim.Info),
         ("two-layer", OverRealizationClaim.Info),
         ("two-layer", KeepsWhatItFoundClaim.Info),
-        ("two-layer", ConvergenceClaim.Info),
         ("leaky", VanishingClaim.LShapeLeaky),
         ("leaky", LeakyStrongTeachersClaim.Info),
         ("sample-size", SampleSizeClaim.Info),

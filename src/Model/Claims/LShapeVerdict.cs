@@ -3,9 +3,19 @@ using Verify.Model.Experiments;
 
 namespace Verify.Model.Claims;
 
+/// <summary>The L-shape tally with the largest fan-out of a node that is neither specialized nor vanished.</summary>
+/// <param name="Tally">The case tally (its fields are this record's).</param>
+/// <param name="LargestNeitherFanOut">Over over-realized runs, the largest ||v_k|| of a node counted against the claim (0 with none).</param>
+/// <param name="LargestNeitherRatio">Over runs, the largest such fan-out over its node's own vanishing level.</param>
+/// <param name="LargestNeitherRun">The run of <paramref name="LargestNeitherFanOut"/>, or null.</param>
+public sealed record LShapeNumbers(
+    [property: System.Text.Json.Serialization.JsonIgnore] TallyNumbers Tally, double LargestNeitherFanOut, double LargestNeitherRatio, string? LargestNeitherRun)
+    : TallyNumbers(Tally);
+
 /// <summary>
 /// The L-shape figure judged run by run with <see cref="VanishingClaim"/> (the one rule of claim 4),
-/// read at the paper's budget (<see cref="VanishingCriteria.AtPaperBudget"/>): every over-realized
+/// read at the paper's budget (<see cref="VanishingCriteria.AtPaperBudget"/>: a node's fan-out is small relative to
+/// the fan-out of the teacher it matches best): every over-realized
 /// run is a case, a run of multi 1 is inconclusive (no spare nodes), one failing run fails it.
 /// </summary>
 public static class LShapeVerdict
@@ -14,7 +24,7 @@ public static class LShapeVerdict
     public static ClaimOutcome<VanishingNumbers>[] Cases(IEnumerable<TwoLayerRun> runs, ClaimInfo info, VanishingCriteria? criteria = null) =>
         runs.Select(r => VanishingClaim.Judge(r.Analysis, criteria ?? VanishingCriteria.AtPaperBudget, info)).ToArray();
 
-    public static ClaimOutcome<TallyNumbers> Judge(IReadOnlyList<TwoLayerRun> runs, ClaimInfo? info = null, VanishingCriteria? criteria = null)
+    public static ClaimOutcome<LShapeNumbers> Judge(IReadOnlyList<TwoLayerRun> runs, ClaimInfo? info = null, VanishingCriteria? criteria = null)
     {
         info ??= VanishingClaim.LShape;
         if (runs.Count == 0) throw new ArgumentException("No runs to judge.", nameof(runs));
@@ -22,7 +32,17 @@ public static class LShapeVerdict
         var tally = CaseTally.Summarize(info, cases, minConclusive: 1);
         var shares = runs.Zip(cases).GroupBy(p => p.First.Config.Multi).OrderBy(g => g.Key)
             .Select(g => FormattableString.Invariant($"multi {g.Key}: {g.Average(p => p.Second.Numbers.NeitherShare):P1}"));
-        return tally with { Evidence = $"mean share of nodes that are neither specialized nor vanished: {string.Join(", ", shares)}; {tally.Evidence}" };
+        var worst = runs.Zip(cases).Where(p => p.First.Config.Multi > 1).MaxBy(p => p.Second.Numbers.LargestOffendingFanOut);
+        var largest = worst.Second?.Numbers.LargestOffendingFanOut ?? 0;
+        var ratio = cases.Select(c => c.Numbers.LargestOffendingRatio).DefaultIfEmpty(0).Max();
+        var numbers = new LShapeNumbers(tally.Numbers, largest, ratio, largest > 0 ? worst.First!.Config.ToString() : null);
+        var evidence = $"mean share of nodes that are neither specialized nor vanished: {string.Join(", ", shares)}; " +
+                       (largest > 0 ? FormattableString.Invariant($"largest fan-out of such a node in an over-realized run {largest:G3} ({worst.First!.Config}), at most {ratio:0.#} x its own vanishing level; ") : "no over-realized run has such a node; ") +
+                       tally.Evidence;
+        return new ClaimOutcome<LShapeNumbers>(tally.Claim, tally.Verdict, evidence, numbers)
+        {
+            ConclusionObserved = tally.ConclusionObserved, Reason = tally.Reason, Cases = tally.Cases, RunSeed = tally.RunSeed, StrictVerdict = tally.StrictVerdict,
+        };
     }
 
     /// <summary>Share of student nodes of one run that are neither specialized nor vanished (the figure's panel titles).</summary>

@@ -6,27 +6,21 @@ namespace Verify.Model.Claims;
 
 /// <summary>
 /// Reads the evidence of the claims out of the runs of a sweep (plain records, no judging):
-/// coverage timelines (claim 5), width series (claim 6), the analysis records (claim 4).
+/// coverage timelines (claims 5 and 6), the analysis records (claim 4).
 /// </summary>
 public static class SweepEvidence
 {
-    /// <summary>One timeline per run: the first epoch each teacher was covered on eval data.</summary>
-    public static CoverageTimeline[] Timelines(IEnumerable<TwoLayerRun> runs) =>
-        runs.Select(r => new CoverageTimeline(r.Config.ToString(), r.FirstCoveredEpoch, r.TeacherFanoutNorm, r.EvalLossPerEpoch.Length)).ToArray();
-
     /// <summary>
-    /// One series per (seed, p, data, activation): the runs that differ only in multi, by growing
-    /// multi; coverage at the end (eval) and eval loss after the early epoch.
+    /// One timeline per run (eval data, the run's tau): first-covered epochs, coverage after the early
+    /// epoch and at the end. Runs that differ only in multi form a series (same seed, p, data,
+    /// activation, m and budget: the same teacher and data, <see cref="TwoLayerExperiment.Streams"/>).
     /// </summary>
-    public static WidthSeries[] Widths(IEnumerable<TwoLayerRun> runs) =>
-        runs.GroupBy(r => (r.Config.Seed, r.Config.Decay, r.Config.TrainData, r.Config.Activation, r.Config.M))
-            .Where(g => g.Select(r => r.Config.Multi).Distinct().Count() >= 2)
-            .Select(g => new WidthSeries(
-                FormattableString.Invariant($"seed {g.Key.Seed}, p {g.Key.Decay}"),
-                g.OrderBy(r => r.Config.Multi).Select(r => new WidthResult(r.Config.Multi,
-                    r.CoveredAtEnd.Count(c => c) / (double)r.Config.M,
-                    r.EvalLossPerEpoch.Length >= r.EarlyEpoch ? r.EvalLossPerEpoch[r.EarlyEpoch - 1] : double.NaN)).ToArray()))
-            .ToArray();
+    public static CoverageTimeline[] Timelines(IEnumerable<TwoLayerRun> runs) =>
+        runs.Select(r => new CoverageTimeline(r.Config.ToString(), SeriesKey(r.Config), r.Config.Seed, r.Config.Decay, r.Config.Multi,
+            r.FirstCoveredEpoch, r.CoveredEarly, r.CoveredAtEnd, r.EarlyEpoch, r.EvalLossPerEpoch.Length, r.TeacherFanoutNorm)).ToArray();
+
+    static string SeriesKey(TwoLayerConfig c) => FormattableString.Invariant(
+        $"seed {c.Seed}, p {c.Decay}, m {c.M}, {c.TrainData}, {c.Activation}, N {c.NTrain}, {c.Epochs}x{c.ItersPerEpoch}");
 
     /// <summary>The reason the runs cannot be judged (none, or a diverged run), or null.</summary>
     public static string? Unusable<T>(IReadOnlyList<T> runs, Func<T, TrainingOutcome> outcome, Func<T, object> config)

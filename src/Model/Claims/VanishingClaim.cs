@@ -13,41 +13,46 @@ namespace Verify.Model.Claims;
 /// <param name="Neither">Nodes counted against the claim.</param>
 /// <param name="NeitherShare">Neither / students.</param>
 /// <param name="LargestOffendingFanOut">Largest fan-out among the nodes counted against the claim.</param>
-/// <param name="FanOutTolerance">The vanishing level applied.</param>
+/// <param name="FanOutTolerance">The vanishing level applied (the largest over nodes where it is set per node by the matched teacher).</param>
 /// <param name="MaxSampleGradient">max_x ||g_1(x)|| at the end of training.</param>
 /// <param name="MirrorsOfATeacher">Verified mirrors (<see cref="MirrorCheck"/>) counted as specialized; 0 when mirrors get no credit.</param>
 /// <param name="AffineOnTheData">Nodes affine on the data, excused as a group because the combined map of them and the mirrors' linear terms is constant on the data.</param>
+/// <param name="LargestOffendingRatio">Largest fan-out over its own vanishing level among the nodes counted against the claim (0 with none).</param>
 /// <param name="CompensationResidue">That combined map's residue (<see cref="Analysis.CompensationReport.Residue"/>); NaN for deeper pairs.</param>
 public sealed record VanishingNumbers(int Students, int Specialized, int MirrorsOfATeacher, int Vanished, int AffineOnTheData,
     int CancelledInColinearGroups, int Neither, double NeitherShare, double LargestOffendingFanOut, double FanOutTolerance, double MaxSampleGradient,
-    double CompensationResidue = double.NaN) : ClaimNumbers;
+    double CompensationResidue = double.NaN, double LargestOffendingRatio = 0) : ClaimNumbers;
 
 /// <summary>
 /// How claim 4 is read. Two readings of one rule are named: <see cref="AtSmallGradient"/> (the
 /// theorem: a run that reached the gradient target, no node left over, absolute fan-out 0.05) and
 /// <see cref="AtPaperBudget"/> (the paper's L-shape figure: a run that completed the paper's fixed
-/// budget without diverging, at most 10% of the nodes left over, fan-out below 0.1 x the teacher's
-/// largest fan-out norm, since un-specialized nodes are still shrinking when the budget ends).
+/// budget without diverging, at most 10% of the nodes left over, fan-out below 0.1 x the fan-out norm
+/// of the node's best-matched teacher, since un-specialized nodes are still shrinking when the budget ends).
 /// </summary>
 /// <param name="Tau">Correlation above which a node is specialized, and cosine above which nodes are co-linear.</param>
 /// <param name="FanOut">||v_k|| at or below this counts as vanished (times the teacher's largest fan-out norm when <paramref name="RelativeToTeacher"/>).</param>
-/// <param name="RelativeToTeacher">Read <paramref name="FanOut"/> as a fraction of max_j ||v*_j||.</param>
+/// <param name="RelativeToTeacher">Read <paramref name="FanOut"/> as a fraction of a teacher's fan-out norm: max_j ||v*_j||, or with <paramref name="MatchedTeacher"/> the node's own best-matched teacher's.</param>
 /// <param name="AllowMirror">Count a verified mirror of a teacher (<see cref="MirrorCheck"/>, the rule of claims 1 and 2) as specialized.</param>
 /// <param name="MaxNeitherShare">Largest share of nodes that may be neither specialized nor vanished.</param>
 /// <param name="NeedsGradientTarget">The precondition: the run reached its gradient target (else: it did not diverge).</param>
 /// <param name="MaxGradient">With <paramref name="NeedsGradientTarget"/>, the per-sample gradient the run must be at or below.
-/// 1e-3, not the 3e-3 of claim 1: a fresh leaky case (d 4, m 3, seed 8606828402875332741) had at 3e-3 a node whose
-/// boundary still cut a few data points (fan-out 0.57, best rho -0.45); trained on to 1e-3 it left the data (affine on it)
-/// and the claim held, down to 1e-4 (VanishingTest.ANodeLeavingTheData_IsAffineWithinTheTolerance_At3e3).</param>
+/// 3e-4. At 3e-3 a fresh leaky case (d 4, m 3, seed 8606828402875332741) had a node whose boundary still cut a few
+/// data points (fan-out 0.57, best rho -0.45); at 1e-3 it had left the data (VanishingTest.ANodeLeavingTheData_IsAffineWithinTheTolerance_At3e3).
+/// At 1e-3 two fresh cases of run seed 39606 (1 of 22 run seeds) had a cancelling pair still forming (cos 0.994 and 0.997
+/// between its nodes, below the 0.999 at which they act as one); at 3e-4 both pairs had formed and cancelled
+/// (VanishingTest.ACancellingPairStillForming_At1e3_HasCancelledAt3e4).</param>
+/// <param name="MatchedTeacher">With <paramref name="RelativeToTeacher"/>: node k's level is <paramref name="FanOut"/> x ||v*_j|| of the teacher j it
+/// correlates best with (argmax_j rho_jk), so a node near a weak teacher is held to that teacher's scale, not the strongest's.</param>
 public sealed record VanishingCriteria(double Tau = 0.95, double FanOut = 0.05, bool RelativeToTeacher = false, bool AllowMirror = false,
-    double MaxNeitherShare = 0, bool NeedsGradientTarget = true, double MaxGradient = VanishingCriteria.SmallGradient)
+    double MaxNeitherShare = 0, bool NeedsGradientTarget = true, double MaxGradient = VanishingCriteria.SmallGradient, bool MatchedTeacher = false)
 {
     /// <summary>The gradient level claim 4 is judged at on small problems.</summary>
-    public const double SmallGradient = 1e-3;
+    public const double SmallGradient = 3e-4;
 
     public static VanishingCriteria AtSmallGradient { get; } = new();
 
-    public static VanishingCriteria AtPaperBudget { get; } = new(FanOut: 0.1, RelativeToTeacher: true, MaxNeitherShare: 0.1, NeedsGradientTarget: false);
+    public static VanishingCriteria AtPaperBudget { get; } = new(FanOut: 0.1, RelativeToTeacher: true, MaxNeitherShare: 0.1, NeedsGradientTarget: false, MatchedTeacher: true);
 }
 
 /// <summary>
@@ -73,7 +78,7 @@ public static class VanishingClaim
 
     /// <summary>The paper's L-shape figure, judged by the same rule on the runs of the two-layer sweep.</summary>
     public static ClaimInfo LShape { get; } = new("lshape",
-        "L-shape: after the paper's budget, at most 10% of an over-realized student's nodes neither correlate above 0.95 with a teacher nor have a fan-out below 0.1 x the teacher's largest",
+        "L-shape: after the paper's budget, at most 10% of an over-realized student's nodes neither correlate above 0.95 with a teacher nor have a fan-out below 0.1 x that of the teacher they match best",
         "notes section 4, L-shape figure (claim 4)");
 
     public static ClaimInfo LShapeLeaky { get; } = LShape with { Id = "lshape.leaky", Statement = LShape.Statement + "; leaky ReLU 0.1" };
@@ -83,24 +88,36 @@ public static class VanishingClaim
         criteria ??= VanishingCriteria.AtSmallGradient;
         if (!(criteria.FanOut >= 0)) throw new ArgumentOutOfRangeException(nameof(criteria), criteria.FanOut, "Fan-out tolerance must be >= 0.");
         var report = e.Report;
-        var tolerance = criteria.RelativeToTeacher ? criteria.FanOut * report.TeacherFanOutNorms.Max() : criteria.FanOut;
+        var matched = report.BestTeacherPerStudent;
+        var levels = Enumerable.Range(0, report.Students).Select(k => !criteria.RelativeToTeacher ? criteria.FanOut
+            : criteria.MatchedTeacher ? criteria.FanOut * report.TeacherFanOutNorms[matched[k]]
+            : criteria.FanOut * report.TeacherFanOutNorms.Max()).ToArray();
+        var tolerance = levels.DefaultIfEmpty(criteria.FanOut).Max();
         var best = report.BestCorrelationPerStudent;
         var comp = e.Compensation;
         var affineExcused = comp is not null && comp.Residue <= MirrorCheck.MaxResidue;
         var verifiedMirror = Enumerable.Range(0, report.Students)
             .Select(k => criteria.AllowMirror && comp is not null && comp.MirroredTeacher[k] >= 0 && MirrorCheck.VerifiedMirrors(e, comp.MirroredTeacher[k], criteria.Tau).Contains(k)).ToArray();
         int specialized = 0, mirrored = 0, vanished = 0, cancelled = 0, silent = 0, offending = 0;
-        double worstFanOut = 0;
+        double worstFanOut = 0, worstRatio = 0;
         for (var k = 0; k < report.Students; k++)
         {
             if (best[k] > criteria.Tau) specialized++;
             else if (verifiedMirror[k]) mirrored++;
-            else if (report.StudentFanOutNorms[k] <= tolerance) vanished++;
-            else if (comp is not null && comp.GroupOutput[k] <= tolerance) cancelled++;
+            else if (report.StudentFanOutNorms[k] <= levels[k]) vanished++;
+            else if (comp is not null && comp.GroupOutput[k] <= levels[k]) cancelled++;
             else if ((comp?.AffineOnData[k] ?? e.AffineStudents[k]) && affineExcused) silent++;
-            else { offending++; worstFanOut = Math.Max(worstFanOut, report.StudentFanOutNorms[k]); }
+            else
+            {
+                offending++;
+                worstFanOut = Math.Max(worstFanOut, report.StudentFanOutNorms[k]);
+                worstRatio = Math.Max(worstRatio, report.StudentFanOutNorms[k] / levels[k]);
+            }
         }
         var share = offending / (double)report.Students;
+        var levelText = criteria.MatchedTeacher && criteria.RelativeToTeacher
+            ? FormattableString.Invariant($"{criteria.FanOut} x the matched teacher's, {levels.DefaultIfEmpty(0).Min():G3} to {tolerance:G3}")
+            : FormattableString.Invariant($"{tolerance:G3}");
         var conclusion = share <= criteria.MaxNeitherShare;
         var missed = report.Students <= report.Teachers ? "hypothesis missed: the student is not over-realized"
             : criteria.NeedsGradientTarget && !(e.ReachedGradientTarget && e.MaxSampleGradient <= criteria.MaxGradient)
@@ -108,11 +125,11 @@ public static class VanishingClaim
             : e.Training?.Diverged == true ? $"precondition not reached: {e.Training}"
             : null;
         var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => FormattableString.Invariant($"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));
-        var evidence = (FormattableString.Invariant($"{e.Case}: {specialized} specialized (rho > {criteria.Tau}), {(criteria.AllowMirror ? $"{mirrored} mirrors of a teacher (cos < -{criteria.Tau}), " : "")}{vanished} vanished (||v|| <= {tolerance:G3}), {cancelled} cancelled in co-linear groups (cos >= {Analysis.Compensation.GroupCosine}), {silent} affine on the data (combined residue {comp?.Residue ?? double.NaN:G3}, at most {MirrorCheck.MaxResidue}), ") +
+        var evidence = (FormattableString.Invariant($"{e.Case}: {specialized} specialized (rho > {criteria.Tau}), {(criteria.AllowMirror ? $"{mirrored} mirrors of a teacher (cos < -{criteria.Tau}), " : "")}{vanished} vanished (||v|| <= {levelText}), {cancelled} cancelled in co-linear groups (cos >= {Analysis.Compensation.GroupCosine}), {silent} affine on the data (combined residue {comp?.Residue ?? double.NaN:G3}, at most {MirrorCheck.MaxResidue}), ") +
             FormattableString.Invariant($"{offending} neither ({share:P0}, at most {criteria.MaxNeitherShare:P0} allowed; largest such ||v|| = {worstFanOut:G3}); (best rho, ||v||) per node {perNode}; training {e.Training?.ToString() ?? "none"}"));
         var outcome = Outcome.Judged(info ?? Info, missed, conclusion, evidence,
             new VanishingNumbers(report.Students, specialized, mirrored, vanished, silent, cancelled, offending, share, worstFanOut, tolerance, e.MaxSampleGradient,
-                comp?.Residue ?? double.NaN));
+                comp?.Residue ?? double.NaN, worstRatio));
         return criteria.AllowMirror ? outcome with { StrictVerdict = Judge(e, criteria with { AllowMirror = false }, info).Verdict } : outcome;
     }
 

@@ -24,12 +24,13 @@ public sealed record ExperimentScale(
 
     /// <summary>
     /// d = 100 as in the paper, but N_train = N_eval = 4,000 and 10 epochs of 1,000 iterations
-    /// (the paper: 10,000 and 100 epochs), 3 seeds; one sweep serves the L-shape, success-rate and
-    /// convergence claims.
+    /// (the paper: 10,000 and 100 epochs), 3 seeds; the L-shape and convergence sweep at m = 10,
+    /// p in {0, 1, 2}, and the success-rate sweep at the paper's m = 20 with p in {0.5, 1.5, 2.5}
+    /// (the paper: 0.5 to 2.5 in steps of 0.5).
     /// </summary>
     public static ExperimentScale Default { get; } = Build("default",
         twoLayer: new TwoLayerConfig { NTrain = 4000, NEval = 4000, Epochs = 10 },
-        lshapeM: 10, successM: 10, successDecays: [0, 1, 2], seeds: DefaultSeeds,
+        lshapeM: 10, successM: 20, successDecays: [0.5, 1.5, 2.5], seeds: DefaultSeeds,
         sampleSizes: [15, 30, 60, 120, 240, 480], sampleEpochs: 10, sampleEval: 4000,
         multiLayer: new MultiLayerConfig { D = 20, Widths = [10, 15, 20], Outputs = 20, NTrain = 500, NEval = 4000, Epochs = 20, LearningRate = 0.05 });
 
@@ -38,7 +39,7 @@ public sealed record ExperimentScale(
         twoLayer: TwoLayerConfig.Paper,
         lshapeM: 10, successM: 20, successDecays: [0.5, 1, 1.5, 2, 2.5], seeds: PaperSeeds,
         sampleSizes: [15, 30, 60, 120, 240, 480, 960, 1920], sampleEpochs: 100, sampleEval: 10_000,
-        multiLayer: new MultiLayerConfig { Epochs = 100 });
+        multiLayer: MultiLayerConfig.Paper);
 
     public static ExperimentScale Parse(string name) => name.Trim().ToLowerInvariant() switch
     {

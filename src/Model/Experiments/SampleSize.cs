@@ -20,8 +20,15 @@ public sealed record SampleSizeSweep(TwoLayerConfig Base, IReadOnlyList<int> Siz
         $"d {Base.D}, m {Base.M}, multi {Base.Multi}, p {Base.Decay}, N_train {{{string.Join(",", Sizes)}}}, {Seeds.Count} seeds, {Base.Epochs}x{Base.ItersPerEpoch} iters, batch <= {Base.Batch}, lr {Base.LearningRate}");
 }
 
-/// <summary>Mean coverage at tau over seeds, per training-set size, for one kind of data.</summary>
-public sealed record CoverageCurve(TrainingData Data, int[] Sizes, double[] Coverage, double[] MeanBestCorrelation);
+/// <summary>Mean coverage at tau over seeds, per training-set size, for one kind of data, with the smallest and largest seed's coverage.</summary>
+public sealed record CoverageCurve(TrainingData Data, int[] Sizes, double[] Coverage, double[] MeanBestCorrelation)
+{
+    /// <summary>Per size, the smallest seed's coverage.</summary>
+    public double[] CoverageMin { get; init; } = [];
+
+    /// <summary>Per size, the largest seed's coverage.</summary>
+    public double[] CoverageMax { get; init; } = [];
+}
 
 public static class SampleSize
 {
@@ -31,7 +38,13 @@ public static class SampleSize
             var bySize = g.GroupBy(r => r.Config.NTrain).OrderBy(s => s.Key).ToArray();
             return new CoverageCurve(g.Key,
                 bySize.Select(s => s.Key).ToArray(),
-                bySize.Select(s => s.Average(r => r.CoveredAtEnd.Count(c => c) / (double)r.Config.M)).ToArray(),
-                bySize.Select(s => s.Average(r => r.BestCorrPerTeacher.Average())).ToArray());
+                bySize.Select(s => s.Average(Coverage)).ToArray(),
+                bySize.Select(s => s.Average(r => r.BestCorrPerTeacher.Average())).ToArray())
+            {
+                CoverageMin = bySize.Select(s => s.Min(Coverage)).ToArray(),
+                CoverageMax = bySize.Select(s => s.Max(Coverage)).ToArray(),
+            };
         }).ToArray();
+
+    static double Coverage(TwoLayerRun r) => r.CoveredAtEnd.Count(c => c) / (double)r.Config.M;
 }

@@ -356,7 +356,9 @@ public sealed class SweepTest
         ShouldSucceed(Here("sweep", "plan", "reproduce", "--out", dir));
         var manifest = SweepManifest.Load(dir);
         var scale = ExperimentScale.Default;
+        ReferenceEquals(scale.Success, scale.LShape).ShouldBeFalse("the default success-rate sweep is its own, at the paper's m = 20");
         var expected = scale.LShape.Configs().Select(c => ("lshape", c))
+            .Concat(scale.Success.Configs().Select(c => ("success-rate", c)))
             .Concat(scale.Leaky.Configs().Select(c => ("leaky", c)))
             .Concat(scale.SampleSize.Configs().Select(c => ("sample-size", c)))
             .ToArray();

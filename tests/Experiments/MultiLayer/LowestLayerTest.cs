@@ -2,36 +2,54 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
+using Verify.Model.Training;
 using Verify.TestSupport;
 
 namespace Verify.Experiments.MultiLayer;
 
 /// <summary>
 /// Claim 1 for deep networks, as the paper's multi-layer experiment shows it: the lowest layer's
-/// mean best correlation (over teacher nodes, max over student nodes, eval data) is at least the
-/// upper layers'. Default: a scaled-down teacher (d 20, widths [10, 15, 20]) trained on N = 500,
-/// where the layers still differ (observed about 0.96 against 0.82 and 0.80).
-/// Seeds: the check compares means over 3 seeds with a 0.02 slack; the observed gap is about 7
-/// times the slack.
+/// mean best correlation (over teacher nodes, max over student nodes, eval data) reaches
+/// <see cref="MultiLayerClaim.MinLowestLayer"/> and is at least the upper layers' (less
+/// <see cref="MultiLayerClaim.Slack"/>). Default: a scaled-down teacher (d 20, widths [10, 15, 20],
+/// N = 500); Nightly: the paper's setting (<see cref="Model.Experiments.MultiLayerConfig.Paper"/>).
+/// Seeds: 3 (default) or 5 (paper); the judge reads the mean over seeds and reports the spread.
 /// </summary>
+/// <remarks>
+/// Finding at the default size (27 Nov 2026, when the absolute level joined the ordering): the claim
+/// **fails**. Layer means 0.770, 0.654, 0.569: the order holds, the level does not. Per seed the
+/// lowest layer reaches 0.982 and 0.945 (seeds 1 and 3, train loss 0.012 and 0.015), but seed 2 stalls
+/// at train loss 0.69 with 0.383, 0.335, 0.176: a run that never fit its data, averaged in as the
+/// paper's figure averages its seeds. The default case asserts this finding so that a change shows;
+/// the paper-size case (Nightly) asserts the claim.
+/// </remarks>
 [TestFixture]
 public sealed class LowestLayerTest
 {
-    [TestCase("default"), Judges("multi-layer")]
-    [TestCase("paper", Category = "Nightly")]
-    public void LowestLayerSpecializesAtLeastAsWellAsUpperLayers(string scale)
+    [TestCase("default", Verdict.Fails), Judges("multi-layer")]
+    [TestCase("paper", Verdict.Holds, Category = "Nightly")]
+    public void LowestLayerSpecializesAtLeastAsWellAsUpperLayers(string scale, Verdict expected)
     {
         var outcome = MultiLayerClaim.Judge(ExperimentRuns.MultiLayer(scale));
+        TestContext.Out.WriteLine(outcome);
 
-        outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");
+        outcome.Verdict.ShouldBe(expected, $"scale {scale}: {outcome}");
     }
 
-    /// <summary>Negative control: the same runs with the layer order reversed must fail the check.</summary>
+    /// <summary>
+    /// Negative control: the same teachers, data and students stopped after one SGD step (the
+    /// training changed, not the numbers relabelled). An under-trained student has not specialized,
+    /// so the same judge must not find it.
+    /// </summary>
     [Test]
-    public void TheCheckFails_WhenLayersAreReversed()
+    public void AnUnderTrainedStudent_DoesNotSpecialize()
     {
-        var runs = ExperimentRuns.MultiLayer("default").Select(r => r with { MeanBestCorrelation = r.MeanBestCorrelation.Reverse().ToArray() }).ToArray();
+        var runs = TrialRunner.RunAll(ExperimentRuns.Scale("default").MultiLayer.Select(c => c.UnderTrained()).ToArray(), Model.Experiments.MultiLayer.Run);
 
-        MultiLayerClaim.Judge(runs).Verdict.ShouldBe(Verdict.Fails);
+        var outcome = MultiLayerClaim.Judge(runs);
+        TestContext.Out.WriteLine(outcome);
+
+        outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
+        runs.ShouldAllBe(r => r.MeanBestCorrelation[0] < MultiLayerClaim.MinLowestLayer, "no under-trained run reaches the level on its own");
     }
 }

@@ -5,7 +5,7 @@ namespace Verify.Experiments.Support;
 
 /// <summary>
 /// The runs of each sweep, computed once per test process and shared by the fixtures that assert
-/// different claims on them (the L-shape, success-rate and convergence claims read one sweep, as
+/// different claims on them (the L-shape claim and the convergence table read one sweep, as
 /// the `verify reproduce` report does). Scales: "default" (the default test run) and "paper" (Nightly).
 /// </summary>
 static class ExperimentRuns

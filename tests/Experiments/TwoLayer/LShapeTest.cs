@@ -10,22 +10,32 @@ namespace Verify.Experiments.TwoLayer;
 
 /// <summary>
 /// Claim 4 as the paper's L-shape figure shows it: after training, every student node either
-/// correlates above 0.95 with a teacher node or has a near-zero fan-out; the share of nodes that do
+/// correlates above 0.95 with a teacher node or has a near-zero fan-out (relative to the teacher it matches best); the share of nodes that do
 /// neither does not grow with multi. The verdict is <see cref="LShapeVerdict"/>: claim 4's one judge
 /// (<see cref="VanishingClaim"/>) read at the paper's budget, the computation the `verify reproduce` report prints.
 /// Seeds: the assertion is per run (every over-realized run must pass), so one seed per
 /// configuration suffices to falsify it; the default sweep has 3 seeds x 4 multis x 3 p.
 /// </summary>
+/// <remarks>
+/// "Near-zero" is 0.1 x the fan-out norm of the teacher the node matches best (issue 11: the
+/// strongest teacher's scale hid the weak teachers, whose own norms at p = 2 sit below 0.1 of it).
+/// Finding at the default size under that reading (27 Nov 2026, 10 epochs of the paper's 100): the
+/// claim **fails**, 3 of 27 over-realized runs; the worst has 11% of its nodes neither specialized nor
+/// vanished (seed 2, multi 10, p 2), and the largest fan-out of such a node is 0.53, 26 times its own
+/// level (seed 1, multi 2, p 1). Under the strongest-teacher reading the same runs held. The default
+/// case asserts this finding so that a change shows; the paper-size case (Nightly) asserts the claim.
+/// </remarks>
 [TestFixture]
 public sealed class LShapeTest
 {
-    [TestCase("default"), Judges("lshape")]
-    [TestCase("paper", Category = "Nightly")]
-    public void EachStudentNodeCorrelatesWithATeacherOrHasNearZeroFanOut(string scale)
+    [TestCase("default", Verdict.Fails), Judges("lshape")]
+    [TestCase("paper", Verdict.Holds, Category = "Nightly")]
+    public void EachStudentNodeCorrelatesWithATeacherOrHasNearZeroFanOut(string scale, Verdict expected)
     {
         var outcome = LShapeVerdict.Judge(ExperimentRuns.LShape(scale));
+        TestContext.Out.WriteLine(outcome);
 
-        outcome.Verdict.ShouldBe(Verdict.Holds, $"scale {scale}: {outcome}");
+        outcome.Verdict.ShouldBe(expected, $"scale {scale}: {outcome}");
     }
 
     /// <summary>
@@ -42,5 +52,6 @@ public sealed class LShapeTest
         var outcome = LShapeVerdict.Judge(runs);
 
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
+        outcome.Numbers.Fails.ShouldBe(outcome.Numbers.Conclusive, "every linear run fails (the ReLU default: 3 of 27)");
     }
 }

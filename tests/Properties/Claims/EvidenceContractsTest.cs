@@ -205,20 +205,4 @@ public sealed class EvidenceContractsTest
         using var linear = ClaimBuilders.WithActivation(student, Activation.Linear);
         PairEvidence.Measure(teacher, linear, Inputs(), null, measureJumps: false).StudentLeaky.ShouldBeFalse("slope 1 is linear, not leaky");
     }
-
-    // ---- what the sweeps hand to claim 6 ----
-
-    static Verify.Model.Experiments.TwoLayerRun SweepRun(int multi, double[] evalLoss) =>
-        new(new Verify.Model.Experiments.TwoLayerConfig { D = 4, M = 2, Multi = multi, Epochs = 3, EarlyEpoch = 3 },
-            0, 0, [0.99, 0.5], new int?[2], new double[2], [], [], [1.0, 0.5], 0, evalLoss, [], TrainingOutcome.BudgetExhausted, 0);
-
-    [Test]
-    public void AWidthSeries_ReadsTheLossAtTheEarlyEpoch_AndNaNWhereTheRunStoppedBeforeIt()
-    {
-        var series = SweepEvidence.Widths([SweepRun(2, [3, 2]), SweepRun(1, [3, 2, 1])]).Single();
-        series.Widths.Select(w => w.Multi).ShouldBe([1, 2], "by growing multi");
-        series.Widths[0].Loss.ShouldBe(1, "a run of exactly the early epoch's length is read at its last epoch");
-        double.IsNaN(series.Widths[1].Loss).ShouldBeTrue("a run that stopped before the early epoch has no loss there");
-        series.Widths.ShouldAllBe(w => w.Coverage == 0.5, "one of two teachers above tau 0.95");
-    }
 }

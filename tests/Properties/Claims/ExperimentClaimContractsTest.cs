@@ -8,11 +8,12 @@ using Verify.Model.Training;
 namespace Verify.Properties.Claims;
 
 /// <summary>
-/// The verdicts the report reads off the paper's sweeps (convergence, keeps-what-it-found,
-/// teacher-aware data, multi-layer, leaky strong teachers, CIFAR-10) and the evidence the sweeps
-/// hand to claims 4, 5 and 6, on hand-built runs whose right verdict follows from each claim's
-/// statement: which runs and sizes are read, which comparison is strict, what leaves a claim
-/// inconclusive. The sweeps themselves are too slow to sit at these edges.
+/// The verdicts the report reads off the paper's sweeps (strong teachers first, over-realization,
+/// keeps-what-it-found, teacher-aware data, multi-layer, leaky strong teachers, CIFAR-10, the
+/// L-shape), the convergence table, and the evidence the sweeps hand to claims 4, 5 and 6, on
+/// hand-built runs whose right verdict follows from each claim's statement: which runs and sizes are
+/// read, which comparison is strict, what leaves a claim inconclusive. One test per rule. The sweeps
+/// themselves are too slow to sit at these edges.
 /// </summary>
 [TestFixture]
 public sealed class ExperimentClaimContractsTest
@@ -30,50 +31,52 @@ public sealed class ExperimentClaimContractsTest
 
     static double[] Covering(int m, int covered) => Enumerable.Range(0, m).Select(j => j < covered ? 0.99 : 0.5).ToArray();
 
-    // ---- convergence ----
+    // ---- convergence: a reported table, not a verdict ----
 
     [Test]
-    public void Convergence_ReadsTheFinalEpoch_AndJudgesOnlyDecaysFromTheMinimum()
+    public void ConvergenceTable_ReadsEachRunsFinalEpoch_WithItsSpreadOverSeeds()
     {
-        var runs = new[]
-        {
-            Run(decay: 1, multi: 1, evalLoss: [1.0, 0.1]),
-            Run(decay: 1, multi: 2, evalLoss: [1e-4, 0.01]),
-            Run(decay: 0, multi: 1, evalLoss: [0.01]),
-            Run(decay: 0, multi: 2, evalLoss: [1.0]),   // rises, but p = 0 is below the minimum decay
-        };
-        var outcome = ConvergenceClaim.Judge(runs);
-        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.Evidence);
-        outcome.Numbers.JudgedDecays.ShouldBe(1);
-        outcome.Numbers.FinalLog10EvalLoss.Select(f => (f.Decay, f.Multi)).ShouldBe([(0.0, 1), (0.0, 2), (1.0, 1), (1.0, 2)], "ordered by p, then multi");
-        outcome.Numbers.FinalLog10EvalLoss[3].Value.ShouldBe(-2, 1e-12, "the final epoch's loss, not the first");
-        outcome.Evidence.ShouldContain("not judged (p < 1)");
-        ConvergenceClaim.Judge(runs, minDecay: 0).Verdict.ShouldBe(Verdict.Fails, "p = 0 judged: its loss rises with multi");
-
-        var firstLow = new[] { Run(decay: 1, multi: 1, evalLoss: [1.0, 0.1]), Run(decay: 1, multi: 2, evalLoss: [1e-4, 1.0]) };
-        ConvergenceClaim.Judge(firstLow).Verdict.ShouldBe(Verdict.Fails, "the final loss rose from 0.1 to 1");
-    }
-
-    [Test]
-    public void Convergence_AllowsASmallRiseBetweenNeighbours_ButNeedsTheLastBelowTheFirst()
-    {
-        Run3(-2, -1.8, -2.5).Verdict.ShouldBe(Verdict.Holds, "a rise of 0.2 decades between neighbours is within the slack");
-        Run3(-2, -1.7, -2.5).Verdict.ShouldBe(Verdict.Fails, "a rise of 0.3 decades is not");
-        Run3(-2, -2.5, -2).Verdict.ShouldBe(Verdict.Fails, "the largest multi must end strictly below the smallest");
-
-        static ClaimOutcome Run3(double a, double b, double c) => ConvergenceClaim.Judge(
+        var table = Convergence.FinalLoss(
         [
-            Run(multi: 1, evalLoss: [Math.Pow(10, a)]), Run(multi: 2, evalLoss: [Math.Pow(10, b)]), Run(multi: 3, evalLoss: [Math.Pow(10, c)]),
+            Run(decay: 1, multi: 2, seed: 1, evalLoss: [1.0, 1e-2]), Run(decay: 1, multi: 2, seed: 2, evalLoss: [1.0, 1e-4]),
+            Run(decay: 0, multi: 1, seed: 1, evalLoss: [1e-3]),
         ]);
+        table.Select(f => (f.Decay, f.Multi)).ShouldBe([(0.0, 1), (1.0, 2)], "ordered by p, then multi");
+        var two = table[1].Log10EvalLoss;
+        (two.Mean, two.Min, two.Max, two.Seeds).ShouldBe((-3.0, -4.0, -2.0, 2), "the final epoch's loss, not the first");
+        two.Sd.ShouldBe(Math.Sqrt(2), 1e-12, "sample standard deviation of -2 and -4");
+        table[0].Log10EvalLoss.Sd.ShouldBe(0, "one seed has no spread");
+        Spread.Of([]).Seeds.ShouldBe(0);
     }
 
     [Test]
-    public void Convergence_IsInconclusive_WithoutTwoMultisOrWithADivergedRun()
+    public void ConvergenceCurves_GiveEachEpochsSpread_OverTheShortestRun()
     {
-        ConvergenceClaim.Judge([Run(multi: 1, evalLoss: [0.1]), Run(decay: 2, multi: 1, evalLoss: [0.1])]).Reason!
-            .ShouldContain("no p >= 1 with two or more multis");
-        ConvergenceClaim.Judge([Run(multi: 1, evalLoss: [0.1]), Run(multi: 2, evalLoss: [0.01], outcome: TrainingOutcome.Diverged)]).Reason!
-            .ShouldContain("1 of 2 runs diverged");
+        var curves = Convergence.Log10EvalLoss([Run(multi: 2, seed: 1, evalLoss: [10.0, 1.0, 0.1]), Run(multi: 2, seed: 2, evalLoss: [1000.0, 0.01])]);
+        var curve = curves[(1.0, 2)];
+        curve.Length.ShouldBe(2, "the shorter run has two epochs");
+        (curve[0].Mean, curve[0].Min, curve[0].Max).ShouldBe((2.0, 1.0, 3.0));
+        (curve[1].Mean, curve[1].Min, curve[1].Max).ShouldBe((-1.0, -2.0, 0.0));
+    }
+
+    // ---- the spread the figures draw ----
+
+    [Test]
+    public void SuccessRateBands_AreTheClopperPearsonIntervalOfAFractionOfSeeds()
+    {
+        var curve = SuccessRate.Curves([Run(seed: 1, end: Covering(3, 1)), Run(seed: 2, end: Covering(3, 2)), Run(seed: 3, end: Covering(3, 2))]).Single();
+        curve.End.ShouldBe([1.0, 2.0 / 3, 0.0]);
+        var (low, high) = curve.Interval(curve.End);
+        low[0].ShouldBe(Statistics.ClopperPearson(3, 3).Low, 1e-12, "3 of 3 seeds");
+        (low[1], high[1]).ShouldBe(Statistics.ClopperPearson(2, 3), "2 of 3 seeds");
+        (low[2], high[2]).ShouldBe(Statistics.ClopperPearson(0, 3), "0 of 3 seeds");
+    }
+
+    [Test]
+    public void SampleSizeBands_RunFromTheSmallestToTheLargestSeedsCoverage()
+    {
+        var curve = SampleSize.Curves([Run(m: 4, nTrain: 10, seed: 1, end: Covering(4, 1)), Run(m: 4, nTrain: 10, seed: 2, end: Covering(4, 3))]).Single();
+        (curve.Coverage[0], curve.CoverageMin[0], curve.CoverageMax[0]).ShouldBe((0.5, 0.25, 0.75));
     }
 
     // ---- training keeps what it found ----
@@ -133,15 +136,39 @@ public sealed class ExperimentClaimContractsTest
     static MultiLayerRun Deep(double[] means, TrainingOutcome outcome = TrainingOutcome.BudgetExhausted) => new(new MultiLayerConfig(), means, 0, outcome, 0);
 
     [Test]
+    public void MultiLayer_NeedsTheLowestLayerAtTheLevel_InclusiveBoundary()
+    {
+        MultiLayerClaim.Judge([Deep([MultiLayerClaim.MinLowestLayer, 0.5])]).Verdict.ShouldBe(Verdict.Holds, "exactly the level counts");
+        var low = MultiLayerClaim.Judge([Deep([MultiLayerClaim.MinLowestLayer - 1e-9, 0.5])]);
+        low.Verdict.ShouldBe(Verdict.Fails, "below the level, however far above the upper layers");
+        low.Evidence.ShouldContain("[below]");
+        low.Evidence.ShouldNotContain("[an upper layer is higher]");
+        MultiLayerClaim.MinLowestLayer.ShouldBe(0.9);
+    }
+
+    [Test]
     public void MultiLayer_AllowsUpperLayersAtMostTheSlackAboveTheLowest()
     {
-        var within = MultiLayerClaim.Judge([Deep([0.9, 0.91, 0.5]), Deep([0.9, 0.91, 0.5])]);
-        within.Verdict.ShouldBe(Verdict.Holds, "0.01 above the lowest is within the 0.02 slack");
-        within.Numbers.MeanBestCorrelationPerLayer.ShouldBe([0.9, 0.91, 0.5], 1e-12);
+        var within = MultiLayerClaim.Judge([Deep([0.95, 0.95 + 0.019, 0.5]), Deep([0.95, 0.95 + 0.019, 0.5])]);
+        within.Verdict.ShouldBe(Verdict.Holds, "0.019 above the lowest is within the 0.02 slack");
+        within.Numbers.MeanBestCorrelationPerLayer.ShouldBe([0.95, 0.969, 0.5], 1e-12);
         within.Numbers.Runs.ShouldBe(2);
-        MultiLayerClaim.Judge([Deep([0.9, 0.5, 0.95])]).Verdict.ShouldBe(Verdict.Fails, "the top layer is 0.05 above the lowest");
-        MultiLayerClaim.Judge([Deep([0.9, 0.95]), Deep([0.9, 0.85])]).Verdict.ShouldBe(Verdict.Holds, "the mean over runs is compared: 0.9 against 0.9");
-        MultiLayerClaim.Judge([Deep([0.9, 0.5]), Deep([0.9, 0.5], TrainingOutcome.Diverged)]).Reason!.ShouldContain("diverged");
+        var above = MultiLayerClaim.Judge([Deep([0.95, 0.5, 0.95 + 0.021])]);
+        above.Verdict.ShouldBe(Verdict.Fails, "the top layer is 0.021 above the lowest");
+        above.Evidence.ShouldContain("[an upper layer is higher]");
+        above.Evidence.ShouldNotContain("[below]");
+        MultiLayerClaim.Slack.ShouldBe(0.02);
+    }
+
+    [Test]
+    public void MultiLayer_JudgesTheMeanOverRuns_AndReportsTheirSpread()
+    {
+        var outcome = MultiLayerClaim.Judge([Deep([0.92, 0.99]), Deep([0.98, 0.85])]);
+        outcome.Verdict.ShouldBe(Verdict.Holds, "the means 0.95 and 0.92 are compared, not each run");
+        outcome.Numbers.SdPerLayer[0].ShouldBe(Math.Sqrt(0.0018), 1e-12);
+        outcome.Numbers.MinPerLayer.ShouldBe([0.92, 0.85]);
+        MultiLayerClaim.Judge([Deep([0.85, 0.5]), Deep([0.93, 0.5])]).Verdict.ShouldBe(Verdict.Fails, "mean 0.89 is below the level though one run is above it");
+        MultiLayerClaim.Judge([Deep([0.95, 0.5]), Deep([0.95, 0.5], TrainingOutcome.Diverged)]).Reason!.ShouldContain("diverged");
     }
 
     [Test]
@@ -174,26 +201,230 @@ public sealed class ExperimentClaimContractsTest
     // ---- the evidence handed to claims 5 and 6 ----
 
     [Test]
-    public void Sweeps_PairRunsThatDifferOnlyInMulti_AndReadTheEarlyLoss()
+    public void Timelines_PutRunsThatDifferOnlyInMultiInOneSeries()
     {
         var runs = new[]
         {
-            Run(seed: 1, multi: 2, end: Covering(3, 3), evalLoss: [0.9, 0.3, 0.1], earlyEpoch: 2),
-            Run(seed: 1, multi: 1, end: Covering(3, 1), evalLoss: [0.9, 0.5, 0.2], earlyEpoch: 2),
-            Run(seed: 2, multi: 1, evalLoss: [1.0, 1.0, 1.0], earlyEpoch: 2),          // alone: no other multi
-            Run(seed: 1, decay: 0, multi: 3, evalLoss: [1.0, 1.0, 1.0], earlyEpoch: 2), // another p: another series, alone
+            Run(seed: 1, multi: 2, end: Covering(3, 3), early: Covering(3, 1), firstCovered: [1, 2, null], evalLoss: [0.9, 0.3, 0.1], earlyEpoch: 2),
+            Run(seed: 1, multi: 1, evalLoss: [0.9, 0.5, 0.2], earlyEpoch: 2),
+            Run(seed: 2, multi: 1, evalLoss: [1.0, 1.0, 1.0], earlyEpoch: 2),
+            Run(seed: 1, decay: 0, multi: 3, evalLoss: [1.0, 1.0, 1.0], earlyEpoch: 2),
         };
-        var series = SweepEvidence.Widths(runs);
-        series.Length.ShouldBe(1);
-        series[0].Widths.Select(w => (w.Multi, w.Coverage, w.Loss)).ShouldBe([(1, 1.0 / 3, 0.5), (2, 1.0, 0.3)], "by growing multi; loss after the early epoch");
+        var t = SweepEvidence.Timelines(runs);
+        t[0].Series.ShouldBe(t[1].Series, "same seed and p: one series");
+        t[2].Series.ShouldNotBe(t[0].Series, "another seed: another teacher");
+        t[3].Series.ShouldNotBe(t[0].Series, "another p: another teacher");
+        (t[0].Seed, t[0].Decay, t[0].Multi, t[0].EarlyEpoch, t[0].EpochsRun).ShouldBe((1L, 1.0, 2, 2, 3));
+        t[0].CoveredEarly.ShouldBe([true, false, false]);
+        t[0].CoveredAtEnd.ShouldBe([true, true, true]);
+        t[0].FirstCoveredEpoch.ShouldBe([1, 2, null]);
+        t[0].TeacherFanOutNorms.ShouldBe([1.0, 0.5, 1.0 / 3]);
         SweepEvidence.Seeds(runs).ShouldBe(2);
         SweepEvidence.Unusable(Array.Empty<TwoLayerRun>(), r => r.Outcome, r => r.Config).ShouldBe("no runs");
         SweepEvidence.Unusable(runs, r => r.Outcome, r => r.Config).ShouldBeNull();
+    }
 
-        var timeline = SweepEvidence.Timelines([Run(firstCovered: [2, null, 1], evalLoss: [1.0, 1.0, 1.0, 1.0])])[0];
-        timeline.FirstCoveredEpoch.ShouldBe([2, null, 1]);
-        timeline.EpochsRun.ShouldBe(4);
-        timeline.TeacherFanOutNorms.ShouldBe([1.0, 0.5, 1.0 / 3]);
+    static CoverageTimeline Timeline(double decay = 1, long seed = 1, int multi = 1, bool[]? early = null, bool[]? end = null, int?[]? first = null, int epochs = 10, string? series = null)
+    {
+        var m = (early ?? end ?? first?.Select(e => e is not null).ToArray() ?? new bool[3]).Length;
+        return new CoverageTimeline("run", series ?? $"seed {seed}, p {decay}", seed, decay, multi, first ?? new int?[m], early ?? new bool[m], end ?? new bool[m], 2, epochs,
+            Enumerable.Range(1, m).Select(j => Math.Pow(j, -decay)).ToArray());
+    }
+
+    [Test]
+    public void Timeline_NeverCoveredRanksAfterTheLastEpoch_AndTheDropReadsThirds()
+    {
+        Timeline(first: [3, null], epochs: 7).EpochOrNever.ShouldBe([3.0, 8.0]);
+        Timeline(first: [3, null], epochs: 7).MeanFirstCoveredEpoch.ShouldBe(5.5);
+        Timeline(early: [true, false, false, true]).EarlyCoverage.ShouldBe(0.5);
+        Timeline(early: [true, false, false], end: [true, true, false]).Drop.ShouldBe(1, "teacher 1 against teacher 3, early and end");
+        Timeline(early: [true, false, false], end: [true, true, true]).Drop.ShouldBe(0.5, "the mean of the early and the end drop");
+        Timeline(early: [true, true, false, false, false, true], end: [true, true, true, true, true, true]).Drop.ShouldBe(0.25, "m = 6: thirds of two teachers");
+    }
+
+    // ---- claim 5: strong teachers first ----
+
+    /// <summary>A run of decay <paramref name="decay"/> whose early and end drop are both <paramref name="drop"/> in {-1, 0, 1} (m = 3).</summary>
+    static CoverageTimeline Dropping(int drop, long seed, double decay = 1, int multi = 1)
+    {
+        bool[] covered = drop switch { 1 => [true, true, false], 0 => [true, true, true], _ => [false, true, true] };
+        return Timeline(decay, seed, multi, early: covered, end: covered);
+    }
+
+    static CoverageTimeline[] SeedsDropping(int count, int drop, double decay = 1, long from = 1) =>
+        Enumerable.Range(0, count).Select(i => Dropping(drop, from + i, decay)).ToArray();
+
+    [Test]
+    public void StrongFirst_NeedsTheDropsLowerBoundAboveZero()
+    {
+        var outcome = StrongTeachersFirstClaim.Judge(SeedsDropping(3, 1), runSeed: 5);
+        outcome.Verdict.ShouldBe(Verdict.Holds, "every seed drops by 1: every resample's mean is 1");
+        outcome.Numbers.Drops.Single().Lower95.ShouldBe(1);
+        var flat = StrongTeachersFirstClaim.Judge(SeedsDropping(3, 0), runSeed: 5);
+        flat.Verdict.ShouldBe(Verdict.Fails, "a lower bound of exactly 0 is not positive");
+        flat.Numbers.Drops.Single().Lower95.ShouldBe(0);
+        flat.Evidence.ShouldContain("p 1: drop 0.00 (95% lower bound 0.00, 3 seeds, strength ratio 3) [not positive]");
+        outcome.Numbers.Drops.Single().StrengthRatio.ShouldBe(3, 1e-12, "fan-out norms 1, 1/2, 1/3 at p 1");
+        (StrongTeachersFirstClaim.MinDecay, StrongTeachersFirstClaim.MinSeeds, StrongTeachersFirstClaim.MinTrendDecays).ShouldBe((1.0, 3, 3));
+    }
+
+    [Test]
+    public void StrongFirst_LowerBoundIsAPercentileOverResampledSeeds()
+    {
+        var oneBadOfThree = StrongTeachersFirstClaim.Judge([.. SeedsDropping(2, 1), Dropping(-1, seed: 3)], runSeed: 5);
+        oneBadOfThree.Numbers.Drops.Single().Drop.ShouldBe(1.0 / 3, 1e-12);
+        oneBadOfThree.Verdict.ShouldBe(Verdict.Fails, "two or three draws of the bad seed (probability 7/27) pull the mean to -1/3 or below");
+        oneBadOfThree.Numbers.Drops.Single().Lower95.ShouldBeLessThanOrEqualTo(-1.0 / 3 + 1e-12);
+        var oneBadOfTwenty = StrongTeachersFirstClaim.Judge([.. SeedsDropping(19, 1), Dropping(-1, seed: 20)], runSeed: 5);
+        oneBadOfTwenty.Verdict.ShouldBe(Verdict.Holds, "the bound stays positive unless half the draws are the bad seed");
+    }
+
+    [Test]
+    public void StrongFirst_TakesTheSeedAsTheUnit_AveragingItsRunsFirst()
+    {
+        var outcome = StrongTeachersFirstClaim.Judge([Dropping(1, 1, multi: 1), Dropping(0, 1, multi: 2), Dropping(1, 2), Dropping(1, 3)], runSeed: 5);
+        outcome.Numbers.Drops.Single().Drop.ShouldBe((0.5 + 1 + 1) / 3, 1e-12, "seed 1's two runs count once, as 0.5");
+        outcome.Numbers.Drops.Single().Seeds.ShouldBe(3);
+        var missing = StrongTeachersFirstClaim.Judge([.. SeedsDropping(3, 1, decay: 1), .. SeedsDropping(2, 0, decay: 2)], runSeed: 5);
+        var atTwo = missing.Numbers.Drops.Single(d => d.Decay == 2);
+        (atTwo.Seeds, atTwo.Drop, atTwo.Lower95).ShouldBe((2, 0.0, 0.0), "a seed without runs at p 2 is skipped there, not read as a drop");
+        missing.Reason.ShouldBe("hypothesis missed: 2 seeds at p 2, 3 needed for the bootstrap");
+    }
+
+    [Test]
+    public void StrongFirst_JudgesOnlyDecaysFromOne_AndNeedsThreeSeeds()
+    {
+        var outcome = StrongTeachersFirstClaim.Judge([.. SeedsDropping(3, 1, decay: 1), .. SeedsDropping(3, -1, decay: 0.5)], runSeed: 5);
+        outcome.Verdict.ShouldBe(Verdict.Holds, "p 0.5 (drop -1) is reported, not judged; two values of p leave the trend unjudged");
+        outcome.Numbers.Drops.Select(d => (d.Decay, d.Judged)).ShouldBe([(0.5, false), (1.0, true)]);
+        outcome.Numbers.TrendJudged.ShouldBeFalse();
+        double.IsNaN(outcome.Numbers.TrendRankCorrelation).ShouldBeTrue("no trend is computed over two values of p");
+        outcome.Evidence.ShouldContain("[not judged]");
+        outcome.Evidence.ShouldContain("trend in p not judged (2 values of p, 3 needed)");
+        outcome.Numbers.MinDecay.ShouldBe(1);
+        StrongTeachersFirstClaim.Judge(SeedsDropping(3, 1, decay: 0.99), runSeed: 5).Reason.ShouldBe("hypothesis missed: no p >= 1");
+        StrongTeachersFirstClaim.Judge(SeedsDropping(2, 1), runSeed: 5).Reason.ShouldBe("hypothesis missed: 2 seeds at p 1, 3 needed for the bootstrap");
+        Should.Throw<ArgumentException>(() => StrongTeachersFirstClaim.Judge([], runSeed: 5)).Message.ShouldContain("No runs");
+    }
+
+    [Test]
+    public void StrongFirst_NeedsTheDropToGrowWithP_AsARankTrend()
+    {
+        // drops 0 at p 0, 1/2 at p 1, 1 at p 2 in every seed: Spearman 1 in every resample.
+        CoverageTimeline[] Sweep(int[] dropsByDecay) => Enumerable.Range(1, 3).SelectMany(seed => dropsByDecay.Select((d, i) =>
+            Timeline(i, seed, early: d >= 1 ? [true, true, false] : [true, true, true], end: d >= 2 ? [true, true, false] : [true, true, true]))).ToArray();
+        var rising = StrongTeachersFirstClaim.Judge(Sweep([0, 1, 2]), runSeed: 5);
+        rising.Verdict.ShouldBe(Verdict.Holds, rising.Evidence);
+        (rising.Numbers.TrendRankCorrelation, rising.Numbers.TrendLow95, rising.Numbers.TrendHigh95).ShouldBe((1.0, 1.0, 1.0));
+        rising.Numbers.TrendJudged.ShouldBeTrue("three values of p, one of them below 1, make a trend");
+        var falling = StrongTeachersFirstClaim.Judge(Sweep([2, 2, 1]), runSeed: 5);
+        falling.Numbers.Drops.Where(d => d.Judged).ShouldAllBe(d => d.Lower95 > 0, "each judged p drops");
+        falling.Verdict.ShouldBe(Verdict.Fails, "but the drop shrinks with p");
+        var flat = StrongTeachersFirstClaim.Judge(Sweep([2, 2, 2]), runSeed: 5);
+        flat.Verdict.ShouldBe(Verdict.Fails, "equal drops at every p show no trend (a rank correlation of 0, not above it)");
+        (flat.Numbers.TrendRankCorrelation, flat.Numbers.TrendLow95, flat.Numbers.TrendHigh95).ShouldBe((0.0, 0.0, 0.0), "no spread in the drops reads as no trend");
+        flat.Evidence.ShouldContain("[not above 0]");
+        rising.Evidence.ShouldContain("trend in p: Spearman 1.00 (95% interval 1.00 to 1.00);");
+    }
+
+    [Test]
+    public void StrongFirst_BootstrapsWithTheSeedNamedFromTheRunSeed()
+    {
+        CoverageTimeline[] runs = [.. SeedsDropping(4, 1), Dropping(-1, seed: 5), Dropping(0, seed: 6)];
+        var a = StrongTeachersFirstClaim.Judge(runs, runSeed: 5);
+        a.Numbers.BootstrapSeed.ShouldBe(Verify.Model.Runtime.Seeds.Of(5, "bootstrap"));
+        StrongTeachersFirstClaim.Judge(runs, runSeed: 5).Numbers.Drops.Single().Lower95.ShouldBe(a.Numbers.Drops.Single().Lower95, "one run seed, one bound");
+        a.Numbers.Resamples.ShouldBe(StrongTeachersFirstClaim.Resamples);
+        (a.Numbers.Runs, a.Numbers.Alpha).ShouldBe((6, 0.05));
+    }
+
+    // ---- claim 6: over-realization helps ----
+
+    /// <summary>A run of multi <paramref name="multi"/> in series <paramref name="series"/> with early coverage covered/4 and the mean first epoch <paramref name="first"/>.</summary>
+    static CoverageTimeline Width(string series, int multi, int covered, int first) =>
+        Timeline(0, 1, multi, early: Enumerable.Range(0, 4).Select(j => j < covered).ToArray(), first: [first, first, first, first], series: series);
+
+    static CoverageTimeline[] Good(string series) => [Width(series, 1, 1, 6), Width(series, 2, 2, 4), Width(series, 4, 3, 3)];
+    static CoverageTimeline[] Bad(string series) => [Width(series, 1, 3, 3), Width(series, 2, 2, 4), Width(series, 4, 1, 6)];
+    static CoverageTimeline[] Tied(string series) => [Width(series, 1, 2, 4), Width(series, 2, 2, 4), Width(series, 4, 2, 4)];
+
+    static void ShouldBeSignTest(SignTest test, int successes, int trials, double p)
+    {
+        (test.Successes, test.Trials).ShouldBe((successes, trials));
+        test.PValue.ShouldBe(p, 1e-12);
+    }
+
+    [Test]
+    public void OverRealization_HoldsWhenBothStatisticsFavourWidthInEnoughSeries()
+    {
+        var five = Enumerable.Range(0, 5).SelectMany(i => Good($"s{i}")).ToArray();
+        var outcome = OverRealizationClaim.Judge(five);
+        outcome.Verdict.ShouldBe(Verdict.Holds, "5 of 5 each: p = 1/32");
+        ShouldBeSignTest(outcome.Numbers.EarlyCoverage, 5, 5, 1.0 / 32);
+        ShouldBeSignTest(outcome.Numbers.FirstEpoch, 5, 5, 1.0 / 32);
+        outcome.Numbers.MeanCoveragePerWidth.ShouldBe([0.25, 0.5, 0.75]);
+        outcome.Numbers.MeanFirstEpochPerWidth.ShouldBe([6.0, 4.0, 3.0]);
+        outcome.Numbers.Multis.ShouldBe([1, 2, 4]);
+        outcome.Cases.ShouldBe(new CaseCounts(5, 5, 0, 0));
+        outcome.ConclusionObserved.ShouldBe(true);
+        (outcome.Numbers.Series, outcome.Numbers.Successes, outcome.Numbers.SeriesNeeded).ShouldBe((5, 5, 5));
+        outcome.Numbers.SdCoveragePerWidth.ShouldBe([0.0, 0.0, 0.0]);
+        outcome.Evidence.ShouldContain("s0: x1 cov@2 0.25 first 6 x2 cov@2 0.5 first 4 x4 cov@2 0.75 first 3");
+        OverRealizationClaim.Judge(five.Take(12).ToArray()).Verdict.ShouldBe(Verdict.Inconclusive, "4 series cannot reach 0.05");
+    }
+
+    [Test]
+    public void OverRealization_FailsWhenASignTestIsNotSignificant()
+    {
+        var outcome = OverRealizationClaim.Judge([.. Enumerable.Range(0, 5).SelectMany(i => Good($"g{i}")), .. Bad("b0"), .. Bad("b1")]);
+        outcome.Verdict.ShouldBe(Verdict.Fails, "5 of 7 has p = 0.23");
+        outcome.Numbers.PValue.ShouldBe(Statistics.BinomialUpperTail(5, 7, 0.5), 1e-15);
+        outcome.Cases.ShouldBe(new CaseCounts(7, 5, 2, 0));
+        outcome.ConclusionObserved.ShouldBe(false);
+        outcome.Numbers.SdCoveragePerWidth[0].ShouldBe(MathNet.Numerics.Statistics.Statistics.StandardDeviation([0.25, 0.25, 0.25, 0.25, 0.25, 0.75, 0.75]), 1e-12);
+        outcome.Numbers.SdFirstEpochPerWidth[2].ShouldBe(MathNet.Numerics.Statistics.Statistics.StandardDeviation([3.0, 3, 3, 3, 3, 6, 6]), 1e-12);
+        var pOfFive = Statistics.BinomialUpperTail(5, 5, 0.5);
+        OverRealizationClaim.Judge(Enumerable.Range(0, 5).SelectMany(i => Good($"s{i}")).ToArray(), alpha: pOfFive).Verdict.ShouldBe(Verdict.Holds, "p equal to alpha is significant");
+    }
+
+    [Test]
+    public void OverRealization_DropsTies_AndALostTestIsAFailureNotInconclusive()
+    {
+        var withTies = OverRealizationClaim.Judge([.. Enumerable.Range(0, 5).SelectMany(i => Good($"g{i}")), .. Tied("t0"), .. Tied("t1")]);
+        withTies.Verdict.ShouldBe(Verdict.Holds, "tied series count for neither side");
+        ShouldBeSignTest(withTies.Numbers.EarlyCoverage, 5, 5, 1.0 / 32);
+        withTies.Cases.ShouldBe(new CaseCounts(7, 5, 0, 2));
+        var lost = OverRealizationClaim.Judge(Enumerable.Range(0, 5).SelectMany(i => Bad($"b{i}")).Concat(Tied("t")).ToArray());
+        lost.Verdict.ShouldBe(Verdict.Fails);
+        // Coverage favours width in 5 series while the first-covered epoch is tied in all but 4: inconclusive.
+        var epochTied = Enumerable.Range(0, 5).SelectMany(i => i < 4 ? Good($"g{i}") : [Width($"g{i}", 1, 1, 4), Width($"g{i}", 2, 2, 4), Width($"g{i}", 4, 3, 4)]).ToArray();
+        var outcome = OverRealizationClaim.Judge(epochTied);
+        outcome.Verdict.ShouldBe(Verdict.Inconclusive, outcome.Evidence);
+        outcome.Reason.ShouldBe("non-tied series: 5 for early coverage, 4 for the first-covered epoch; 5 needed per sign test");
+        outcome.Numbers.PValue.ShouldBe(1.0 / 16, 1e-12, "the larger of the two p-values");
+    }
+
+    [Test]
+    public void OverRealization_ReadsARankTrendOverEveryWidth_NotTheEnds()
+    {
+        // Coverage 2/4, 1/4, 3/4 over multi 1, 2, 4: Spearman 0.5, a success; the epoch falls throughout.
+        var zigzag = Enumerable.Range(0, 5).SelectMany(i => new[] { Width($"z{i}", 1, 2, 6), Width($"z{i}", 2, 1, 4), Width($"z{i}", 4, 3, 3) }).ToArray();
+        OverRealizationClaim.Judge(zigzag).Numbers.EarlyCoverage.Successes.ShouldBe(5);
+        // A never-covered teacher ranks after the last epoch: first epochs {never} at multi 1 against 9 of 10 at multi 2.
+        var never = Enumerable.Range(0, 5).SelectMany(i => new[]
+        {
+            Timeline(0, 1, 1, early: [false], first: [null], series: $"n{i}"), Timeline(0, 1, 2, early: [true], first: [9], series: $"n{i}"),
+        }).ToArray();
+        OverRealizationClaim.Judge(never).Numbers.FirstEpoch.Successes.ShouldBe(5);
+    }
+
+    [Test]
+    public void OverRealization_NeedsSeriesOfTwoWidths()
+    {
+        Should.Throw<ArgumentException>(() => OverRealizationClaim.Judge([Width("a", 1, 1, 1), Width("b", 2, 1, 1)])).Message.ShouldContain("No series");
+        var one = OverRealizationClaim.Judge([.. Good("a"), Width("alone", 1, 1, 1)]);
+        one.Numbers.Series.ShouldBe(1, "a series of one width is not a series");
+        one.Numbers.SdCoveragePerWidth.ShouldBe([0.0, 0.0, 0.0], "one series has no spread");
     }
 
     // ---- the L-shape: claim 4 run by run ----
@@ -202,6 +433,35 @@ public sealed class ExperimentClaimContractsTest
     {
         var report = new Verify.Model.Analysis.SpecializationReport(1, new[,] { { 0.99, 0.1 } }, new double[1, 2], [1.0, spareFanOut], [1.0], new int[1, 2]);
         return run with { Analysis = new PairEvidence("run", report, new double[2, 1], [false, false], null, null, false, [true], 10, null) };
+    }
+
+    /// <summary>Two teachers of fan-out 1 and 0.1, each matched by a student node (rho 0.99); spare node 2 matches teacher <paramref name="matched"/> best, at rho 0.5.</summary>
+    static TwoLayerRun WithWeakTeacher(double spareFanOut, int matched)
+    {
+        var rho = new[,] { { 0.99, 0.2, matched == 0 ? 0.5 : 0.1 }, { 0.2, 0.99, matched == 1 ? 0.5 : 0.1 } };
+        var report = new Verify.Model.Analysis.SpecializationReport(1, rho, new double[2, 3], [1.0, 0.1, spareFanOut], [1.0, 0.1], new int[2, 3]);
+        return Run(multi: 2, m: 2) with { Analysis = new PairEvidence("run", report, new double[3, 2], [false, false, false], null, null, false, [true, true], 10, null) };
+    }
+
+    [Test]
+    public void LShape_HoldsANodeToTheFanOutOfTheTeacherItMatchesBest()
+    {
+        LShapeVerdict.NeitherShare(WithWeakTeacher(0.05, matched: 0)).ShouldBe(0, "0.05 is below 0.1 x the strong teacher's 1.0");
+        LShapeVerdict.NeitherShare(WithWeakTeacher(0.05, matched: 1)).ShouldBe(1.0 / 3, "0.05 is above 0.1 x the weak teacher's 0.1");
+        LShapeVerdict.NeitherShare(WithWeakTeacher(0.01, matched: 1)).ShouldBe(0, "0.01 is at 0.1 x 0.1: inclusive");
+        var outcome = LShapeVerdict.Judge([WithWeakTeacher(0.05, matched: 1), WithWeakTeacher(0.03, matched: 1)]);
+        outcome.Numbers.LargestNeitherFanOut.ShouldBe(0.05, "the largest fan-out of a node that is neither, over runs");
+        outcome.Numbers.LargestNeitherRatio.ShouldBe(5, 1e-9, "0.05 over its level 0.01");
+        outcome.Numbers.Fails.ShouldBe(2, "the tally's fields are the numbers' own");
+        outcome.Evidence.ShouldContain("largest fan-out of such a node in an over-realized run 0.05");
+        outcome.Numbers.LargestNeitherRun.ShouldBe(WithWeakTeacher(0.05, matched: 1).Config.ToString());
+        outcome.Evidence.ShouldContain("vanished (||v|| <= 0.1 x the matched teacher's, 0.01 to 0.1)");
+        var clean = LShapeVerdict.Judge([WithWeakTeacher(0.01, matched: 1)]);
+        (clean.Numbers.LargestNeitherFanOut, clean.Numbers.LargestNeitherRatio, clean.Numbers.LargestNeitherRun).ShouldBe((0.0, 0.0, null));
+        clean.Evidence.ShouldContain("no over-realized run has such a node");
+        VanishingCriteria.AtPaperBudget.MatchedTeacher.ShouldBeTrue();
+        LShapeVerdict.Judge([WithWeakTeacher(0.05, matched: 1)], criteria: VanishingCriteria.AtPaperBudget with { MatchedTeacher = false }).Verdict
+            .ShouldBe(Verdict.Holds, "against the strongest teacher's scale the same node counts as vanished");
     }
 
     [Test]
@@ -223,10 +483,12 @@ public sealed class ExperimentClaimContractsTest
         var leaky = Activation.LeakyRelu(0.1);
         var leakyRun = WithAnalysis(Run(multi: 2, m: 1, activation: leaky, end: [0.99]), spareFanOut: 0.1);
         SweepClaims.Leaky([leakyRun]).Select(o => (o.Claim.Id, o.Verdict)).ShouldBe([("lshape.leaky", Verdict.Holds), ("leaky-strong-teachers", Verdict.Holds)]);
-        var twoLayer = SweepClaims.TwoLayer([vanished], [Run(multi: 1)]);
-        twoLayer.Select(o => o.Claim.Id).ShouldBe(["lshape", "strong-teachers-first", "over-realization-helps", "keeps-what-it-found", "convergence"]);
+        var twoLayer = SweepClaims.TwoLayer([vanished], [Run(multi: 1)], runSeed: 5);
+        twoLayer.Select(o => o.Claim.Id).ShouldBe(["lshape", "strong-teachers-first", "over-realization-helps", "keeps-what-it-found"], "convergence is a table, not a claim");
         twoLayer[2].Reason.ShouldBe("hypothesis missed: no runs that differ only in multi");
-        SweepClaims.TwoLayer([vanished], [Run(multi: 1), Run(multi: 2)])[2].Claim.ShouldBe(OverRealizationClaim.Info);
-        SweepClaims.TwoLayer([vanished], [Run(multi: 1), Run(multi: 2)])[2].Reason.ShouldBe("1 series, 5 needed for the sign test", "a paired series is judged");
+        var paired = SweepClaims.TwoLayer([vanished], [Run(multi: 1), Run(multi: 2)], runSeed: 5);
+        paired[2].Claim.ShouldBe(OverRealizationClaim.Info);
+        paired[2].Reason.ShouldBe("non-tied series: 0 for early coverage, 0 for the first-covered epoch; 5 needed per sign test", "a paired series is judged");
+        paired[1].NumbersObject.ShouldBeOfType<StrongFirstNumbers>().BootstrapSeed.ShouldBe(Verify.Model.Runtime.Seeds.Of(5, "bootstrap"), "the run seed names the bootstrap");
     }
 }

@@ -191,91 +191,7 @@ public sealed class VerdictContractsTest
         Statistics.ClopperPearson(0, 10, alpha: 0.1).High.ShouldBe(1 - Math.Pow(0.05, 0.1), 1e-9, "the level is a parameter");
     }
 
-    // ---- claim 5: strong teachers first ----
-
-    static CoverageTimeline Timeline(double[] strengths, int?[] epochs, int epochsRun = 10) => new("run", epochs, strengths, epochsRun);
-
-    [Test]
-    public void StrongFirst_JudgesOnlyRunsWithAnOrderOfStrengthAndOfCoverage()
-    {
-        var ordered = Timeline([4, 2, 1], [1, 2, 3]);
-        var runs = new[]
-        {
-            ordered, ordered, ordered, ordered, ordered,
-            Timeline([2, 1], [1, 2]),              // ratio exactly 2: conclusive
-            Timeline([1.9, 1], [1, 2]),            // within a factor 1.9: inconclusive
-            Timeline([3], [1]),                    // one teacher
-            Timeline([4, 1], [3, 3]),              // no order resolved
-            Timeline([4, 1], [2, 1]),              // the weak one first: a conclusive failure
-        };
-        var outcome = StrongTeachersFirstClaim.Judge(runs);
-        var n = outcome.Numbers;
-        (n.Runs, n.Conclusive, n.Successes, n.RunsNeeded).ShouldBe((10, 7, 6, 5));
-        n.PValue.ShouldBe(Statistics.BinomialUpperTail(6, 7, 0.5), 1e-15);
-        n.MinStrengthRatio.ShouldBe(2);
-        outcome.Cases.ShouldBe(new CaseCounts(10, 6, 1, 3));
-        outcome.Verdict.ShouldBe(Verdict.Fails, "6 of 7 has p = 0.0625 > 0.05");
-        outcome.ConclusionObserved.ShouldBe(false);
-        outcome.Evidence.ShouldContain("fewer than two teacher nodes");
-        outcome.Evidence.ShouldContain("strengths within a factor 1.9");
-        outcome.Evidence.ShouldContain("no order resolved");
-        n.MeanRankCorrelation.ShouldBe((5 * 1.0 + 1 - 1) / 7, 1e-12, "mean Spearman over conclusive runs");
-
-        var strong = StrongTeachersFirstClaim.Judge(runs.Take(6).ToArray());
-        strong.Verdict.ShouldBe(Verdict.Holds, "6 of 6 has p = 1/64 <= 0.05");
-        strong.ConclusionObserved.ShouldBe(true);
-        var pOfSix = Statistics.BinomialUpperTail(6, 6, 0.5);
-        StrongTeachersFirstClaim.Judge(runs.Take(6).ToArray(), alpha: pOfSix).Verdict.ShouldBe(Verdict.Holds, "p equal to alpha is significant");
-
-        var tooFew = StrongTeachersFirstClaim.Judge(runs.Take(4).ToArray());
-        tooFew.Verdict.ShouldBe(Verdict.Inconclusive, "4 conclusive runs cannot reach 0.05");
-        tooFew.Reason.ShouldBe("4 conclusive runs, 5 needed for the sign test");
-        var single = StrongTeachersFirstClaim.Judge([Timeline([3], [1])]);
-        single.Evidence.ShouldContain("fewer than two teacher nodes", customMessage: "a run of one teacher is inconclusive, not an error");
-        double.IsNaN(single.Numbers.MeanRankCorrelation).ShouldBeTrue("no conclusive run, no mean");
-    }
-
-    [Test]
-    public void StrongFirst_RanksANeverCoveredTeacherAfterEveryEpoch()
-    {
-        Timeline([1, 2], [3, null], epochsRun: 7).EpochOrNever.ShouldBe([3.0, 8.0]);
-        var outcome = StrongTeachersFirstClaim.Judge(Enumerable.Repeat(Timeline([4, 1], [9, null], epochsRun: 9), 5).ToArray());
-        outcome.Numbers.Successes.ShouldBe(5, "the weak teacher never covered comes after epoch 9 of 9");
-    }
-
-    // ---- claim 6: over-realization helps ----
-
-    static WidthSeries Series(params (int Multi, double Coverage, double Loss)[] widths) =>
-        new("s", widths.Select(w => new WidthResult(w.Multi, w.Coverage, w.Loss)).ToArray());
-
-    [Test]
-    public void OverRealization_CountsSeriesWithCoverageNotFallingAndLossFalling()
-    {
-        var good = Series((1, 0.4, 1.0), (2, 0.4, 0.9), (3, 0.6, 0.5));
-        var runs = new[]
-        {
-            good, good, good, good, good,
-            Series((1, 0.4, 1.0), (2, 0.6, 0.9), (3, 0.5, 0.5)),   // coverage falls in the middle
-            Series((1, 0.4, 1.0), (2, 0.6, 1.2), (3, 0.8, 1.0)),   // last loss equals the first
-        };
-        var outcome = OverRealizationClaim.Judge(runs);
-        var n = outcome.Numbers;
-        (n.Series, n.Successes, n.SeriesNeeded).ShouldBe((7, 5, 5));
-        n.PValue.ShouldBe(Statistics.BinomialUpperTail(5, 7, 0.5), 1e-15);
-        n.Multis.ShouldBe([1, 2, 3]);
-        n.MeanCoveragePerWidth[0].ShouldBe(0.4, 1e-12);
-        n.MeanCoveragePerWidth[1].ShouldBe((5 * 0.4 + 0.6 + 0.6) / 7, 1e-12);
-        n.MeanCoveragePerWidth[2].ShouldBe((5 * 0.6 + 0.5 + 0.8) / 7, 1e-12);
-        outcome.Cases.ShouldBe(new CaseCounts(7, 5, 2, 0));
-        outcome.Verdict.ShouldBe(Verdict.Fails, "5 of 7 is not significant");
-
-        OverRealizationClaim.Judge(runs.Take(5).ToArray()).Verdict.ShouldBe(Verdict.Holds, "5 of 5: p = 1/32");
-        var tooFew = OverRealizationClaim.Judge(runs.Take(4).ToArray());
-        tooFew.Verdict.ShouldBe(Verdict.Inconclusive);
-        tooFew.Reason.ShouldBe("4 series, 5 needed for the sign test");
-        Should.Throw<ArgumentException>(() => OverRealizationClaim.Judge([])).Message.ShouldContain("No series");
-        Should.Throw<ArgumentException>(() => OverRealizationClaim.Judge([Series((1, 0.5, 1.0))])).Message.ShouldContain("two or more widths");
-    }
+    // claims 5 and 6: ExperimentClaimContractsTest.
 
     // ---- what the theorem checks draw from ----
 
@@ -357,7 +273,7 @@ public sealed class VerdictContractsTest
         foreach (var (part, claims) in new[]
                  {
                      ("theorems", new[] { ExactFitClaim.Info, IndependenceClaim.Info, VanishingClaim.Info }),
-                     ("two-layer", new[] { VanishingClaim.LShape, StrongTeachersFirstClaim.Info, OverRealizationClaim.Info, KeepsWhatItFoundClaim.Info, ConvergenceClaim.Info }),
+                     ("two-layer", new[] { VanishingClaim.LShape, StrongTeachersFirstClaim.Info, OverRealizationClaim.Info, KeepsWhatItFoundClaim.Info }),
                      ("leaky", new[] { VanishingClaim.LShapeLeaky, LeakyStrongTeachersClaim.Info }),
                      ("sample-size", new[] { SampleSizeClaim.Info, TeacherAwareDataClaim.Info }),
                      ("multi-layer", new[] { MultiLayerClaim.Info }),
