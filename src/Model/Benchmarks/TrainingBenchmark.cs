@@ -42,7 +42,7 @@ public sealed record StepRate(double Wall, double Cpu);
 
 /// <summary>
 /// The speed measurements behind `verify bench`, all through the public trainer
-/// (<see cref="SgdTrainer.Train(IReadOnlyList{Trial}, Action{int, EpochRecord}?)"/>): steps per
+/// (<see cref="SgdTrainer.Train(IReadOnlyList{Trial}, Action{int, EpochRecord}?, Action{IReadOnlyList{int}}?)"/>): steps per
 /// second of one trial and of T trials trained together, the same across all cores, the float64
 /// matrix-product ceiling, and the per-epoch measurements. Each figure is the best of
 /// <c>repeats</c> timed runs after a warm-up (the machine may be shared).
