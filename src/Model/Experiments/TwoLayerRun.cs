@@ -252,6 +252,20 @@ public static class TwoLayerExperiment
 
         public Dataset Eval => eval;
 
+        Tensor? evalAugmented;
+
+        /// <summary>The eval inputs with their constant column, [X, 1] (N_eval, d + 1), built once.</summary>
+        public Tensor EvalAugmented
+        {
+            get
+            {
+                if (evalAugmented is null)
+                    using (var scope = NewDisposeScope())
+                        evalAugmented = RectifiedNetwork.Augment(eval.Inputs).DetachFromDisposeScope();
+                return evalAugmented;
+            }
+        }
+
         /// <summary>The teacher's hidden activations on the eval inputs: (N_eval, m).</summary>
         public Tensor TeacherEval => teacherEval;
 
@@ -297,6 +311,7 @@ public static class TwoLayerExperiment
 
         public void Dispose()
         {
+            evalAugmented?.Dispose();
             teacherEval.Dispose();
             Student.Dispose();
             eval.Dispose();
@@ -386,7 +401,7 @@ public static class TwoLayerExperiment
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            var x = RectifiedNetwork.Augment(runs[0].Eval.Inputs);
+            var x = runs[0].EvalAugmented;
             var hidden = runs[0].Student.Activation.Apply_(x.mm(cat(runs.Select(r => r.Student.Weights[0]).ToArray(), 1)));
             var rho = Correlation.Pearson(runs[0].TeacherEval, hidden);
             var column = 0;
@@ -412,17 +427,19 @@ public static class TwoLayerExperiment
     /// <summary>
     /// Every configuration on all cores, results in input order. The runs of one seed
     /// (<see cref="SeedKey"/>) train together (<see cref="RunBatched"/>): their first-layer products
-    /// and their evaluations are wide products over all of them. A seed with more than
-    /// <see cref="BatchedRuns"/> runs is split into the fewest batches of at most that many, balanced
-    /// by student width (largest first, each to the lightest batch), so that the workers get similar
-    /// shares; the batches spread over the workers.
+    /// and their evaluations are wide products over all of them. Each seed's runs are split into
+    /// batches of whole shapes (all runs of one student width together, at most
+    /// <see cref="BatchedRuns"/> of them), at least two batches where there are two shapes, so
+    /// that two workers get equal shares whatever the number of seeds, balanced by width (largest
+    /// first, each to the lightest batch). The split is fixed by the configurations, never by the
+    /// worker count; the batches spread over the workers.
     /// </summary>
     public static TwoLayerRun[] RunAll(IReadOnlyList<TwoLayerConfig> configs, int? workers = null, Action<int, int>? onProgress = null)
     {
         foreach (var c in configs) c.Validate();
         var chunks = configs.Select((c, i) => (Config: c, Index: i))
             .GroupBy(x => SeedKey(x.Config))
-            .SelectMany(g => Balanced(g.ToArray(), x => x.Config.N, BatchedRuns))
+            .SelectMany(g => SplitSeed(g.ToArray(), x => x.Config.N))
             .ToArray();
         var done = 0;
         var results = new TwoLayerRun[configs.Count];
@@ -436,18 +453,23 @@ public static class TwoLayerExperiment
         return results;
     }
 
-    /// <summary>The fewest batches of at most <paramref name="most"/> items, balanced by weight (largest first, each to the lightest batch that has room); items keep their order within a batch.</summary>
-    static IEnumerable<T[]> Balanced<T>(T[] items, Func<T, int> weight, int most)
+    /// <summary>
+    /// One seed's runs in batches: items of one width form shape chunks of at most
+    /// <see cref="BatchedRuns"/>; the chunks go, the heaviest first (count x width), to the lightest
+    /// of max(2, ceil(runs / <see cref="BatchedRuns"/>)) batches (at most one per chunk). Items keep
+    /// their order within a batch.
+    /// </summary>
+    static IEnumerable<T[]> SplitSeed<T>(T[] items, Func<T, int> width)
     {
-        var count = (items.Length + most - 1) / most;
-        if (count <= 1) return [items];
+        var chunks = Enumerable.Range(0, items.Length).GroupBy(i => width(items[i])).SelectMany(g => g.Chunk(BatchedRuns)).ToArray();
+        var count = Math.Min(chunks.Length, Math.Max(2, (items.Length + BatchedRuns - 1) / BatchedRuns));
         var batches = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
         var load = new long[count];
-        foreach (var i in Enumerable.Range(0, items.Length).OrderByDescending(i => weight(items[i])).ThenBy(i => i))
+        foreach (var chunk in chunks.OrderByDescending(c => (long)c.Length * width(items[c[0]])).ThenBy(c => c[0]))
         {
-            var target = Enumerable.Range(0, count).Where(b => batches[b].Count < most).OrderBy(b => load[b]).ThenBy(b => b).First();
-            batches[target].Add(i);
-            load[target] += weight(items[i]);
+            var target = Enumerable.Range(0, count).OrderBy(b => load[b]).ThenBy(b => b).First();
+            batches[target].AddRange(chunk);
+            load[target] += (long)chunk.Length * width(items[chunk[0]]);
         }
         return batches.Select(b => b.Order().Select(i => items[i]).ToArray());
     }
