@@ -21,10 +21,13 @@ namespace Verify.Model.Analysis;
 /// adjusted); otherwise it does not, and the mirror explains nothing.
 /// </para>
 /// </summary>
-/// <param name="MirroredTeacher">Per student node k: the teacher j with the most negative cos(w*_j, w_k) when it is below -<see cref="Compensation.MirrorCosine"/>; -1 otherwise.</param>
+/// <param name="MirroredTeacher">Per student node k: the teacher j with the most negative cos(w*_j, w_k) when it is below -<see cref="Compensation.MirrorCosine"/>
+/// and k is aligned with no teacher (cos &gt; <see cref="Compensation.MirrorCosine"/>); -1 otherwise.</param>
 /// <param name="MirrorCorrelation">Per student node k: the correlation of the rewritten node's activation sigma(-w_k^T x~) with teacher j's on the data; NaN when k mirrors no teacher.</param>
 /// <param name="AffineOnData">Per student node: affine on the data within <see cref="Compensation.MaxResidue"/>: its output differs from its
-/// own linear extension by at most that fraction of the teacher's output spread (a one-signed node by exactly 0).</param>
+/// own linear extension by at most that fraction of the teacher's output spread (a one-signed node by exactly 0); or it belongs to a
+/// hyperplane group (nodes co-linear either way, |cos| &gt;= <see cref="Compensation.GroupCosine"/>, none aligned with or mirroring a
+/// teacher) whose kink weights cancel, so that together they are affine on the data by the same measure.</param>
 /// <param name="Residue">RMS_x ||r(x) - mean r|| / RMS_x ||f*(x) - mean f*||: 0 when mirrors and affine-on-data nodes cancel to a constant.</param>
 /// <param name="ColinearGroup">Per student node: the smallest index of its group of nodes co-linear at cos &gt;= <see cref="Compensation.GroupCosine"/> (transitively).</param>
 /// <param name="GroupOutput">Per student node: RMS_x ||sum over its group v_q sigma(w_q^T x~)|| / max over the group of RMS_x sigma(w_q^T x~): the group's measured output per unit activation, comparable with a fan-out norm.</param>
@@ -71,10 +74,14 @@ public static class Compensation
         var cos = Specialization.CosineMatrix(teacher.Weights[0], student.Weights[0]);
         var mirrored = new int[n];
         var mirrorRho = new double[n];
+        var aligned = new bool[n];
         for (var k = 0; k < n; k++)
         {
+            // Alignment wins: a node on teacher q's hyperplane facing q's way is q's node. That it also sits near -w*_j
+            // says teachers q and j are themselves near mirrors of each other, not that k stands in for j.
+            aligned[k] = Enumerable.Range(0, m).Any(q => cos[q, k] > MirrorCosine);
             var j = Enumerable.Range(0, m).MinBy(q => cos[q, k]);
-            mirrored[k] = cos[j, k] < -MirrorCosine ? j : -1;
+            mirrored[k] = !aligned[k] && cos[j, k] < -MirrorCosine ? j : -1;
             mirrorRho[k] = mirrored[k] < 0 ? double.NaN
                 : Pearson(Column(preS, k).Select(u => Sigma(-u, c)).ToArray(), Column(preT, j).Select(u => Sigma(u, teacher.Activation.NegativeSlope)).ToArray());
         }
@@ -89,14 +96,35 @@ public static class Compensation
         var spread = Math.Max(CentredRms(teacherOut), 1e-300);
         // Affine on the data within the tolerance: its output differs from its own linear extension (the side most
         // inputs are on) by at most MaxResidue of the teacher's spread (one-signed nodes differ by exactly 0).
-        var affine = Enumerable.Range(0, n).Select(k =>
+        var fanOuts = Enumerable.Range(0, n).Select(k => Math.Sqrt(Enumerable.Range(0, outputs).Sum(o => s[1][k, o] * s[1][k, o]))).ToArray();
+        var affine = Enumerable.Range(0, n).Select(k => KinkDeviation(Column(preS, k).ToArray(), c) * fanOuts[k] <= MaxResidue * spread).ToArray();
+
+        // Hyperplane groups: nodes whose augmented vectors are co-linear either way (|cos| >= GroupCosine) kink on one
+        // hyperplane. With w_q = s_q w (unit w), sum_q v_q sigma(s_q u) = J sigma(u) - (1 + c) (sum over s_q < 0 of v_q |s_q|) u,
+        // J = sum_q v_q |s_q|: a group whose kink weight J cancels computes an affine map, like a single node whose boundary
+        // misses the data. Groups of nodes that neither align with nor mirror a teacher are read that way, by the same
+        // measure as one node (its kink's deviation on the data, times ||J||), and join the compensators.
+        var selfCos = Specialization.CosineMatrix(student.Weights[0], student.Weights[0]);
+        var plane = Enumerable.Range(0, n).ToArray();
+        int Plane(int k) => plane[k] == k ? k : plane[k] = Plane(plane[k]);
+        for (var a = 0; a < n; a++)
+            for (var b = a + 1; b < n; b++)
+                if (Math.Abs(selfCos[a, b]) >= GroupCosine) plane[Math.Max(Plane(a), Plane(b))] = Math.Min(Plane(a), Plane(b));
+        foreach (var members in Enumerable.Range(0, n).GroupBy(Plane).Select(g => g.ToArray()).Where(g => g.Length > 1))
         {
-            var u = Column(preS, k).ToArray();
-            var active = u.Count(v => v > 0) * 2 >= rows;
-            var deviation = Math.Sqrt(u.Average(v => active ? (v > 0 ? 0 : (1 - c) * v * (1 - c) * v) : (v > 0 ? (1 - c) * v * (1 - c) * v : 0)));
-            var fanOut = Math.Sqrt(Enumerable.Range(0, outputs).Sum(o => s[1][k, o] * s[1][k, o]));
-            return fanOut * deviation <= MaxResidue * spread;
-        }).ToArray();
+            if (members.Any(k => aligned[k] || mirrored[k] >= 0 || affine[k])) continue;
+            var root = members[0];
+            var rootNorm = Math.Sqrt(Enumerable.Range(0, d + 1).Sum(q => s[0][q, root] * s[0][q, root]));
+            var kink = new double[outputs];
+            foreach (var k in members)
+            {
+                var scale = Math.Sqrt(Enumerable.Range(0, d + 1).Sum(q => s[0][q, k] * s[0][q, k]));
+                for (var o = 0; o < outputs; o++) kink[o] += s[1][k, o] * scale;
+            }
+            var unit = Column(preS, root).Select(u => u / rootNorm).ToArray();
+            if (KinkDeviation(unit, c) * Math.Sqrt(kink.Sum(v => v * v)) <= MaxResidue * spread)
+                foreach (var k in members) affine[k] = true;
+        }
 
         // r(x): the mirrors' linear terms plus the affine-on-data nodes' outputs.
         var r = new double[rows, outputs];
@@ -110,7 +138,7 @@ public static class Compensation
         var residue = CentredRms(r) / spread;
 
         // Co-linear groups (transitive) and each group's measured output.
-        var self = Specialization.CosineMatrix(student.Weights[0], student.Weights[0]);
+        var self = selfCos;
         var group = Enumerable.Range(0, n).ToArray();
         int Find(int k) => group[k] == k ? k : group[k] = Find(group[k]);
         for (var a = 0; a < n; a++)
@@ -132,8 +160,17 @@ public static class Compensation
             var value = Math.Sqrt(sum / rows) / Math.Max(members.Max(q => activationRms[q]), 1e-300);
             foreach (var q in members) groupOutput[q] = value;
         }
-        _ = d;
         return new CompensationReport(mirrored, mirrorRho, affine, residue, roots, groupOutput);
+    }
+
+    /// <summary>
+    /// RMS over the data of how far sigma(u) departs from its own linear extension (the side most inputs are on):
+    /// (1 - c) |u| on the inputs of the other side, 0 elsewhere; exactly 0 for a pre-activation of one sign.
+    /// </summary>
+    static double KinkDeviation(double[] u, double c)
+    {
+        var active = u.Count(v => v > 0) * 2 >= u.Length;
+        return Math.Sqrt(u.Average(v => active == v > 0 ? 0 : (1 - c) * v * (1 - c) * v));
     }
 
     /// <summary>sigma(u) = max(u, c u).</summary>

@@ -52,13 +52,19 @@ public sealed record TheoremCheckSettings
 
     /// <summary>The small problems in one paragraph, for the report (<see cref="TheoremChecks"/> draws them as it says).</summary>
     public string Describe(long runSeed) => FormattableString.Invariant(
-        $"Two-layer cases drawn from run seed {runSeed} per activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {GradientTarget}; a case that does not get there, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases and no failure the table gives the Clopper-Pearson 95% upper bound on the failure rate. Three-layer cases are a sample, reported as a pass rate.");
+        $"Two-layer cases drawn from run seed {runSeed} per activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {TwoLayerBudget.GradientTarget}; a case that does not get there, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases and no failure the table gives the Clopper-Pearson 95% upper bound on the failure rate. Three-layer cases are a sample, reported as a pass rate.");
 
     /// <summary>Full-batch GD, lr 0.1, up to <see cref="Epochs"/> epochs of 250 steps.</summary>
     public SgdOptions Budget => new() { LearningRate = 0.1, BatchSize = null, Epochs = Epochs, ItersPerEpoch = 250, GradientTarget = GradientTarget };
 
-    /// <summary>Leaky cases train on to the gradient claim 4 is judged at (<see cref="VanishingCriteria.SmallGradient"/>); claims 1 and 2 read the same runs.</summary>
-    public SgdOptions LeakyBudget => Budget with { GradientTarget = Math.Min(GradientTarget, VanishingCriteria.SmallGradient) };
+    /// <summary>
+    /// Two-layer cases, ReLU and leaky, train on to the gradient claim 4 is judged at (<see cref="VanishingCriteria.SmallGradient"/>,
+    /// or <see cref="GradientTarget"/> when lower); claims 1, 2 and 4 read the same runs. Not 3e-3 for ReLU: a fresh ReLU case
+    /// (d 5, m 2, seed 870625301934649252) stood at 3e-3 with loss 1.4e-4 and a node still crossing the data with fan-out 2.1,
+    /// its mirror not yet compensated; at 1e-3 the node had left the data and the mirror was verified
+    /// (LowestLayerSpecializationTest.AMirror_NotYetCompensatedAt3e3_IsVerifiedAt1e3).
+    /// </summary>
+    public SgdOptions TwoLayerBudget => Budget with { GradientTarget = Math.Min(GradientTarget, VanishingCriteria.SmallGradient) };
 
     /// <summary>Three layers: full-batch GD, lr 0.2, up to 160 epochs of 250 steps, to gradient 1e-2.</summary>
     public SgdOptions DeepBudget => new() { LearningRate = 0.2, BatchSize = null, Epochs = 160, ItersPerEpoch = 250, GradientTarget = DeepProblemGradientTarget };
@@ -178,7 +184,7 @@ public static class TheoremChecks
     {
         settings ??= new TheoremCheckSettings();
         using var scope = NewDisposeScope();
-        using var trained = p.Train(p.Leak == 0 ? settings.Budget : settings.LeakyBudget);
+        using var trained = p.Train(settings.TwoLayerBudget);
         var evidence = trained.Evidence();
         using var exact = ExactFit.Build(trained.Teacher, copies: 2, extraNodes: 1, seed: p.StreamSeed("exact-fit"));
         var list = new List<ClaimOutcome>

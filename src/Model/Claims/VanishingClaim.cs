@@ -58,7 +58,8 @@ public sealed record VanishingCriteria(double Tau = 0.95, double FanOut = 0.05, 
 /// against the output bias along a flat direction of the loss, but only while their combined map
 /// (with the mirrors' linear terms, which they must cancel) is constant on the data: the judge checks
 /// that combined map (<see cref="MirrorCheck.MaxResidue"/>), not each node alone; when it is not
-/// constant every affine-on-data node with fan-out counts against the claim. Student nodes co-linear
+/// constant every affine-on-data node with fan-out counts against the claim (a group of nodes on one hyperplane,
+/// co-linear either way, whose kink weights cancel is affine on the data as a group: <see cref="Analysis.CompensationReport.AffineOnData"/>). Student nodes co-linear
 /// with each other (cos &gt;= 0.999) act as one node: a group whose measured output on the data, per
 /// unit activation, is within the tolerance has cancelled out and counts as vanished.
 /// The same judge reads the small problems (<see cref="VanishingCriteria.AtSmallGradient"/>) and the
@@ -95,8 +96,8 @@ public static class VanishingClaim
             if (best[k] > criteria.Tau) specialized++;
             else if (verifiedMirror[k]) mirrored++;
             else if (report.StudentFanOutNorms[k] <= tolerance) vanished++;
-            else if ((comp?.AffineOnData[k] ?? e.AffineStudents[k]) && affineExcused) silent++;
             else if (comp is not null && comp.GroupOutput[k] <= tolerance) cancelled++;
+            else if ((comp?.AffineOnData[k] ?? e.AffineStudents[k]) && affineExcused) silent++;
             else { offending++; worstFanOut = Math.Max(worstFanOut, report.StudentFanOutNorms[k]); }
         }
         var share = offending / (double)report.Students;

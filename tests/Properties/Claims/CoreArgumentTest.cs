@@ -23,13 +23,12 @@ public sealed class CoreArgumentTest
     /// <summary>The judge of the fresh cases (verified mirrors credited, the strict verdict alongside): every control goes through it.</summary>
     static readonly CoreArgumentCriteria Criteria = TheoremChecks.CoreArgument;
 
-    /// <summary>Explicit for the same open ReLU case as claim 1's fresh gate (LowestLayerSpecializationTest.AnUnverifiedMirror_AtGradient3e3_IsAnOpenFinding); the leaky gate runs by default.</summary>
-    [Test, Explicit("fails on some default runs: see LowestLayerSpecializationTest.AnUnverifiedMirror_AtGradient3e3_IsAnOpenFinding"), Judges("core-argument.relu")]
+    /// <summary>The fresh ReLU cases of the run (the cases that once failed here are claim 1's regression cases, LowestLayerSpecializationTest).</summary>
+    [Test, Judges("core-argument.relu")]
     public void ObservedTeacherWithNonZeroAlpha_HasAnAlignedStudent_AtZeroGradient_ReLU() =>
         ClaimRuns.ShouldHold(ClaimRuns.Fresh, CoreArgumentClaim.Relu, ClaimRuns.TwoLayerJudge(CoreArgumentClaim.Relu));
 
-    /// <summary>Explicit for the same open leaky case as claim 1 (LowestLayerSpecializationTest.AStudentThatFits_WithTwoUnverifiedMirrors_IsAnOpenFinding).</summary>
-    [Test, Explicit("fails on some default runs: see LowestLayerSpecializationTest.AStudentThatFits_WithTwoUnverifiedMirrors_IsAnOpenFinding"), Judges("core-argument.leaky")]
+    [Test, Judges("core-argument.leaky")]
     public void ObservedTeacherWithNonZeroAlpha_HasAnAlignedStudent_AtZeroGradient_LeakyRelu() =>
         ClaimRuns.ShouldHold(ClaimRuns.Fresh, CoreArgumentClaim.Leaky, ClaimRuns.TwoLayerJudge(CoreArgumentClaim.Leaky));
 

@@ -261,8 +261,8 @@ public sealed class VerdictContractsTest
         settings.MaxCases.ShouldBe(21, "at most three times the conclusive cases needed");
         settings.Budget.GradientTarget.ShouldBe(5e-3);
         settings.Budget.Epochs.ShouldBe(12);
-        settings.LeakyBudget.GradientTarget.ShouldBe(VanishingCriteria.SmallGradient, "leaky cases train on to claim 4's level");
-        (settings with { GradientTarget = 1e-4 }).LeakyBudget.GradientTarget.ShouldBe(1e-4, "never a looser target than the claim-1 one");
+        settings.TwoLayerBudget.GradientTarget.ShouldBe(VanishingCriteria.SmallGradient, "two-layer cases, ReLU and leaky, train on to claim 4's level");
+        (settings with { GradientTarget = 1e-4 }).TwoLayerBudget.GradientTarget.ShouldBe(1e-4, "never a looser target than the claim-1 one");
         settings.Space(0.1).ShouldSatisfyAllConditions(
             s => s.MaxD.ShouldBe(SmallProblemSpace.TwoLayer(0).MaxD), s => s.MaxMulti.ShouldBe(SmallProblemSpace.TwoLayer(0).MaxMulti), s => s.Leak.ShouldBe(0.1));
         (settings with { Wide = true }).Space(0.1).MaxD.ShouldBe(SmallProblemSpace.TwoLayerWide(0.1).MaxD, "the Nightly space is the wide one");
