@@ -58,7 +58,7 @@ static class Bench
         Console.WriteLine($"achieved_gflops                           {F(r.AchievedGflops)}  (batched; single trial {F(r.SingleTrialGflops)})");
         Console.WriteLine($"gemm_gflops                               {F(r.GemmGflops)}  (1024 x 1024 float64, 1 thread; all cores {F(r.GemmGflopsAllCores)})");
         Console.WriteLine($"epoch_measure_ms (N = 10,000)             {F(r.EpochMeasureMsOneThread)} on 1 thread, {F(r.EpochMeasureMsAllCores)} on all cores");
-        Console.WriteLine($"epoch_evaluation_ms                       {F(r.EpochEvaluationMs)}  (per run and epoch, a paper-size sweep seed's 12 runs evaluated together as the sweep does: eval loss, correlations and coverage on 10,000 eval points, 1 thread)");
+        Console.WriteLine($"epoch_evaluation_ms                       {F(r.EpochEvaluationMs)}  (per run and epoch, a paper-size sweep seed's 12 runs evaluated together as the sweep does: eval loss, correlations and coverage on 10,000 eval points, 1 thread, CPU ms)");
         Console.WriteLine($"epoch_evaluation_ms_alone                 {F(r.EpochEvaluationMsAlone)}  (one run, multi 5, evaluated alone)");
         Console.WriteLine($"peak_working_set_mb                       {F(r.PeakWorkingSetMb)}  (libtorch loaded, before measuring: {F(r.BaselineWorkingSetMb)})");
         Console.WriteLine($"live_tensors_before / after               {r.LiveTensorsBefore} / {r.LiveTensorsAfter}");

@@ -60,7 +60,7 @@ public sealed record BenchReport
     public required double EpochMeasureMsOneThread { get; init; }
     public required double EpochMeasureMsAllCores { get; init; }
 
-    /// <summary>Per-epoch time of a paper-size two-layer run outside its steps, as the sweep runs it (evaluation on 10,000 eval points: loss, correlations, coverage), one thread; see <see cref="TrainingBenchmark.EpochEvaluationMilliseconds"/>.</summary>
+    /// <summary>Per-epoch time per run of a paper-size sweep seed outside its steps, evaluated together as the sweep does (evaluation on 10,000 eval points: loss, correlations, coverage), one thread, CPU ms; see <see cref="TrainingBenchmark.EpochEvaluationMilliseconds"/>.</summary>
     public required double EpochEvaluationMs { get; init; }
 
     /// <summary>The same per-epoch evaluation for one run evaluated alone (multi 5), the way every run was evaluated before the runs of a seed were evaluated together.</summary>
