@@ -41,20 +41,29 @@ public sealed class CompensationTest
 
     static RectifiedNetwork Teacher(Activation a, double[] second) => new([Columns(W0, second), FanOuts(1, 1)], a);
 
+    /// <summary>
+    /// Mirrors -w*_0 and -w*_1 (fan-out 1 each), whose linear terms sum to -(1 + c)(w*_0 + w*_1)^T x~, and a pair q, -q
+    /// along that sum (q the unit vector) with fan-outs |s| and <paramref name="secondSign"/> |s|, s = w*_0 + w*_1: with
+    /// sign -1 the pair's kinks cancel and its affine map (1 + c) |s| q^T x~ cancels the mirrors' terms exactly.
+    /// </summary>
+    static RectifiedNetwork MirrorsAndPair(Activation a, double secondSign)
+    {
+        var sum = W0.Zip(W1, (x, y) => x + y).ToArray();
+        var norm = Math.Sqrt(sum.Sum(x => x * x));
+        var q = Scaled(sum, 1 / norm);
+        return new RectifiedNetwork([Columns(Scaled(W0, -1), Scaled(W1, -1), q, Scaled(q, -1)), FanOuts(1, 1, norm, secondSign * norm)], a);
+    }
+
+    static Activation Of(double leak) => leak == 0 ? Activation.Relu : Activation.LeakyRelu(leak);
+
     [TestCase(0.0), TestCase(0.1)]
     public void TwoMirrors_CompensatedByAPairWhoseKinksCancel_AreVerified(double leak)
     {
         using var scope = NewDisposeScope();
-        var a = leak == 0 ? Activation.Relu : Activation.LeakyRelu(leak);
-        using var teacher = Teacher(a, W1);
-        // The mirrors' linear terms sum to -(1 + c)(w*_0 + w*_1)^T x~; the pair q, -q along that sum with fan-outs |s|, -|s| cancels it.
-        var sum = W0.Zip(W1, (x, y) => x + y).ToArray();
-        var norm = Math.Sqrt(sum.Sum(x => x * x));
-        var q = Scaled(sum, 1 / norm);
-        using var student = new RectifiedNetwork([Columns(Scaled(W0, -1), Scaled(W1, -1), q, Scaled(q, -1)), FanOuts(1, 1, norm, -norm)], a);
-        var inputs = Data();
+        using var teacher = Teacher(Of(leak), W1);
+        using var student = MirrorsAndPair(Of(leak), secondSign: -1);
 
-        var e = PairEvidence.Measure(teacher, student, inputs, training: null, "two mirrors and a cancelling pair");
+        var e = PairEvidence.Measure(teacher, student, Data(), training: null, "two mirrors and a cancelling pair");
         var c = e.Compensation!;
         c.MirroredTeacher.ShouldBe([0, 1, -1, -1]);
         c.AffineOnData.ShouldBe([false, false, true, true], "the pair is affine on the data as a group");
@@ -68,12 +77,8 @@ public sealed class CompensationTest
     public void APairWhoseKinksAdd_CompensatesNothing(double leak)
     {
         using var scope = NewDisposeScope();
-        var a = leak == 0 ? Activation.Relu : Activation.LeakyRelu(leak);
-        using var teacher = Teacher(a, W1);
-        var sum = W0.Zip(W1, (x, y) => x + y).ToArray();
-        var norm = Math.Sqrt(sum.Sum(x => x * x));
-        var q = Scaled(sum, 1 / norm);
-        using var student = new RectifiedNetwork([Columns(Scaled(W0, -1), Scaled(W1, -1), q, Scaled(q, -1)), FanOuts(1, 1, norm, norm)], a);
+        using var teacher = Teacher(Of(leak), W1);
+        using var student = MirrorsAndPair(Of(leak), secondSign: 1);
 
         var e = PairEvidence.Measure(teacher, student, Data(), training: null, "two mirrors and a pair whose kinks add");
         e.Compensation!.AffineOnData.ShouldBe([false, false, false, false], "kink weights |s| v add up: the pair kinks inside the data");
