@@ -32,6 +32,12 @@ namespace Verify.Model.Training;
 /// a step creates is disposed before it returns.
 /// </para>
 /// <para>
+/// Shared inputs (the runs of one sweep seed: equal inputs and batch seed, any widths): the first
+/// layers of all trials are one (d + 1, S) matrix and their products with the shared batch one wide
+/// product each way (<see cref="StepWide"/>); the layers above are stacked per width ("parts"),
+/// the residuals of all trials are one (T, B, outputs) tensor. The stack is ordered by width.
+/// </para>
+/// <para>
 /// addmm_ and baddbmm take alpha and beta as float32 in TorchSharp, so only 0, 1 and -1 are passed
 /// there; the step size lr / B multiplies the residual once, in the weights' dtype.
 /// </para>
