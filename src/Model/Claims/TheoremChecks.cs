@@ -59,9 +59,9 @@ public sealed record TheoremCheckSettings
 
     /// <summary>
     /// Two-layer cases, ReLU and leaky, train on to the gradient claim 4 is judged at (<see cref="VanishingCriteria.SmallGradient"/>,
-    /// or <see cref="GradientTarget"/> when lower); claims 1, 2 and 4 read the same runs. Not 3e-3 for ReLU: a fresh ReLU case
-    /// (d 5, m 2, seed 870625301934649252) stood at 3e-3 with loss 1.4e-4 and a node still crossing the data with fan-out 2.1,
-    /// its mirror not yet compensated; at 1e-3 the node had left the data and the mirror was verified
+    /// 3e-4, or <see cref="GradientTarget"/> when lower); claims 1, 2 and 4 read the same runs. Not 3e-3 for ReLU: a fresh
+    /// ReLU case (d 5, m 2, seed 870625301934649252) stood at 3e-3 with loss 1.4e-4 and a node still crossing the data with
+    /// fan-out 2.1, its mirror not yet compensated; at 1e-3 the node had left the data and the mirror was verified
     /// (LowestLayerSpecializationTest.AMirror_NotYetCompensatedAt3e3_IsVerifiedAt1e3).
     /// </summary>
     public SgdOptions TwoLayerBudget => Budget with { GradientTarget = Math.Min(GradientTarget, VanishingCriteria.SmallGradient) };

@@ -36,14 +36,16 @@ public sealed record VanishingNumbers(int Students, int Specialized, int Mirrors
 /// <param name="MaxNeitherShare">Largest share of nodes that may be neither specialized nor vanished.</param>
 /// <param name="NeedsGradientTarget">The precondition: the run reached its gradient target (else: it did not diverge).</param>
 /// <param name="MaxGradient">With <paramref name="NeedsGradientTarget"/>, the per-sample gradient the run must be at or below.
-/// 1e-3, not the 3e-3 of claim 1: a fresh leaky case (d 4, m 3, seed 8606828402875332741) had at 3e-3 a node whose
-/// boundary still cut a few data points (fan-out 0.57, best rho -0.45); trained on to 1e-3 it left the data (affine on it)
-/// and the claim held, down to 1e-4 (VanishingTest.ANodeLeavingTheData_IsAffineWithinTheTolerance_At3e3).</param>
+/// 3e-4. At 3e-3 a fresh leaky case (d 4, m 3, seed 8606828402875332741) had a node whose boundary still cut a few
+/// data points (fan-out 0.57, best rho -0.45); at 1e-3 it had left the data (VanishingTest.ANodeLeavingTheData_IsAffineWithinTheTolerance_At3e3).
+/// At 1e-3 two fresh cases of run seed 39606 (1 of 22 run seeds) had a cancelling pair still forming (cos 0.994 and 0.997
+/// between its nodes, below the 0.999 at which they act as one); at 3e-4 both pairs had formed and cancelled
+/// (VanishingTest.ACancellingPairStillForming_At1e3_HasCancelledAt3e4).</param>
 public sealed record VanishingCriteria(double Tau = 0.95, double FanOut = 0.05, bool RelativeToTeacher = false, bool AllowMirror = false,
     double MaxNeitherShare = 0, bool NeedsGradientTarget = true, double MaxGradient = VanishingCriteria.SmallGradient)
 {
     /// <summary>The gradient level claim 4 is judged at on small problems.</summary>
-    public const double SmallGradient = 1e-3;
+    public const double SmallGradient = 3e-4;
 
     public static VanishingCriteria AtSmallGradient { get; } = new();
 
