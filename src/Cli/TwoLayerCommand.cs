@@ -92,7 +92,11 @@ static class TwoLayerCommand
         var path = Path.Combine(outDir, "runs.jsonl");
         Console.Error.WriteLine($"two-layer: {configs.Count} runs (multi {string.Join(",", sweep.Multis)} x decay {string.Join(",", sweep.Decays.Select(Invariant))} x {sweep.Seeds.Count} seeds) on {workers} workers -> {path}");
         var progress = new Progress("two-layer");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var runs = Divergence.Warn(TwoLayerExperiment.RunAll(configs, workers, progress.Report));
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        Console.WriteLine(Invariant($"trained and evaluated {runs.Length} runs in {clock.Elapsed.TotalSeconds:F1} s wall, {cpu.TotalSeconds:F1} s CPU, on {workers} workers (load average {LoadAverage()})"));
         RunsJsonl.Write(path, runs.Select(r => RunsJsonl.Record(r, "two-layer")));
 
         foreach (var group in runs.GroupBy(r => (r.Config.Decay, r.Config.Multi)))
@@ -108,5 +112,12 @@ static class TwoLayerCommand
     }
 
     static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The 1, 5 and 15-minute load averages (Linux), or "n/a": timings on a shared machine are read with it.</summary>
+    static string LoadAverage()
+    {
+        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "n/a"; }
+    }
     static string Invariant(double v) => v.ToString(CultureInfo.InvariantCulture);
 }

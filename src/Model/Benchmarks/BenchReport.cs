@@ -60,8 +60,33 @@ public sealed record BenchReport
     public required double EpochMeasureMsOneThread { get; init; }
     public required double EpochMeasureMsAllCores { get; init; }
 
-    /// <summary>Per-epoch time of a paper-size two-layer run outside its steps, as the sweep runs it (evaluation on 10,000 eval points: loss, correlations, coverage), one thread; see <see cref="TrainingBenchmark.EpochEvaluationMilliseconds"/>.</summary>
+    /// <summary>Per-epoch time per run of a paper-size sweep seed outside its steps, evaluated together as the sweep does (evaluation on 10,000 eval points: loss, correlations, coverage), one thread, CPU ms; see <see cref="TrainingBenchmark.EpochEvaluationMilliseconds"/>.</summary>
     public required double EpochEvaluationMs { get; init; }
+
+    /// <summary>The same per-epoch evaluation for one run evaluated alone (multi 5), the way every run was evaluated before the runs of a seed were evaluated together.</summary>
+    public double EpochEvaluationMsAlone { get; init; } = double.NaN;
+
+    /// <summary>32 paper-size trials that share their inputs and batch seed (students differ), as the runs of one sweep seed do: one wide first-layer product.</summary>
+    public double SharedBatchedTrialStepsPerSecond { get; init; } = double.NaN;
+    public double SharedBatchedTrialCpuStepsPerSecond { get; init; } = double.NaN;
+
+    /// <summary>The same at the small size.</summary>
+    public double SmallSharedBatchedTrialStepsPerSecond { get; init; } = double.NaN;
+    public double SmallSharedBatchedTrialCpuStepsPerSecond { get; init; } = double.NaN;
+
+    /// <summary>The 12 runs of one paper-size sweep seed (multi 1, 2, 5, 10 x p 0, 1, 2) trained together as the sweep trains them (<see cref="TrainingBenchmark.SeedGroupTrials"/>), one thread.</summary>
+    public double SeedGroupTrialStepsPerSecond { get; init; } = double.NaN;
+    public double SeedGroupTrialCpuStepsPerSecond { get; init; } = double.NaN;
+
+    /// <summary>The same 12 trials with 12 batch seeds, stacked by shape (the layout before the sweep shared its randomness).</summary>
+    public double SeedGroupSeparateTrialStepsPerSecond { get; init; } = double.NaN;
+    public double SeedGroupSeparateTrialCpuStepsPerSecond { get; init; } = double.NaN;
+
+    /// <summary>Average floating-point operations of one trial-step of the seed group.</summary>
+    public double SeedGroupFlopsPerTrialStep { get; init; } = double.NaN;
+
+    /// <summary>One seed group per worker on every core, timed together: a sweep's training (trial-steps per second, summed).</summary>
+    public double SweepSeedGroupTrialStepsPerSecond { get; init; } = double.NaN;
     public required double PeakWorkingSetMb { get; init; }
 
     /// <summary>The working set once libtorch is loaded, before any measurement: the part of the peak that is the library itself.</summary>
@@ -77,6 +102,21 @@ public sealed record BenchReport
     public double SingleVsReferenceCpu => SingleTrialCpuStepsPerSecond / ReferencePytorchCpuStepsPerSecond;
     public double BatchedVsSingleCpu => BatchedTrialCpuStepsPerSecond / SingleTrialCpuStepsPerSecond;
     public double SmallBatchedVsSingleCpu => SmallBatchedTrialCpuStepsPerSecond / SmallSingleTrialCpuStepsPerSecond;
+    public double SharedBatchedVsSingle => SharedBatchedTrialStepsPerSecond / SingleTrialStepsPerSecond;
+    public double SharedBatchedVsSingleCpu => SharedBatchedTrialCpuStepsPerSecond / SingleTrialCpuStepsPerSecond;
+    public double SmallSharedBatchedVsSingle => SmallSharedBatchedTrialStepsPerSecond / SmallSingleTrialStepsPerSecond;
+    public double SmallSharedBatchedVsSingleCpu => SmallSharedBatchedTrialCpuStepsPerSecond / SmallSingleTrialCpuStepsPerSecond;
+    public double SeedGroupVsSeparate => SeedGroupTrialStepsPerSecond / SeedGroupSeparateTrialStepsPerSecond;
+    public double SeedGroupVsSeparateCpu => SeedGroupTrialCpuStepsPerSecond / SeedGroupSeparateTrialCpuStepsPerSecond;
+
+    /// <summary>GFLOP/s of the seed group on one thread, per wall and per CPU second.</summary>
+    public double SeedGroupGflops => SeedGroupTrialStepsPerSecond * SeedGroupFlopsPerTrialStep / 1e9;
+    public double SeedGroupCpuGflops => SeedGroupTrialCpuStepsPerSecond * SeedGroupFlopsPerTrialStep / 1e9;
+
+    /// <summary>GFLOP/s of a sweep's training on every core, and its share of the all-core GEMM ceiling (target 0.4).</summary>
+    public double SweepGflops => SweepSeedGroupTrialStepsPerSecond * SeedGroupFlopsPerTrialStep / 1e9;
+    public double SweepShareOfGemmCeiling => SweepGflops / GemmGflopsAllCores;
+    public double SeedGroupCpuShareOfGemm => SeedGroupCpuGflops / GemmGflops;
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -119,6 +159,11 @@ public sealed record BenchReport
             KeepRate("batched", TrainingBenchmark.Trials(paper, trials, Steps(1_500), 1));
             KeepRate("smallSingle", TrainingBenchmark.Trials(small, 1, Steps(60_000), 1));
             KeepRate("smallBatched", TrainingBenchmark.Trials(small, trials, Steps(6_000), 1));
+            KeepRate("shared", TrainingBenchmark.Trials(paper, trials, Steps(1_500), 1, sharedInputs: true));
+            KeepRate("smallShared", TrainingBenchmark.Trials(small, trials, Steps(6_000), 1, sharedInputs: true));
+            KeepRate("seedGroup", TrainingBenchmark.SeedGroupTrials(Steps(3_000), 1));
+            KeepRate("seedGroupSeparate", TrainingBenchmark.SeedGroupTrials(Steps(3_000), 1, shared: false));
+            Keep("sweepSeedGroup", TrainingBenchmark.SweepSeedGroupTrialStepsPerSecond(workers, Steps(2_000)));
             Keep("sweep", TrainingBenchmark.SweepTrialStepsPerSecond(paper, workers, Steps(30_000), 1));
             Keep("sweepBatched", TrainingBenchmark.SweepBatchedTrialStepsPerSecond(paper, workers, trials, Steps(1_000), 1));
             Keep("gemm1", TrainingBenchmark.GemmGflops(1024, 1, 1));
@@ -126,6 +171,7 @@ public sealed record BenchReport
             Keep("measure1", TrainingBenchmark.MeasureMilliseconds(paper, 10_000, 1, 1), lowerIsBetter: true);
             Keep("measureAll", TrainingBenchmark.MeasureMilliseconds(paper, 10_000, workers, 1), lowerIsBetter: true);
             Keep("evaluation", TrainingBenchmark.EpochEvaluationMilliseconds(Math.Max(2, (int)(10 * Math.Min(scale, 1))), 1), lowerIsBetter: true);
+            Keep("evaluationAlone", TrainingBenchmark.EpochEvaluationMilliseconds(Math.Max(2, (int)(10 * Math.Min(scale, 1))), 1, alone: true), lowerIsBetter: true);
         }
         var (single, batched) = (best["single"], best["batched"]);
         var (smallSingle, smallBatched, sweep, sweepBatched) = (best["smallSingle"], best["smallBatched"], best["sweep"], best["sweepBatched"]);
@@ -159,6 +205,17 @@ public sealed record BenchReport
             EpochMeasureMsOneThread = measure1,
             EpochMeasureMsAllCores = measureAll,
             EpochEvaluationMs = best["evaluation"],
+            EpochEvaluationMsAlone = best["evaluationAlone"],
+            SharedBatchedTrialStepsPerSecond = best["shared"],
+            SharedBatchedTrialCpuStepsPerSecond = best["sharedCpu"],
+            SmallSharedBatchedTrialStepsPerSecond = best["smallShared"],
+            SmallSharedBatchedTrialCpuStepsPerSecond = best["smallSharedCpu"],
+            SeedGroupTrialStepsPerSecond = best["seedGroup"],
+            SeedGroupTrialCpuStepsPerSecond = best["seedGroupCpu"],
+            SeedGroupSeparateTrialStepsPerSecond = best["seedGroupSeparate"],
+            SeedGroupSeparateTrialCpuStepsPerSecond = best["seedGroupSeparateCpu"],
+            SeedGroupFlopsPerTrialStep = TrainingBenchmark.SeedGroupFlopsPerStep / (TrainingBenchmark.SeedGroup.Multis.Length * TrainingBenchmark.SeedGroup.Decays.Length),
+            SweepSeedGroupTrialStepsPerSecond = best["sweepSeedGroup"],
             ReferencePytorchCpuStepsPerSecond = best.GetValueOrDefault("referenceCpu", double.NaN),
             SingleTrialCpuStepsPerSecond = best["singleCpu"],
             BatchedTrialCpuStepsPerSecond = best["batchedCpu"],

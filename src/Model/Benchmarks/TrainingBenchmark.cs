@@ -42,7 +42,7 @@ public sealed record StepRate(double Wall, double Cpu);
 
 /// <summary>
 /// The speed measurements behind `verify bench`, all through the public trainer
-/// (<see cref="SgdTrainer.Train(IReadOnlyList{Trial}, Action{int, EpochRecord}?)"/>): steps per
+/// (<see cref="SgdTrainer.Train(IReadOnlyList{Trial}, Action{int, EpochRecord}?, Action{IReadOnlyList{int}}?)"/>): steps per
 /// second of one trial and of T trials trained together, the same across all cores, the float64
 /// matrix-product ceiling, and the per-epoch measurements. Each figure is the best of
 /// <c>repeats</c> timed runs after a warm-up (the machine may be shared).
@@ -60,15 +60,101 @@ public static class TrainingBenchmark
     /// <summary>Trial-steps per second of <paramref name="trials"/> trials trained together, on one thread.</summary>
     public static double BatchedTrialStepsPerSecond(BenchConfig config, int trials, int steps, int repeats = 3) => Trials(config, trials, steps, repeats).Wall;
 
-    /// <summary>Trial-steps per wall-clock second and per CPU second of <paramref name="trials"/> trials trained together on one thread (each the best of <paramref name="repeats"/>).</summary>
-    public static StepRate Trials(BenchConfig config, int trials, int steps, int repeats = 3)
+    /// <summary>
+    /// Trial-steps per wall-clock second and per CPU second of <paramref name="trials"/> trials trained
+    /// together on one thread (each the best of <paramref name="repeats"/>). Independent trials (the
+    /// default) each have their own teacher, data and batch seed; with <paramref name="sharedInputs"/>
+    /// they share the data and the batch seed (students differ), as the runs of one sweep seed do, so
+    /// their first layers train as one wide product.
+    /// </summary>
+    public static StepRate Trials(BenchConfig config, int trials, int steps, int repeats = 3, bool sharedInputs = false)
     {
         TorchRuntime.EnsureInitialized();
         return IntraOpThreads.With(1, () =>
         {
-            var rates = Enumerable.Range(0, repeats).Select(_ => TimeTrials(config, trials, steps, 1, cpu: true)).ToArray();
+            var rates = Enumerable.Range(0, repeats).Select(_ => TimeTrials(config, trials, steps, 1, cpu: true, shared: sharedInputs)).ToArray();
             return new StepRate(rates.Max(r => r.Wall), rates.Max(r => r.Cpu));
         });
+    }
+
+    /// <summary>The multis and decays of one seed of the paper-size L-shape sweep: 12 runs.</summary>
+    public static readonly (int[] Multis, double[] Decays) SeedGroup = ([1, 2, 5, 10], [0, 1, 2]);
+
+    /// <summary>Floating-point operations of one step of every run of <see cref="SeedGroup"/> at the paper size (d 100, m 10, 50 outputs, batch 16).</summary>
+    public static double SeedGroupFlopsPerStep =>
+        SeedGroup.Decays.Length * SeedGroup.Multis.Sum(multi => (BenchConfig.Paper with { Multi = multi }).FlopsPerStep);
+
+    /// <summary>
+    /// Trial-steps per second of the 12 runs of one paper-size sweep seed (<see cref="SeedGroup"/>:
+    /// multi 1, 2, 5, 10 x p 0, 1, 2; teachers with one lowest layer, shared inputs and batch seed)
+    /// trained together by the public trainer on one thread, as the sweep trains them: one wide
+    /// first-layer product. With <paramref name="shared"/> false the same 12 trials get 12 batch seeds
+    /// and are stacked by shape instead (the layout before the sweep shared its randomness).
+    /// </summary>
+    public static StepRate SeedGroupTrials(int steps, int repeats = 3, bool shared = true)
+    {
+        TorchRuntime.EnsureInitialized();
+        return IntraOpThreads.With(1, () =>
+        {
+            var rates = Enumerable.Range(0, repeats).Select(_ => TimeSeedGroup(steps, 1, shared, cpu: true)).ToArray();
+            return new StepRate(rates.Max(r => r.Wall), rates.Max(r => r.Cpu));
+        });
+    }
+
+    /// <summary>Trial-steps per second of one seed group (<see cref="SeedGroupTrials"/>) per worker, on <paramref name="workers"/> threads side by side (timed together, rates summed): a sweep's training on all cores.</summary>
+    public static double SweepSeedGroupTrialStepsPerSecond(int workers, int steps, int repeats = 1)
+    {
+        TorchRuntime.EnsureInitialized();
+        return Best(repeats, () =>
+        {
+            using var start = new Barrier(workers);
+            return TrialRunner.RunAll(Enumerable.Range(0, workers).ToArray(), w => TimeSeedGroup(steps, 100 + w, shared: true, start: start).Wall, workers).Sum();
+        });
+    }
+
+    static StepRate TimeSeedGroup(int steps, long seed, bool shared, bool cpu = false, Barrier? start = null)
+    {
+        using var scope = NewDisposeScope();
+        var paper = BenchConfig.Paper;
+        var owned = new List<IDisposable>();
+        try
+        {
+            using var inputs = Inputs.Gaussian(paper.Samples, paper.D, Seeds.Of(seed, "train-inputs"));
+            var options = new SgdOptions { LearningRate = 0.01, BatchSize = paper.BatchSize, Epochs = 1, ItersPerEpoch = steps, MeasureEveryEpoch = false };
+            var built = new List<(RectifiedNetwork Student, Dataset Data)>();
+            foreach (var p in SeedGroup.Decays)
+            {
+                using var teacher = Teacher.Build(TeacherSpec.TwoLayer(paper.D, paper.M, p, paper.Outputs), Seeds.Of(seed, "teacher"));
+                var data = Dataset.Label(teacher, inputs);
+                owned.Add(data);
+                foreach (var multi in SeedGroup.Multis)
+                {
+                    var student = Networks.Student.OverRealized(teacher, multi, Seeds.Of(seed, "student", multi));
+                    owned.Add(student);
+                    built.Add((student, data));
+                }
+            }
+            Trial[] Make(SgdOptions o) => built.Select((b, i) => new Trial(b.Student, b.Data, o, shared ? Seeds.Of(seed, "batches") : Seeds.Of(seed, "batches", i))).ToArray();
+            Check(SgdTrainer.Train(Make(options with { ItersPerEpoch = Math.Max(BatchSampler.ChunkSteps, steps / 10) })), "seed group");
+            start?.SignalAndWait(TimeSpan.FromMinutes(1));
+            var cpuStart = cpu ? CpuClock.ThreadSeconds() : double.NaN;
+            var watch = Stopwatch.StartNew();
+            var results = SgdTrainer.Train(Make(options));
+            var seconds = watch.Elapsed.TotalSeconds;
+            var cpuSeconds = CpuClock.ThreadSeconds() - cpuStart;
+            Check(results, "seed group");
+            var trialSteps = built.Count * (double)steps;
+            return new StepRate(trialSteps / seconds, trialSteps / cpuSeconds);
+        }
+        finally
+        {
+            foreach (var o in owned) o.Dispose();
+        }
+    }
+
+    static void Check(TrainingResult[] results, string what)
+    {
+        if (results.Any(r => r.Diverged)) throw new InvalidOperationException($"A benchmark trial diverged ({what}).");
     }
 
     /// <summary>
@@ -111,24 +197,33 @@ public static class TrainingBenchmark
     }
 
     /// <summary>
-    /// Milliseconds a paper-size two-layer run (d 100, m 10, multi 5, N_train = N_eval = 10,000)
-    /// spends per epoch outside its steps, as a sweep runs it: its evaluation (eval loss, correlation
-    /// of every student node with every teacher node, coverage, on the 10,000 eval points), plus the
-    /// training-set measurement (loss, per-sample gradients over the 10,000 training points) where
-    /// the run asks for one every epoch (the sweep's runs measure it after their last epoch only).
-    /// Timed through <see cref="TwoLayerExperiment.Run(TwoLayerConfig)"/> with one step per epoch,
-    /// as the difference between <paramref name="epochs"/> + 1 epochs and 1 epoch, divided by
-    /// <paramref name="epochs"/>, so the run's setup and final analysis cancel.
+    /// Milliseconds a paper-size two-layer run (d 100, m 10, N_train = N_eval = 10,000) spends per
+    /// epoch outside its steps, as a sweep runs it: its evaluation (eval loss, correlation of every
+    /// student node with every teacher node, coverage, on the 10,000 eval points), plus the
+    /// training-set measurement where the run asks for one every epoch (the sweep's runs measure it
+    /// after their last epoch only). By default the 12 runs of one sweep seed (<see cref="SeedGroup"/>)
+    /// run through <see cref="TwoLayerExperiment.RunAll"/> on one worker, evaluated together as the
+    /// sweep does (one wide product per batch and epoch), and the figure is per run and epoch; with
+    /// <paramref name="alone"/>, one run (multi 5) through <see cref="TwoLayerExperiment.Run(TwoLayerConfig)"/>.
+    /// Timed with one step per epoch, as the difference between <paramref name="epochs"/> + 1 epochs
+    /// and 1 epoch, divided by <paramref name="epochs"/>, so the runs' setup and final analysis cancel;
+    /// in CPU milliseconds of the calling thread where that clock exists (Linux), else wall milliseconds.
     /// </summary>
-    public static double EpochEvaluationMilliseconds(int epochs = 10, int repeats = 3, int nTrain = 10_000, int nEval = 10_000)
+    public static double EpochEvaluationMilliseconds(int epochs = 10, int repeats = 3, int nTrain = 10_000, int nEval = 10_000, bool alone = false)
     {
         TorchRuntime.EnsureInitialized();
         var config = TwoLayerConfig.Paper with { ItersPerEpoch = 1, NTrain = nTrain, NEval = nEval, Seed = 1 };
+        var group = (from p in SeedGroup.Decays from multi in SeedGroup.Multis select config with { Multi = multi, Decay = p }).ToArray();
+        // CPU time of this thread where the clock exists (everything runs on it: one worker, one
+        // intra-op thread), which a loaded machine disturbs far less than the wall clock; else wall time.
         double Time(int e)
         {
             var watch = Stopwatch.StartNew();
-            TwoLayerExperiment.Run(config with { Epochs = e });
-            return watch.Elapsed.TotalMilliseconds;
+            var cpu = CpuClock.ThreadSeconds();
+            if (alone) TwoLayerExperiment.Run(config with { Epochs = e });
+            else TwoLayerExperiment.RunAll(group.Select(c => c with { Epochs = e }).ToArray(), workers: 1);
+            var cpuMs = (CpuClock.ThreadSeconds() - cpu) * 1e3;
+            return (double.IsFinite(cpuMs) ? cpuMs : watch.Elapsed.TotalMilliseconds) / (alone ? 1 : group.Length);
         }
         return IntraOpThreads.With(1, () =>
         {
@@ -170,10 +265,12 @@ public static class TrainingBenchmark
     /// trainer for one epoch of <paramref name="steps"/> steps, after a warm-up epoch of a tenth as
     /// many. With <paramref name="start"/>, the clock starts once every worker has warmed up.
     /// </summary>
-    static StepRate TimeTrials(BenchConfig config, int trials, int steps, long seed, bool cpu = false, Barrier? start = null)
+    static StepRate TimeTrials(BenchConfig config, int trials, int steps, long seed, bool cpu = false, Barrier? start = null, bool shared = false)
     {
         using var scope = NewDisposeScope();
-        var pairs = Enumerable.Range(0, trials).Select(i => BenchPair.Build(config, Seeds.Of(seed, "trial", i))).ToArray();
+        var pairs = shared
+            ? BenchPair.Shared(config, seed, trials)
+            : Enumerable.Range(0, trials).Select(i => BenchPair.Build(config, Seeds.Of(seed, "trial", i))).ToArray();
         try
         {
             var options = new SgdOptions { LearningRate = 0.01, BatchSize = config.BatchSize, Epochs = 1, ItersPerEpoch = steps };
@@ -193,10 +290,7 @@ public static class TrainingBenchmark
             foreach (var p in pairs) p.Dispose();
         }
 
-        void Check(TrainingResult[] results)
-        {
-            if (results.Any(r => r.Diverged)) throw new InvalidOperationException($"A benchmark trial diverged ({config}).");
-        }
+        void Check(TrainingResult[] results) => TrainingBenchmark.Check(results, config.ToString());
     }
 
     static double Best(int repeats, Func<double> measure)
@@ -218,10 +312,22 @@ public static class TrainingBenchmark
             return new BenchPair(student, data, Seeds.Of(seed, "batches"));
         }
 
+        /// <summary>Students of <paramref name="count"/> seeds on one teacher's data with one batch seed: trials that share their inputs (the dataset object is shared; only the last pair owns it).</summary>
+        public static BenchPair[] Shared(BenchConfig config, long seed, int count)
+        {
+            using var teacher = Teacher.Build(TeacherSpec.TwoLayer(config.D, config.M, outputs: config.Outputs), Seeds.Of(seed, "teacher"));
+            var data = Dataset.Gaussian(teacher, config.Samples, Seeds.Of(seed, "train-inputs"));
+            return Enumerable.Range(0, count)
+                .Select(i => new BenchPair(Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student", i)), data, Seeds.Of(seed, "batches")) { OwnsData = i == count - 1 })
+                .ToArray();
+        }
+
+        bool OwnsData { get; init; } = true;
+
         public void Dispose()
         {
             Student.Dispose();
-            Data.Dispose();
+            if (OwnsData) Data.Dispose();
         }
     }
 }

@@ -15,8 +15,15 @@ namespace Verify.Model.Experiments;
 /// d = 100, m = 10, 50 outputs, Gaussian data with std 1.5, N_train = N_eval = 10,000, plain SGD
 /// with lr 0.01, batch 16, 1,000 iterations per epoch, 100 epochs.
 /// Seeds: every stream is named from <see cref="Seed"/> (<see cref="Seeds.Of(long, string)"/>): "teacher",
-/// "train-inputs", "eval-inputs" (so runs that differ only in multi share them), and "student" and
-/// "batches" indexed by multi.
+/// "train-inputs", "eval-inputs" and "batches", and "student" indexed by multi. So all configurations
+/// of one seed (every multi and every decay p) share the teacher's lowest layer (p changes only the
+/// fan-outs above it, <see cref="Teacher.Build"/>), the training and evaluation inputs, and the
+/// sequence of mini-batch indices; configurations of one seed and one multi also share the initial
+/// student. Comparisons across multi and across p within a seed are therefore paired (common random
+/// numbers): they differ only in what the configuration changes. The sweep uses the sharing for
+/// speed too: the runs of one seed train in one kernel whose first-layer products are one wide
+/// product, and are evaluated by one wide product per epoch (<see cref="TwoLayerExperiment.RunAll"/>);
+/// each run's numbers equal the same run trained alone, to round-off.
 /// </summary>
 public sealed record TwoLayerConfig
 {
@@ -156,22 +163,31 @@ public static class TwoLayerExperiment
     }
 
     /// <summary>
-    /// Runs of one shape (<see cref="ShapeKey"/>) trained together in one batched tensor program
-    /// (<see cref="SgdTrainer"/>): each run sees the batches it would see alone, and its numbers
+    /// Runs trained together by <see cref="SgdTrainer"/>: runs of one shape (<see cref="ShapeKey"/>)
+    /// are stacked, and runs that share their training inputs and batch sequence (one seed, see
+    /// <see cref="TwoLayerConfig"/>) train in one kernel whatever their widths, with one wide
+    /// first-layer product. After every epoch the runs that share their evaluation inputs and teacher
+    /// hidden layer (again one seed) are evaluated together, by one wide product
+    /// (<see cref="ObserveTogether"/>). Each run sees the batches it would see alone, and its numbers
     /// equal a solo run's to float64 round-off.
     /// </summary>
     public static TwoLayerRun[] RunBatched(IReadOnlyList<TwoLayerConfig> configs)
     {
         if (configs.Count == 1) return [Run(configs[0])];
-        if (configs.Select(ShapeKey).Distinct().Count() != 1)
-            throw new ArgumentException("Batched runs must share d, n, outputs, activation, batch, iterations per epoch and N_train.", nameof(configs));
         using var scope = NewDisposeScope();
         var runs = new List<PreparedRun>();
         try
         {
             foreach (var c in configs) runs.Add(new PreparedRun(c, null));
+            var evalGroup = EvaluationGroups(runs);
+            var epochs = new int[runs.Count];
             var results = SgdTrainer.Train(runs.Select(r => new Trial(r.Student, r.Train, r.Options, r.TrainSeed)).ToArray(),
-                (i, e) => runs[i].Observe(e.Epoch));
+                (i, e) => epochs[i] = e.Epoch,
+                ended =>
+                {
+                    foreach (var group in ended.GroupBy(i => evalGroup[i]))
+                        ObserveTogether(group.Select(i => runs[i]).ToArray(), group.Select(i => epochs[i]).ToArray());
+                });
             return runs.Select((r, i) => r.Finish(results[i])).ToArray();
         }
         finally
@@ -180,12 +196,12 @@ public static class TwoLayerExperiment
         }
     }
 
-    /// <summary>The seeds of a run's random streams, each named from the config's seed (the student and batches also by multi).</summary>
+    /// <summary>The seeds of a run's random streams, each named from the config's seed (the student also by multi): see <see cref="TwoLayerConfig"/> for what runs of one seed share.</summary>
     public static RunStreams Streams(TwoLayerConfig c) => new(
         Seeds.Of(c.Seed, "teacher"), Seeds.Of(c.Seed, "train-inputs"), Seeds.Of(c.Seed, "eval-inputs"),
-        Seeds.Of(c.Seed, "student", c.Multi), Seeds.Of(c.Seed, "batches", c.Multi), Seeds.Of(c.Seed, "other-teacher"));
+        Seeds.Of(c.Seed, "student", c.Multi), Seeds.Of(c.Seed, "batches"), Seeds.Of(c.Seed, "other-teacher"));
 
-    /// <summary>What runs must share to train in one batch.</summary>
+    /// <summary>What runs must share to be stacked on one another (runs of one seed train together whatever their shape: <see cref="SeedKey"/>).</summary>
     public static string ShapeKey(TwoLayerConfig c) =>
         FormattableString.Invariant($"{c.D}|{c.N}|{c.Outputs}|{c.Activation}|{c.Batch}|{c.ItersPerEpoch}|{c.NTrain}");
 
@@ -234,9 +250,34 @@ public static class TwoLayerExperiment
             Options = new SgdOptions { LearningRate = config.LearningRate, BatchSize = config.Batch, Epochs = config.Epochs, ItersPerEpoch = config.ItersPerEpoch, MeasureEveryEpoch = false };
         }
 
+        public Dataset Eval => eval;
+
+        Tensor? evalAugmented;
+
+        /// <summary>The eval inputs with their constant column, [X, 1] (N_eval, d + 1), built once.</summary>
+        public Tensor EvalAugmented
+        {
+            get
+            {
+                if (evalAugmented is null)
+                    using (var scope = NewDisposeScope())
+                        evalAugmented = RectifiedNetwork.Augment(eval.Inputs).DetachFromDisposeScope();
+                return evalAugmented;
+            }
+        }
+
+        /// <summary>The teacher's hidden activations on the eval inputs: (N_eval, m).</summary>
+        public Tensor TeacherEval => teacherEval;
+
         public void Observe(int epoch)
         {
             var (loss, best) = EvaluateOn(Student, eval, teacherEval);
+            Record(epoch, loss, best);
+        }
+
+        /// <summary>Records the evaluation after <paramref name="epoch"/>: eval loss and max_k rho_jk per teacher.</summary>
+        public void Record(int epoch, double loss, double[] best)
+        {
             evalLoss.Add(loss);
             last = best;
             coverage.Add(best.Count(r => r > config.Tau) / (double)config.M);
@@ -270,6 +311,7 @@ public static class TwoLayerExperiment
 
         public void Dispose()
         {
+            evalAugmented?.Dispose();
             teacherEval.Dispose();
             Student.Dispose();
             eval.Dispose();
@@ -302,29 +344,102 @@ public static class TwoLayerExperiment
         using var trace = student.Trace(eval.Inputs);
         var loss = Losses.MeanSquaredError(trace.Output, eval.Targets);
         var rho = Correlation.Pearson(teacherActivations, trace.Activations[0]);
+        return (loss, BestPerTeacher(rho, 0, rho.GetLength(1)));
+    }
+
+    /// <summary>max over columns first .. first + count - 1 of rho, per row (teacher).</summary>
+    static double[] BestPerTeacher(double[,] rho, int first, int count)
+    {
         var best = new double[rho.GetLength(0)];
         for (var j = 0; j < best.Length; j++)
         {
             best[j] = double.NegativeInfinity;
-            for (var k = 0; k < rho.GetLength(1); k++) best[j] = Math.Max(best[j], rho[j, k]);
+            for (var k = first; k < first + count; k++) best[j] = Math.Max(best[j], rho[j, k]);
         }
-        return (loss, best);
+        return best;
     }
 
-    /// <summary>Runs of one shape trained together in one batch, at most this many (fixed, so results never depend on the worker count).</summary>
-    public const int BatchedRuns = 8;
+    /// <summary>
+    /// Each run's evaluation group: runs whose eval inputs and teacher hidden activations on them
+    /// are equal (the runs of one seed, every multi and p) share a group, checked by value.
+    /// </summary>
+    static int[] EvaluationGroups(IReadOnlyList<PreparedRun> runs)
+    {
+        using var scope = NewDisposeScope();
+        var group = new int[runs.Count];
+        var leaders = new List<int>();
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var found = leaders.FindIndex(l => Equal(runs[l].Eval.Inputs, runs[i].Eval.Inputs) && Equal(runs[l].TeacherEval, runs[i].TeacherEval));
+            if (found < 0)
+            {
+                found = leaders.Count;
+                leaders.Add(i);
+            }
+            group[i] = found;
+        }
+        return group;
+
+        static bool Equal(Tensor a, Tensor b) => ReferenceEquals(a, b) || (a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>());
+    }
 
     /// <summary>
-    /// Every configuration on all cores, results in input order. Runs of the same shape are trained
-    /// together, <see cref="BatchedRuns"/> at a time in input order (<see cref="RunBatched"/>), and the
-    /// batches spread over the workers.
+    /// The per-epoch evaluation of runs that share their eval inputs and teacher hidden layer, all at
+    /// once: the hidden layers of every student by one wide product (N_eval, d + 1) x (d + 1, sum n),
+    /// the correlations of every student node with every teacher node by one Pearson product, then
+    /// each run's output layer and eval loss. The same numbers as <see cref="PreparedRun.Observe"/>
+    /// run by run, to round-off.
+    /// </summary>
+    static void ObserveTogether(IReadOnlyList<PreparedRun> runs, IReadOnlyList<int> epochs)
+    {
+        if (runs.Count == 1)
+        {
+            runs[0].Observe(epochs[0]);
+            return;
+        }
+        var evaluations = new (double Loss, double[] Best)[runs.Count];
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            var x = runs[0].EvalAugmented;
+            var hidden = runs[0].Student.Activation.Apply_(x.mm(cat(runs.Select(r => r.Student.Weights[0]).ToArray(), 1)));
+            var rho = Correlation.Pearson(runs[0].TeacherEval, hidden);
+            var column = 0;
+            for (var k = 0; k < runs.Count; k++)
+            {
+                var student = runs[k].Student;
+                var width = student.HiddenWidths[0];
+                var output = RectifiedNetwork.Augment(hidden.narrow(1, column, width)).mm(student.Weights[1]);
+                evaluations[k] = (Losses.MeanSquaredError(output, runs[k].Eval.Targets), BestPerTeacher(rho, column, width));
+                column += width;
+            }
+        }
+        for (var k = 0; k < runs.Count; k++) runs[k].Record(epochs[k], evaluations[k].Loss, evaluations[k].Best);
+    }
+
+    /// <summary>Runs trained together in one batch, at most this many (fixed, so results never depend on the worker count).</summary>
+    public const int BatchedRuns = 8;
+
+    /// <summary>What the runs of one seed share besides the seed (<see cref="TwoLayerConfig"/>): they train and are evaluated together.</summary>
+    public static string SeedKey(TwoLayerConfig c) =>
+        FormattableString.Invariant($"{c.Seed}|{c.D}|{c.M}|{c.Outputs}|{c.Activation}|{c.Batch}|{c.ItersPerEpoch}|{c.NTrain}|{c.NEval}|{c.TrainData}");
+
+    /// <summary>
+    /// Every configuration on all cores, results in input order. The runs of one seed
+    /// (<see cref="SeedKey"/>) train together (<see cref="RunBatched"/>): their first-layer products
+    /// and their evaluations are wide products over all of them. Each seed's runs are split into
+    /// batches of whole shapes (all runs of one student width together, at most
+    /// <see cref="BatchedRuns"/> of them), at least two batches where there are two shapes, so
+    /// that two workers get equal shares whatever the number of seeds, balanced by width (largest
+    /// first, each to the lightest batch). The split is fixed by the configurations, never by the
+    /// worker count; the batches spread over the workers.
     /// </summary>
     public static TwoLayerRun[] RunAll(IReadOnlyList<TwoLayerConfig> configs, int? workers = null, Action<int, int>? onProgress = null)
     {
         foreach (var c in configs) c.Validate();
         var chunks = configs.Select((c, i) => (Config: c, Index: i))
-            .GroupBy(x => ShapeKey(x.Config))
-            .SelectMany(g => g.Chunk(BatchedRuns))
+            .GroupBy(x => SeedKey(x.Config))
+            .SelectMany(g => SplitSeed(g.ToArray(), x => x.Config.N))
             .ToArray();
         var done = 0;
         var results = new TwoLayerRun[configs.Count];
@@ -336,5 +451,26 @@ public static class TwoLayerExperiment
             return chunk.Length;
         }, workers);
         return results;
+    }
+
+    /// <summary>
+    /// One seed's runs in batches: items of one width form shape chunks of at most
+    /// <see cref="BatchedRuns"/>; the chunks go, the heaviest first (count x width), to the lightest
+    /// of max(2, ceil(runs / <see cref="BatchedRuns"/>)) batches (at most one per chunk). Items keep
+    /// their order within a batch.
+    /// </summary>
+    static IEnumerable<T[]> SplitSeed<T>(T[] items, Func<T, int> width)
+    {
+        var chunks = Enumerable.Range(0, items.Length).GroupBy(i => width(items[i])).SelectMany(g => g.Chunk(BatchedRuns)).ToArray();
+        var count = Math.Min(chunks.Length, Math.Max(2, (items.Length + BatchedRuns - 1) / BatchedRuns));
+        var batches = Enumerable.Range(0, count).Select(_ => new List<int>()).ToArray();
+        var load = new long[count];
+        foreach (var chunk in chunks.OrderByDescending(c => (long)c.Length * width(items[c[0]])).ThenBy(c => c[0]))
+        {
+            var target = Enumerable.Range(0, count).OrderBy(b => load[b]).ThenBy(b => b).First();
+            batches[target].AddRange(chunk);
+            load[target] += (long)chunk.Length * width(items[chunk[0]]);
+        }
+        return batches.Select(b => b.Order().Select(i => items[i]).ToArray());
     }
 }

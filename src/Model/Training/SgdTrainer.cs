@@ -34,7 +34,10 @@ public sealed record Trial(RectifiedNetwork Student, Dataset Data, SgdOptions Op
 /// epochs and gradient targets; those that differ in shape (the student's widths or activation, the
 /// dtype or device, the batch size or iterations per epoch, for full-batch runs the dataset size)
 /// are grouped by shape and each group is stacked on its own, one group after another. Trials that
-/// share one <see cref="Dataset"/> object share its storage.
+/// share one <see cref="Dataset"/> object share its storage. Trials that read the same inputs in the
+/// same order (equal inputs and batch seeds: the runs of one seed of a sweep) are stacked together
+/// whatever their widths, and their first layers train as one wide product
+/// (<see cref="StepKernel"/>, shared inputs); each still ends as it does alone, to round-off.
 /// </remarks>
 public static class SgdTrainer
 {
@@ -45,8 +48,11 @@ public static class SgdTrainer
     /// <summary>
     /// Trains every trial's student in place, together; results in input order. <paramref name="onEpoch"/>
     /// receives (trial index, record) after each trial's epoch, with the student's weights up to date.
+    /// <paramref name="afterEpoch"/> then receives, once per epoch of each stack, the indices of the
+    /// trials that have just ended that epoch (those that received <paramref name="onEpoch"/>), so a
+    /// caller can measure them together (one wide evaluation instead of one per trial).
     /// </summary>
-    public static TrainingResult[] Train(IReadOnlyList<Trial> trials, Action<int, EpochRecord>? onEpoch = null)
+    public static TrainingResult[] Train(IReadOnlyList<Trial> trials, Action<int, EpochRecord>? onEpoch = null, Action<IReadOnlyList<int>>? afterEpoch = null)
     {
         ArgumentNullException.ThrowIfNull(trials);
         if (trials.Count == 0) throw new ArgumentException("Training needs at least one trial.", nameof(trials));
@@ -59,15 +65,58 @@ public static class SgdTrainer
             if (!students.Add(t.Student))
                 throw new ArgumentException($"Trial {i} trains the same student object as an earlier trial; give each trial its own student.", nameof(trials));
         }
-        var groups = Enumerable.Range(0, trials.Count).GroupBy(i => ShapeKey(trials[i])).Select(g => g.ToArray()).ToArray();
-        if (groups.Length == 1) return TrainTogether(trials, onEpoch);
+        var groups = Groups(trials);
+        if (groups.Count == 1) return TrainTogether(trials, groups[0].SharedInputs, onEpoch, afterEpoch);
         var results = new TrainingResult[trials.Count];
-        foreach (var group in groups)
+        foreach (var (group, shared) in groups)
         {
-            var together = TrainTogether(group.Select(i => trials[i]).ToArray(), onEpoch is null ? null : (k, record) => onEpoch(group[k], record));
+            var together = TrainTogether(group.Select(i => trials[i]).ToArray(), shared,
+                onEpoch is null ? null : (k, record) => onEpoch(group[k], record),
+                afterEpoch is null ? null : ended => afterEpoch(ended.Select(k => group[k]).ToArray()));
             for (var k = 0; k < group.Length; k++) results[group[k]] = together[k];
         }
         return results;
+    }
+
+    /// <summary>
+    /// The stacks: first the trials that read the same inputs in the same order (mini-batch runs with
+    /// equal batch seeds, batch sizes, iterations per epoch and dataset sizes, whose datasets hold equal
+    /// inputs), of any widths: their first layers train as one wide product; then the others by
+    /// <see cref="ShapeKey"/>. A stack of one is a trial alone.
+    /// </summary>
+    static List<(int[] Members, bool SharedInputs)> Groups(IReadOnlyList<Trial> trials)
+    {
+        var groups = new List<(int[], bool)>();
+        var shared = new bool[trials.Count];
+        var candidates = Enumerable.Range(0, trials.Count).Where(i => trials[i].Options.BatchSize is not null).GroupBy(i => SharedInputsKey(trials[i]));
+        foreach (var candidate in candidates)
+        {
+            var left = candidate.ToList();
+            while (left.Count > 1)
+            {
+                var first = trials[left[0]].Data;
+                var same = left.Where(i => SameInputs(first, trials[i].Data)).ToArray();
+                if (same.Length > 1)
+                {
+                    groups.Add((same, true));
+                    foreach (var i in same) shared[i] = true;
+                }
+                left.RemoveAll(same.Contains);
+            }
+        }
+        groups.AddRange(Enumerable.Range(0, trials.Count).Where(i => !shared[i]).GroupBy(i => ShapeKey(trials[i])).Select(g => (g.ToArray(), false)));
+        return groups;
+    }
+
+    /// <summary>What trials must share, besides equal inputs, to read the same batches: the batch seed, dataset size, batch size and iterations per epoch (and a kernel: activation, depth, input and output widths, dtype, device).</summary>
+    static string SharedInputsKey(Trial t) =>
+        $"{t.Seed}|{t.Data.Count}|{t.Options.BatchSize}|{t.Options.ItersPerEpoch}|{t.Student.Activation}|{t.Student.Widths.Count}|{t.Student.InputDim}|{t.Student.OutputDim}|{t.Student.DType}|{t.Student.Device}";
+
+    static bool SameInputs(Dataset a, Dataset b)
+    {
+        if (ReferenceEquals(a, b) || ReferenceEquals(a.Inputs, b.Inputs)) return true;
+        using var scope = NewDisposeScope();
+        return a.Inputs.shape.SequenceEqual(b.Inputs.shape) && a.Inputs.eq(b.Inputs).all().item<bool>();
     }
 
     /// <summary>
@@ -77,8 +126,8 @@ public static class SgdTrainer
     static string ShapeKey(Trial t) =>
         $"{string.Join("-", t.Student.Widths)}|{t.Student.Activation}|{t.Student.DType}|{t.Student.Device}|{t.Options.BatchSize?.ToString() ?? $"full {t.Data.Count}"}|{t.Options.ItersPerEpoch}";
 
-    /// <summary>Trains trials of one <see cref="ShapeKey"/> in one stack.</summary>
-    static TrainingResult[] TrainTogether(IReadOnlyList<Trial> trials, Action<int, EpochRecord>? onEpoch)
+    /// <summary>Trains trials of one <see cref="ShapeKey"/> in one stack, or trials with shared inputs (<see cref="Groups"/>) in one wide kernel.</summary>
+    static TrainingResult[] TrainTogether(IReadOnlyList<Trial> trials, bool sharedInputs, Action<int, EpochRecord>? onEpoch, Action<IReadOnlyList<int>>? afterEpoch)
     {
         var count = trials.Count;
         var results = new TrainingResult?[count];
@@ -92,7 +141,7 @@ public static class SgdTrainer
         var samplers = trials.Select(t => batchSize is { } b ? new BatchSampler(t.Seed, t.Data.Count, b, t.Data.Inputs.device) : null).ToArray();
         try
         {
-            using var kernel = new StepKernel(trials);
+            using var kernel = new StepKernel(trials, sharedInputs);
             for (var epoch = 0; kernel.Active.Count > 0; epoch++)
             {
                 kernel.SetRates(kernel.Active.Select(i => trials[i].Options.RateAt(epoch)).ToArray());
@@ -141,6 +190,7 @@ public static class SgdTrainer
                     else continue;
                     (finished ??= []).Add(i);
                 }
+                afterEpoch?.Invoke(kernel.Active.ToArray());
                 if (finished is not null) kernel.Retire(finished, writeBack: false);
             }
         }

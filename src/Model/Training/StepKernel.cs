@@ -32,6 +32,12 @@ namespace Verify.Model.Training;
 /// a step creates is disposed before it returns.
 /// </para>
 /// <para>
+/// Shared inputs (the runs of one sweep seed: equal inputs and batch seed, any widths): the first
+/// layers of all trials are one (d + 1, S) matrix and their products with the shared batch one wide
+/// product each way (<see cref="StepWide"/>); the layers above are stacked per width ("parts"),
+/// the residuals of all trials are one (T, B, outputs) tensor. The stack is ordered by width.
+/// </para>
+/// <para>
 /// addmm_ and baddbmm take alpha and beta as float32 in TorchSharp, so only 0, 1 and -1 are passed
 /// there; the step size lr / B multiplies the residual once, in the weights' dtype.
 /// </para>
@@ -57,6 +63,29 @@ internal sealed class StepKernel : IDisposable
     int blockStart;
     readonly long rowsPerStep;        // B, or the dataset size in full-batch runs
     double[] rates = [];
+    readonly ScalarType dtype;
+    readonly Device device;
+
+    // Shared inputs (every trial reads the same inputs in the same batch order, see the remarks):
+    // the first layers of all trials side by side, the layers above stacked per shape (a part).
+    readonly bool wide;
+    Tensor? wideW, wideA, wideG;      // (d + 1, S) first-layer weights, S = sum of the first hidden widths; h_1 of every trial (B, S); its signal (B, S)
+    Tensor? residuals;                // (T, B, outputs)
+    Tensor? chunkX;                   // (steps, B) rows of flatX (the shared inputs) for the loaded steps
+    Part[] parts = [];
+
+    /// <summary>The trials of one shape in a shared-input kernel: positions Start .. Start + Count - 1 of the stack.</summary>
+    sealed class Part
+    {
+        public int Start, Count;
+        public Tensor[] W = [];                                      // (T_g, r, c): W[0] a view into wideW, the others stacked copies
+        public Tensor[] UpperT = [];                                 // W_l without its bias row, transposed, l >= 1
+        public Tensor[] Hidden = [], HiddenView = [], HiddenT = [];  // H~_l = [h_l, 1]: (T_g, B, n_l + 1)
+        public Tensor[] UpperW = [], UpperHidden = [], UpperHiddenView = [];  // the same from layer 2 on (the forward pass above the first layer)
+        public Tensor A = null!, G = null!, R = null!;               // views: h_1 (T_g, B, n_1) in wideA, its signal in wideG, the residuals (T_g, B, outputs)
+
+        public IEnumerable<Tensor> All() => W.Concat(UpperT.Skip(1)).Concat(HiddenT).Concat(HiddenView).Concat(Hidden).Append(A).Append(G).Append(R);
+    }
 
     /// <summary>Rows gathered per index_select, at most: a few MB of float64 (a whole 64-step chunk for one trial).</summary>
     const int BlockRows = 1024;
@@ -64,15 +93,29 @@ internal sealed class StepKernel : IDisposable
     /// <summary>The trials still stepping, in stack order (indices into the trial list).</summary>
     public IReadOnlyList<int> Active => active;
 
-    public StepKernel(IReadOnlyList<Trial> trials)
+    /// <param name="trials">Trials of one shape (student widths, activation, dtype, device, batch size), or, with <paramref name="sharedInputs"/>, of any widths.</param>
+    /// <param name="sharedInputs">
+    /// True when every trial reads the same inputs in the same batch order (mini-batch runs whose
+    /// datasets hold equal inputs and whose batch seeds are equal: <see cref="SgdTrainer"/> checks
+    /// this). Their first-layer products then become one wide product, and trials of different
+    /// widths can share the kernel (each shape stacked on its own above the first layer).
+    /// </param>
+    public StepKernel(IReadOnlyList<Trial> trials, bool sharedInputs = false)
     {
         this.trials = trials;
         var first = trials[0].Student;
         activation = first.Activation;
         batchSize = trials[0].Options.BatchSize;
-        stacked = trials.Count > 1;
+        wide = sharedInputs;
+        if (wide && batchSize is null) throw new ArgumentException("Shared inputs need mini-batch runs.", nameof(sharedInputs));
+        stacked = trials.Count > 1 || wide;
         rowsPerStep = batchSize ?? trials[0].Data.Count;
-        active = Enumerable.Range(0, trials.Count).ToList();
+        dtype = first.DType;
+        device = first.Device;
+        // Shared inputs: the stack is ordered by shape (first appearance), so each shape is a run of positions.
+        active = wide
+            ? Enumerable.Range(0, trials.Count).GroupBy(i => string.Join("-", trials[i].Student.Widths)).SelectMany(g => g).ToList()
+            : Enumerable.Range(0, trials.Count).ToList();
         var distinct = new List<Dataset>();
         offsets = new long[trials.Count];
         long rows = 0;
@@ -89,13 +132,16 @@ internal sealed class StepKernel : IDisposable
         }
         using (var scope = NewDisposeScope())
         {
-            flatX = RectifiedNetwork.Augment(distinct.Count == 1 ? distinct[0].Inputs : cat(distinct.Select(d => d.Inputs).ToArray(), 0)).MoveToOuterDisposeScope();
+            // Shared inputs: flatX holds them once (row offsets then apply to flatY only).
+            flatX = RectifiedNetwork.Augment(distinct.Count == 1 || wide ? distinct[0].Inputs : cat(distinct.Select(d => d.Inputs).ToArray(), 0)).MoveToOuterDisposeScope();
             flatY = (distinct.Count == 1 ? distinct[0].Targets.alias() : cat(distinct.Select(d => d.Targets).ToArray(), 0)).MoveToOuterDisposeScope();
-            weights = stacked
-                ? Enumerable.Range(0, first.Weights.Count).Select(l => stack(trials.Select(t => t.Student.Weights[l]).ToArray(), 0).MoveToOuterDisposeScope()).ToArray()
-                : first.Weights.ToArray();
+            if (!wide)
+                weights = stacked
+                    ? Enumerable.Range(0, first.Weights.Count).Select(l => stack(trials.Select(t => t.Student.Weights[l]).ToArray(), 0).MoveToOuterDisposeScope()).ToArray()
+                    : first.Weights.ToArray();
         }
-        BuildViews();
+        if (wide) BuildWide();
+        else BuildViews();
     }
 
     /// <summary>Sets the learning rate of each active trial (in the order of <see cref="Active"/>).</summary>
@@ -105,7 +151,7 @@ internal sealed class StepKernel : IDisposable
         scale?.Dispose();
         var rows = (double)(batchSize ?? trials[active[0]].Data.Count);
         using var scope = NewDisposeScope();
-        var values = tensor(learningRates.Select(r => r / rows).ToArray(), dtype: weights[0].dtype, device: weights[0].device);
+        var values = tensor(learningRates.Select(r => r / rows).ToArray(), dtype: dtype, device: device);
         scale = (stacked ? values.view(-1, 1, 1) : values.view(1, 1)).MoveToOuterDisposeScope();
     }
 
@@ -117,6 +163,11 @@ internal sealed class StepKernel : IDisposable
         {
             var shifted = indices.Select((idx, p) => offsets[active[p]] == 0 ? idx.alias() : idx.Plus(offsets[active[p]])).ToArray();
             chunk = (shifted.Length == 1 ? shifted[0] : stack(shifted, 1)).reshape(indices[0].shape[0], -1).MoveToOuterDisposeScope();
+            if (wide)
+            {
+                chunkX?.Dispose();
+                chunkX = indices[0].clone().MoveToOuterDisposeScope(); // every trial's indices are these (same seed, size and batch)
+            }
         }
         foreach (var idx in indices) idx.Dispose();
         chunkStep = 0;
@@ -137,6 +188,16 @@ internal sealed class StepKernel : IDisposable
             (x, xT, y) = (blockX!.select(0, j), blockXT!.select(0, j), blockY!.select(0, j));
         }
         else (x, xT, y) = (fullX!, fullXT!, fullY!);
+        if (wide)
+        {
+            try { return StepWide(x, xT, y); }
+            finally
+            {
+                x.Dispose();
+                xT.Dispose();
+                y.Dispose();
+            }
+        }
         Tensor? g = null;
         try
         {
@@ -169,6 +230,123 @@ internal sealed class StepKernel : IDisposable
     }
 
     /// <summary>
+    /// The step of a shared-input kernel: h_1 of every trial by one wide product X~ W_1 (B, S), the
+    /// layers above and the residuals per part (stacked products), each trial's loss from the
+    /// residuals of all trials at once, the signals down to the first layer per part, written into
+    /// one (B, S) signal, gated once, and every first layer updated by one wide product X~^T g_1.
+    /// The same arithmetic as a trial alone, in another grouping of the products.
+    /// </summary>
+    double[] StepWide(Tensor x, Tensor xT, Tensor y)
+    {
+        ProductInto(wideA!, x, wideW!);
+        activation.Apply_(wideA!);
+        residuals!.copy_(y);
+        foreach (var part in parts)
+        {
+            part.HiddenView[0].copy_(part.A);
+            var top = Forward(activation, part.Hidden[0], part.UpperW, part.UpperHidden, part.UpperHiddenView);
+            using var r = top.baddbmm(part.W[^1], part.R, beta: 1, alpha: -1);
+            part.R.copy_(r);
+        }
+        var losses = HalfSquaredNorms(residuals);
+        var rows = (double)rowsPerStep;
+        for (var p = 0; p < losses.Length; p++) losses[p] /= rows;
+
+        residuals.mul_(scale!);
+        foreach (var part in parts)
+        {
+            var g = part.R;
+            for (var l = part.W.Length - 1; l >= 1; l--)
+            {
+                Tensor? below = null;
+                if (l > 1) below = SignalBelow(activation, g, part.UpperT[l], part.HiddenView[l - 1]);
+                else
+                {
+                    using var signal = g.bmm(part.UpperT[1]);
+                    part.G.copy_(signal); // gated below, for every trial at once
+                }
+                AddProduct_(part.W[l], part.HiddenT[l - 1], g);
+                if (!ReferenceEquals(g, part.R)) g.Dispose();
+                g = below!;
+            }
+        }
+        activation.Gated_(wideG!, wideA!);
+        AddProduct_(wideW!, xT, wideG!);
+        return losses;
+    }
+
+    /// <summary>The weights of the trial at stack position <paramref name="p"/> of a shared-input kernel: views, (r, c) each.</summary>
+    Tensor[] WeightsAt(int p)
+    {
+        var part = parts.First(pt => p < pt.Start + pt.Count);
+        return part.W.Select(w => w.select(0, p - part.Start)).ToArray();
+    }
+
+    /// <summary>Builds the shared-input state from the active trials' students (in stack order).</summary>
+    void BuildWide()
+    {
+        using var scope = NewDisposeScope();
+        var b = batchSize!.Value;
+        var students = active.Select(i => trials[i].Student).ToArray();
+        var d1 = students[0].InputDim + 1;
+        wideW = cat(students.Select(s => s.Weights[0]).ToArray(), 1).MoveToOuterDisposeScope();
+        var width = wideW.shape[1];
+        wideA = empty([b, width], dtype: dtype, device: device).MoveToOuterDisposeScope();
+        wideG = zeros([b, width], dtype: dtype, device: device).MoveToOuterDisposeScope();
+        residuals = empty([students.Length, b, students[0].OutputDim], dtype: dtype, device: device).MoveToOuterDisposeScope();
+        var built = new List<Part>();
+        long column = 0;
+        for (var start = 0; start < students.Length;)
+        {
+            var widths = students[start].Widths;
+            var count = 1;
+            while (start + count < students.Length && students[start + count].Widths.SequenceEqual(widths)) count++;
+            var members = students.Skip(start).Take(count).ToArray();
+            var n1 = widths[1];
+            var layers = widths.Count - 1;
+            var part = new Part { Start = start, Count = count };
+            Tensor Block(Tensor t, long rows) => t.narrow(1, column, count * n1).view(rows, count, n1).permute(1, 0, 2).MoveToOuterDisposeScope();
+            part.A = Block(wideA, b);
+            part.G = Block(wideG, b);
+            part.R = residuals.narrow(0, start, count).MoveToOuterDisposeScope();
+            part.W = new Tensor[layers];
+            part.W[0] = Block(wideW, d1);
+            for (var l = 1; l < layers; l++) part.W[l] = stack(members.Select(s => s.Weights[l]).ToArray(), 0).MoveToOuterDisposeScope();
+            part.UpperT = new Tensor[layers];
+            for (var l = 1; l < layers; l++)
+                part.UpperT[l] = part.W[l].narrow(-2, 0, part.W[l].shape[^2] - 1).transpose(-2, -1).MoveToOuterDisposeScope();
+            part.Hidden = new Tensor[layers - 1];
+            part.HiddenView = new Tensor[layers - 1];
+            part.HiddenT = new Tensor[layers - 1];
+            for (var l = 0; l < layers - 1; l++)
+            {
+                part.Hidden[l] = ones([count, b, widths[l + 1] + 1], dtype: dtype, device: device).MoveToOuterDisposeScope();
+                part.HiddenView[l] = part.Hidden[l].narrow(-1, 0, widths[l + 1]).MoveToOuterDisposeScope();
+                part.HiddenT[l] = part.Hidden[l].transpose(-2, -1).MoveToOuterDisposeScope();
+            }
+            part.UpperW = part.W.Skip(1).ToArray();
+            part.UpperHidden = part.Hidden.Skip(1).ToArray();
+            part.UpperHiddenView = part.HiddenView.Skip(1).ToArray();
+            built.Add(part);
+            column += count * n1;
+            start += count;
+        }
+        parts = built.ToArray();
+    }
+
+    void DisposeWide()
+    {
+        foreach (var part in parts)
+            foreach (var t in part.All()) t.Dispose();
+        parts = [];
+        wideW?.Dispose();
+        wideA?.Dispose();
+        wideG?.Dispose();
+        residuals?.Dispose();
+        wideW = wideA = wideG = residuals = null;
+    }
+
+    /// <summary>
     /// Training loss 1/2 E||f* - f||^2 and max_x ||g_1(x)|| over the whole dataset of active trial
     /// <paramref name="trial"/>, from the stacked weights (no write-back needed).
     /// </summary>
@@ -176,9 +354,9 @@ internal sealed class StepKernel : IDisposable
     {
         using var scope = NewDisposeScope();
         var p = active.IndexOf(trial);
-        var w = stacked ? weights.Select(t => t.select(0, p)).ToArray() : weights;
+        var w = wide ? WeightsAt(p) : stacked ? weights.Select(t => t.select(0, p)).ToArray() : weights;
         var n = trials[trial].Data.Count;
-        var x = flatX.narrow(0, offsets[trial], n);
+        var x = flatX.narrow(0, wide ? 0 : offsets[trial], n);
         var y = flatY.narrow(0, offsets[trial], n);
         return IntraOpThreads.Run(SgdTrainer.MeasureFlops(trials[trial].Student, n), () => Summarize(Signals(activation, w, x, y)));
     }
@@ -293,10 +471,11 @@ internal sealed class StepKernel : IDisposable
         var count = active.Count;
         var steps = Math.Min(Math.Max(1, BlockRows / (count * batch)), (int)chunk!.shape[0] - chunkStep);
         var rows = chunk.narrow(0, chunkStep, steps).reshape(-1);
-        long[] shapeX = stacked ? [steps, count, batch, flatX.shape[1]] : [steps, batch, flatX.shape[1]];
+        var rowsX = wide ? chunkX!.narrow(0, chunkStep, steps).reshape(-1) : rows;
+        long[] shapeX = stacked && !wide ? [steps, count, batch, flatX.shape[1]] : [steps, batch, flatX.shape[1]];
         long[] shapeY = stacked ? [steps, count, batch, flatY.shape[1]] : [steps, batch, flatY.shape[1]];
         // Detached, not moved out: the caller (Step) runs in its own scope, and the block outlives it.
-        blockX = flatX.index_select(0, rows).view(shapeX).DetachFromDisposeScope();
+        blockX = flatX.index_select(0, rowsX).view(shapeX).DetachFromDisposeScope();
         blockXT = blockX.transpose(-2, -1).DetachFromDisposeScope();
         blockY = flatY.index_select(0, rows).view(shapeY).DetachFromDisposeScope();
         blockStart = chunkStep;
@@ -318,6 +497,16 @@ internal sealed class StepKernel : IDisposable
         {
             var p = active.IndexOf(i);
             var student = trials[i].Student;
+            if (wide)
+            {
+                var views = WeightsAt(p);
+                for (var l = 0; l < views.Length; l++)
+                {
+                    student.Weights[l].copy_(views[l]);
+                    views[l].Dispose();
+                }
+                continue;
+            }
             for (var l = 0; l < weights.Length; l++)
             {
                 using var slice = weights[l].select(0, p);
@@ -329,23 +518,27 @@ internal sealed class StepKernel : IDisposable
     /// <summary>Removes stopped trials from the stack (writing their weights back first unless already done).</summary>
     public void Retire(IReadOnlyCollection<int> trialIndices, bool writeBack = true)
     {
-        if (writeBack) WriteBack(trialIndices);
+        // A shared-input kernel is rebuilt from the students of the trials that go on: all are written back.
+        if (wide) WriteBack(active);
+        else if (writeBack) WriteBack(trialIndices);
         var keepPositions = active.Select((i, p) => (i, p)).Where(ip => !trialIndices.Contains(ip.i)).Select(ip => (long)ip.p).ToArray();
         active.RemoveAll(trialIndices.Contains);
         DisposeViews();
+        DisposeWide();
         ReleaseBlock();
         if (active.Count == 0)
         {
             if (stacked) foreach (var w in weights) w.Dispose();
             weights = [];
             chunk?.Dispose();
-            chunk = null;
+            chunkX?.Dispose();
+            chunk = chunkX = null;
             return;
         }
         using (var scope = NewDisposeScope())
         {
-            var keep = tensor(keepPositions, device: weights[0].device);
-            weights = weights.Select(w => { var kept = w.index_select(0, keep).MoveToOuterDisposeScope(); w.Dispose(); return kept; }).ToArray();
+            var keep = tensor(keepPositions, device: device);
+            if (!wide) weights = weights.Select(w => { var kept = w.index_select(0, keep).MoveToOuterDisposeScope(); w.Dispose(); return kept; }).ToArray();
             if (chunk is not null)
             {
                 var steps = chunk.shape[0];
@@ -354,7 +547,8 @@ internal sealed class StepKernel : IDisposable
                 chunk = kept;
             }
         }
-        BuildViews();
+        if (wide) BuildWide();
+        else BuildViews();
         SetRates(keepPositions.Select(p => rates[p]).ToArray());
     }
 
@@ -412,6 +606,8 @@ internal sealed class StepKernel : IDisposable
     public void Dispose()
     {
         DisposeViews();
+        DisposeWide();
+        chunkX?.Dispose();
         ReleaseBlock();
         if (stacked) foreach (var w in weights) w.Dispose();
         weights = [];

@@ -5,7 +5,7 @@ using Verify.Model.Experiments;
 namespace Verify.Experiments.Training;
 
 /// <summary>
-/// Sweeps train runs of one shape together (<see cref="TwoLayerExperiment.RunBatched"/>): every
+/// Sweeps train runs together (<see cref="TwoLayerExperiment.RunBatched"/>, stacked by shape, the runs of one seed in one wide kernel): every
 /// run's numbers equal those of the same run trained alone, to float64 round-off.
 /// </summary>
 [TestFixture]
@@ -46,6 +46,11 @@ public sealed class BatchedRunTest
     }
 
     [Test]
-    public void RunsOfDifferentShapes_AreRejected() =>
-        Should.Throw<ArgumentException>(() => TwoLayerExperiment.RunBatched([Small(1, 0), Small(2, 0) with { Multi = 3 }])).Message.ShouldContain("must share d, n");
+    public void RunsOfDifferentShapes_TrainTogether_EachAsAlone()
+    {
+        TwoLayerConfig[] configs = [Small(1, 0), Small(2, 0) with { Multi = 3 }];
+        var together = TwoLayerExperiment.RunBatched(configs);
+        for (var i = 0; i < configs.Length; i++)
+            together[i].TrainLoss.ShouldBe(TwoLayerExperiment.Run(configs[i]).TrainLoss, RoundOff * together[i].TrainLoss, $"{configs[i]}: train loss");
+    }
 }

@@ -95,6 +95,94 @@ public sealed class BatchedTrainingTest
         }
     }
 
+    /// <summary>
+    /// The runs of one seed of a sweep: trials that read the same inputs in the same batch order
+    /// (equal inputs, one batch seed) but differ in width, teacher (targets), student seed, learning
+    /// rate and budget train in one kernel whose first layers are one wide product; each ends as it
+    /// does alone, the one that reaches its target and the one that diverges included.
+    /// </summary>
+    [TestCaseSource(nameof(Shapes))]
+    public void TrialsThatShareInputsAndBatches_TrainAsOneWideProduct_EachAsItWouldAlone(Shape shape)
+    {
+        var recipes = SharedInputRecipes(shape);
+        var alone = recipes.Select(r => RunSharedAlone(shape, r)).ToArray();
+        var together = RunShared(shape, recipes, out var afterEpochCalls);
+
+        together.Select(b => b.Result.Outcome).ShouldContain(TrainingOutcome.Diverged, "the mix must include a diverging run");
+        together.Select(b => b.Result.Outcome).ShouldContain(TrainingOutcome.ReachedGradientTarget, "the mix must include a run stopped by its target");
+        for (var i = 0; i < recipes.Length; i++)
+            Differences(alone[i], together[i]).ShouldBeEmpty($"{shape}, shared-input trial {i} ({recipes[i]}): together vs alone");
+        if (shape.BatchSize is not null)
+            afterEpochCalls.ShouldBe(recipes.Max(r => r.Recipe.Epochs), $"{shape}: one afterEpoch call per epoch of the one shared-input stack");
+    }
+
+    /// <summary>Negative control: in the same wide kernel, a trial whose inputs were drawn with another seed (its batch seed equal) is told apart from its solo run by the same comparison.</summary>
+    [Test]
+    public void TheSharedInputComparison_CatchesATrialTrainedOnOtherInputs()
+    {
+        var shape = Shapes[0];
+        var recipes = SharedInputRecipes(shape);
+        var alone = RunSharedAlone(shape, recipes[0]);
+        var moved = RunShared(shape, recipes, out _, inputSeedOfFirst: 99);
+        Differences(alone, moved[0]).ShouldNotBeEmpty($"{shape}: a trial on inputs of seed 99 must differ from its run on the shared inputs");
+    }
+
+    /// <summary>Recipes of one seed of a sweep: multis 1..3 (widths differ) over two teachers; one reaches its target, one diverges.</summary>
+    static SharedRecipe[] SharedInputRecipes(Shape shape) =>
+    [
+        new(Multi: 1, TeacherSeed: 21, StudentSeed: 31, new Recipe(Seed: 41, LearningRate: 0.05, Epochs: 3)),
+        new(Multi: 2, TeacherSeed: 21, StudentSeed: 32, new Recipe(Seed: 41, LearningRate: 0.02, Epochs: 3)),
+        new(Multi: shape.Multi, TeacherSeed: 22, StudentSeed: 33, new Recipe(Seed: 41, LearningRate: 0.05, Epochs: 2)),
+        new(Multi: shape.Multi, TeacherSeed: 21, StudentSeed: 34, new Recipe(Seed: 41, LearningRate: 0.05, Epochs: 3)),
+        new(Multi: 2, TeacherSeed: 22, StudentSeed: 35, new Recipe(Seed: 41, LearningRate: 0.05, Epochs: 3, GradientTarget: 1e6)),
+        new(Multi: 1, TeacherSeed: 22, StudentSeed: 36, new Recipe(Seed: 41, LearningRate: 50, Epochs: 3, InitStd: 1.0)),
+    ];
+
+    /// <summary>A trial of a shared-input group: its own teacher and student, the group's inputs (drawn from seed 7, or <c>InputSeed</c>) and batch seed.</summary>
+    sealed record SharedRecipe(int Multi, long TeacherSeed, long StudentSeed, Recipe Recipe);
+
+    static (Verify.Model.Networks.RectifiedNetwork Student, Dataset Data) BuildShared(Shape shape, SharedRecipe r, long inputSeed)
+    {
+        using var teacher = Verify.Model.Networks.Teacher.Build(new Verify.Model.Networks.TeacherSpec(shape.D, shape.TeacherWidths, 4, shape.Activation), r.TeacherSeed);
+        using var inputs = Inputs.Gaussian(shape.Samples, shape.D, inputSeed, 1.5);
+        var student = Verify.Model.Networks.Student.OverRealized(teacher, r.Multi, r.StudentSeed, r.Recipe.InitStd);
+        return (student, Dataset.Label(teacher, inputs));
+    }
+
+    static (TrainingResult Result, double[][,] Weights) RunSharedAlone(Shape shape, SharedRecipe r)
+    {
+        using var scope = NewDisposeScope();
+        var (student, data) = BuildShared(shape, r, 7);
+        using (student)
+        using (data)
+        {
+            var result = SgdTrainer.Train(student, data, Options(shape, r.Recipe), BatchSeed(r.Recipe));
+            return (result, student.WeightArrays());
+        }
+    }
+
+    static (TrainingResult Result, double[][,] Weights)[] RunShared(Shape shape, SharedRecipe[] recipes, out int afterEpochCalls, long inputSeedOfFirst = 7)
+    {
+        using var scope = NewDisposeScope();
+        var built = recipes.Select((r, i) => BuildShared(shape, r, i == 0 ? inputSeedOfFirst : 7)).ToArray();
+        try
+        {
+            var calls = 0;
+            var results = SgdTrainer.Train(recipes.Select((r, i) => new Trial(built[i].Student, built[i].Data, Options(shape, r.Recipe), BatchSeed(r.Recipe))).ToArray(),
+                afterEpoch: _ => calls++);
+            afterEpochCalls = calls;
+            return results.Select((r, i) => (r, built[i].Student.WeightArrays())).ToArray();
+        }
+        finally
+        {
+            foreach (var (student, data) in built)
+            {
+                student.Dispose();
+                data.Dispose();
+            }
+        }
+    }
+
     [Test]
     public void OneStudentInTwoTrials_IsRejectedWithAMessage()
     {

@@ -24,10 +24,15 @@ public sealed class BenchmarkSmokeTest
             TrainingBenchmark.SweepTrialStepsPerSecond(config, 2, 200, repeats: 1),
             TrainingBenchmark.SweepBatchedTrialStepsPerSecond(config, 2, 3, 100, repeats: 1),
             TrainingBenchmark.GemmGflops(64, 1, repeats: 1),
+            TrainingBenchmark.Trials(config, 4, 100, repeats: 1, sharedInputs: true).Wall,
+            TrainingBenchmark.SeedGroupTrials(64, repeats: 1).Wall,
+            TrainingBenchmark.SeedGroupTrials(64, repeats: 1, shared: false).Wall,
+            TrainingBenchmark.SweepSeedGroupTrialStepsPerSecond(2, 64),
         ];
         rates.ShouldAllBe(r => double.IsFinite(r) && r > 0, $"rates {string.Join(", ", rates)}");
         // A difference of two timings: finite, but at this tiny size any sign under load.
         double.IsFinite(TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200)).ShouldBeTrue();
+        double.IsFinite(TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200, alone: true)).ShouldBeTrue();
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.ShouldBe(before);
     }
 

@@ -22,12 +22,20 @@ public sealed class MemoryFlatTest
     /// <summary>Growth of the working set allowed over the run: a leak of one 16x10 float64 tensor per step would be 128 MB.</summary>
     const double WorkingSetGrowthMb = 64;
 
-    [TestCase(1)]
-    [TestCase(10)]
-    public void HundredThousandSteps_LeaveTheLiveTensorCountWhereItStarted(int trials)
+    /// <param name="trials">Trials trained together.</param>
+    /// <param name="sharedInputs">The trials share one dataset and batch seed and have three widths: one shared-input kernel (one wide first-layer product).</param>
+    [TestCase(1, false)]
+    [TestCase(10, false)]
+    [TestCase(10, true)]
+    public void HundredThousandSteps_LeaveTheLiveTensorCountWhereItStarted(int trials, bool sharedInputs)
     {
         using var scope = NewDisposeScope();
-        var pairs = Enumerable.Range(0, trials).Select(i => Pair.Build(d: 10, teacherWidths: [3], multi: 3, samples: 256, seed: Seeds.Of(100, "trial", i), outputs: 4)).ToArray();
+        var pairs = Enumerable.Range(0, trials).Select(i => Pair.Build(d: 10, teacherWidths: [3], multi: sharedInputs ? 1 + i % 3 : 3, samples: 256, seed: Seeds.Of(100, "trial", i), outputs: 4)).ToArray();
+        if (sharedInputs)
+        {
+            foreach (var p in pairs.Skip(1)) p.Data.Dispose();
+            pairs = pairs.Select(p => p with { Data = pairs[0].Data, Seed = pairs[0].Seed }).ToArray();
+        }
         var options = new SgdOptions { LearningRate = 0.05, Epochs = 10, ItersPerEpoch = (int)(Steps / trials / 10) };
         Warm(pairs, options);
 
@@ -42,7 +50,12 @@ public sealed class MemoryFlatTest
         results.Sum(r => r.Steps).ShouldBe(Steps, $"{trials} trial(s): {string.Join("; ", results.Select(r => r.ToString()))}");
         liveAfter.ShouldBe(liveBefore, $"{trials} trial(s), {Steps} steps: live tensors before {liveBefore}, after {liveAfter}");
         growth.ShouldBeLessThan(WorkingSetGrowthMb, $"{trials} trial(s), {Steps} steps: working set grew {growth:F1} MB");
-        foreach (var p in pairs) p.Dispose();
+        foreach (var p in pairs)
+        {
+            p.Teacher.Dispose();
+            p.Student.Dispose();
+        }
+        foreach (var data in pairs.Select(p => p.Data).Distinct()) data.Dispose();
     }
 
     /// <summary>Negative control: the statistic does see tensors that are created and not disposed.</summary>
