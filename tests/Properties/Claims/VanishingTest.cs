@@ -142,7 +142,7 @@ public sealed class VanishingTest
     {
         var p = new SmallProblem(4, [3], 0.1, 0, 2, 200, 4399169305632296614);
         using var scope = NewDisposeScope();
-        using var trained = p.Train(ClaimBuilders.FullBatch(epochs: 100, target: 1e-3));
+        using var trained = p.Train(Budget);
         var outcome = VanishingClaim.Judge(trained.Evidence(), AtTheLevelItWasFoundAt);
         TestContext.Out.WriteLine(outcome);
 
@@ -168,7 +168,7 @@ public sealed class VanishingTest
     {
         var p = new SmallProblem(3, [3], 0.1, 0.5, 2, 200, 8847869890084395108);
         using var scope = NewDisposeScope();
-        using var trained = p.Train(ClaimBuilders.FullBatch(epochs: 100, target: 1e-3));
+        using var trained = p.Train(Budget);
         var evidence = trained.Evidence();
         var outcome = VanishingClaim.Judge(evidence, AtTheLevelItWasFoundAt);
         TestContext.Out.WriteLine(outcome);
@@ -202,10 +202,10 @@ public sealed class VanishingTest
     {
         var p = new SmallProblem(5, [2], 0.1, 0, 2, 200, 4210431274112846573);
         using var scope = NewDisposeScope();
-        using var early = p.Train(ClaimBuilders.FullBatch(epochs: 100, target: 1e-3));
-        var atEarly = VanishingClaim.Judge(early.Evidence(), Judge with { MaxGradient = 1e-3 });
-        using var later = p.Train(ClaimBuilders.FullBatch(epochs: 100, target: 3e-4));
-        var atLater = VanishingClaim.Judge(later.Evidence(), Judge with { MaxGradient = 3e-4 });
+        using var early = p.Train(Budget);
+        var atEarly = VanishingClaim.Judge(early.Evidence(), AtTheLevelItWasFoundAt);
+        using var later = p.Train(ClaimBuilders.FullBatch(epochs: 100, target: VanishingCriteria.SmallGradient));
+        var atLater = VanishingClaim.Judge(later.Evidence(), Judge);
         TestContext.Out.WriteLine(atEarly);
         TestContext.Out.WriteLine(atLater);
 
