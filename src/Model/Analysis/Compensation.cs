@@ -26,8 +26,8 @@ namespace Verify.Model.Analysis;
 /// <param name="MirrorCorrelation">Per student node k: the correlation of the rewritten node's activation sigma(-w_k^T x~) with teacher j's on the data; NaN when k mirrors no teacher.</param>
 /// <param name="AffineOnData">Per student node: affine on the data within <see cref="Compensation.MaxResidue"/>: its output differs from its
 /// own linear extension by at most that fraction of the teacher's output spread (a one-signed node by exactly 0); or it belongs to a
-/// hyperplane group (nodes co-linear either way, |cos| &gt;= <see cref="Compensation.GroupCosine"/>, none aligned with or mirroring a
-/// teacher) whose kink weights cancel, so that together they are affine on the data by the same measure.</param>
+/// hyperplane group (nodes co-linear either way, |cos| &gt;= <see cref="Compensation.GroupCosine"/>, off every teacher's hyperplane
+/// by the same cosine) whose kink weights cancel, so that together they are affine on the data by the same measure; such nodes mirror no teacher.</param>
 /// <param name="Residue">RMS_x ||r(x) - mean r|| / RMS_x ||f*(x) - mean f*||: 0 when mirrors and affine-on-data nodes cancel to a constant.</param>
 /// <param name="ColinearGroup">Per student node: the smallest index of its group of nodes co-linear at cos &gt;= <see cref="Compensation.GroupCosine"/> (transitively).</param>
 /// <param name="GroupOutput">Per student node: RMS_x ||sum over its group v_q sigma(w_q^T x~)|| / max over the group of RMS_x sigma(w_q^T x~): the group's measured output per unit activation, comparable with a fan-out norm.</param>
@@ -102,8 +102,8 @@ public static class Compensation
         // Hyperplane groups: nodes whose augmented vectors are co-linear either way (|cos| >= GroupCosine) kink on one
         // hyperplane. With w_q = s_q w (unit w), sum_q v_q sigma(s_q u) = J sigma(u) - (1 + c) (sum over s_q < 0 of v_q |s_q|) u,
         // J = sum_q v_q |s_q|: a group whose kink weight J cancels computes an affine map, like a single node whose boundary
-        // misses the data. Groups of nodes that neither align with nor mirror a teacher are read that way, by the same
-        // measure as one node (its kink's deviation on the data, times ||J||), and join the compensators.
+        // misses the data. Groups off every teacher's hyperplane are read that way, by the same measure as one node
+        // (its kink's deviation on the data, times ||J||), and join the compensators.
         var selfCos = Specialization.CosineMatrix(student.Weights[0], student.Weights[0]);
         var plane = Enumerable.Range(0, n).ToArray();
         int Plane(int k) => plane[k] == k ? k : plane[k] = Plane(plane[k]);
@@ -112,7 +112,9 @@ public static class Compensation
                 if (Math.Abs(selfCos[a, b]) >= GroupCosine) plane[Math.Max(Plane(a), Plane(b))] = Math.Min(Plane(a), Plane(b));
         foreach (var members in Enumerable.Range(0, n).GroupBy(Plane).Select(g => g.ToArray()).Where(g => g.Length > 1))
         {
-            if (members.Any(k => aligned[k] || mirrored[k] >= 0 || affine[k])) continue;
+            // A group on a teacher's hyperplane (within the group cosine) carries that teacher's kink; only groups off
+            // every teacher hyperplane are read as compensators. Their members carry no teacher's kink: no mirrors.
+            if (members.Any(k => Enumerable.Range(0, m).Any(j => Math.Abs(cos[j, k]) >= GroupCosine))) continue;
             var root = members[0];
             var rootNorm = Math.Sqrt(Enumerable.Range(0, d + 1).Sum(q => s[0][q, root] * s[0][q, root]));
             var kink = new double[outputs];
@@ -123,7 +125,12 @@ public static class Compensation
             }
             var unit = Column(preS, root).Select(u => u / rootNorm).ToArray();
             if (KinkDeviation(unit, c) * Math.Sqrt(kink.Sum(v => v * v)) <= MaxResidue * spread)
-                foreach (var k in members) affine[k] = true;
+                foreach (var k in members)
+                {
+                    affine[k] = true;
+                    mirrored[k] = -1;
+                    mirrorRho[k] = double.NaN;
+                }
         }
 
         // r(x): the mirrors' linear terms plus the affine-on-data nodes' outputs.

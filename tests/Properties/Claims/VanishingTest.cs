@@ -215,6 +215,38 @@ public sealed class VanishingTest
         atLater.Verdict.ShouldBe(Verdict.Holds, atLater.ToString());
     }
 
+    /// <summary>
+    /// Drawn by the default run of 27 Nov 2026 at 18:55 (leaky cases at 3e-4): d 4, m 3, leaky 0.1, p 0, multi
+    /// 2, 200 Gaussian points; at gradient 2.9e-4 (loss 6.4e-10) nodes 4 and 5 (best rho 0.63 and 0.949, fan-outs
+    /// 1.44 and 1.43) are mirrors of each other (cos -1.000) whose kink weights v|w| (1.929, 1.930) cancel: an
+    /// affine pair. Their hyperplane sits at cos 0.955 to teacher 0, whose own node is node 3 (cos 1.000), so
+    /// they were read as teacher 0's aligned node and mirror, and the pair was not a compensator. Groups are now
+    /// judged by the group cosine (0.999) against the teachers' hyperplanes: this pair is off every one, affine on
+    /// the data as a pair, and the claim holds. Control, through the same judge: node 5 without fan-out leaves
+    /// node 4 kinking inside the data, and the claim fails.
+    /// </summary>
+    [Test, Judges("unspecialized-students-vanish")]
+    public void AnAffinePairNearATeacherHyperplane_IsACompensator()
+    {
+        var p = new SmallProblem(4, [3], 0.1, 0, 2, 200, 2374970662177109058);
+        using var scope = NewDisposeScope();
+        using var trained = p.Train(new TheoremCheckSettings().TwoLayerBudget);
+        var evidence = trained.Evidence();
+        var outcome = VanishingClaim.Judge(evidence, Judge);
+        TestContext.Out.WriteLine(outcome);
+
+        trained.Training.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, trained.Training.ToString());
+        var pair = Enumerable.Range(0, evidence.Report.Students).Where(k => evidence.Compensation!.AffineOnData[k] && !evidence.AffineStudents[k]).ToArray();
+        pair.Length.ShouldBe(2, outcome.ToString());
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
+
+        using var broken = trained.Student.Clone();
+        using (no_grad()) broken.Weights[1][pair[1]].zero_();
+        var control = VanishingClaim.Judge(PairEvidence.Measure(trained.Teacher, broken, trained.Data.Inputs, trained.Training, "control: pair node " + pair[1] + " without fan-out"), Judge);
+        TestContext.Out.WriteLine(control);
+        control.Verdict.ShouldBe(Verdict.Fails, control.ToString());
+    }
+
     /// <summary>The same case trained on to gradient 3e-4 (80,000 steps; Nightly): the cutting node has left the data and the claim holds.</summary>
     [Test, Category("Nightly")]
     public void ANodeLeavingTheData_Later_At3e4()
