@@ -40,12 +40,7 @@ public static class BoundaryJumps
 
     public static JumpReport Measure(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs)
     {
-        if (teacher.HiddenLayers != 1 || student.HiddenLayers != 1)
-            throw new ArgumentException($"The slope jumps of claim 2 are measured on two-layer networks; got {teacher} and {student}.");
-        double[,] x;
-        using (var cpu = inputs.to(ScalarType.Float64, CPU)) x = RectifiedNetwork.ToArray(cpu);
-        var t = teacher.WeightArrays();
-        var s = student.WeightArrays();
+        var (x, t, s) = TwoLayerArrays.Of(teacher, student, inputs, "slope jumps of claim 2 are");
         var c = teacher.Activation.NegativeSlope;
         int m = t[0].GetLength(1), n = s[0].GetLength(1), rows = x.GetLength(0), d = x.GetLength(1), outputs = s[1].GetLength(1);
         var scale = Math.Sqrt(Enumerable.Range(0, rows).Average(i => Enumerable.Range(0, d).Sum(q => x[i, q] * x[i, q])));

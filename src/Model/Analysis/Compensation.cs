@@ -60,12 +60,7 @@ public static class Compensation
     /// <summary>Measures a two-layer pair on <paramref name="inputs"/> (N, d).</summary>
     public static CompensationReport Measure(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs)
     {
-        if (teacher.HiddenLayers != 1 || student.HiddenLayers != 1)
-            throw new ArgumentException($"The compensation of mirrors is measured on two-layer networks; got {teacher} and {student}.");
-        double[,] x;
-        using (var cpu = inputs.to(ScalarType.Float64, CPU)) x = RectifiedNetwork.ToArray(cpu);
-        var t = teacher.WeightArrays();
-        var s = student.WeightArrays();
+        var (x, t, s) = TwoLayerArrays.Of(teacher, student, inputs, "compensation of mirrors is");
         var c = student.Activation.NegativeSlope;
         int n = s[0].GetLength(1), m = t[0].GetLength(1), rows = x.GetLength(0), d = x.GetLength(1), outputs = s[1].GetLength(1);
 
