@@ -6,7 +6,7 @@ namespace Verify.Model.Claims;
 /// <summary>The L-shape tally with the largest fan-out of a node that is neither specialized nor vanished.</summary>
 /// <param name="Tally">The case tally (its fields are this record's).</param>
 /// <param name="LargestNeitherFanOut">Over over-realized runs, the largest ||v_k|| of a node counted against the claim (0 with none).</param>
-/// <param name="LargestNeitherRatio">Over runs, the largest such fan-out over its node's own vanishing level.</param>
+/// <param name="LargestNeitherRatio">Over over-realized runs, the largest fan-out of such a node over its own vanishing level (0 with none): it may be another node than the one of <paramref name="LargestNeitherFanOut"/>, since levels differ by teacher.</param>
 /// <param name="LargestNeitherRun">The run of <paramref name="LargestNeitherFanOut"/>, or null.</param>
 public sealed record LShapeNumbers(
     [property: System.Text.Json.Serialization.JsonIgnore] TallyNumbers Tally, double LargestNeitherFanOut, double LargestNeitherRatio, string? LargestNeitherRun)
@@ -32,12 +32,13 @@ public static class LShapeVerdict
         var tally = CaseTally.Summarize(info, cases, minConclusive: 1);
         var shares = runs.Zip(cases).GroupBy(p => p.First.Config.Multi).OrderBy(g => g.Key)
             .Select(g => FormattableString.Invariant($"multi {g.Key}: {g.Average(p => p.Second.Numbers.NeitherShare):P1}"));
-        var worst = runs.Zip(cases).Where(p => p.First.Config.Multi > 1).MaxBy(p => p.Second.Numbers.LargestOffendingFanOut);
+        var overRealized = runs.Zip(cases).Where(p => p.First.Config.Multi > 1).ToArray();
+        var worst = overRealized.MaxBy(p => p.Second.Numbers.LargestOffendingFanOut);
         var largest = worst.Second?.Numbers.LargestOffendingFanOut ?? 0;
-        var ratio = cases.Select(c => c.Numbers.LargestOffendingRatio).DefaultIfEmpty(0).Max();
+        var ratio = overRealized.Select(p => p.Second.Numbers.LargestOffendingRatio).DefaultIfEmpty(0).Max();
         var numbers = new LShapeNumbers(tally.Numbers, largest, ratio, largest > 0 ? worst.First!.Config.ToString() : null);
         var evidence = $"mean share of nodes that are neither specialized nor vanished: {string.Join(", ", shares)}; " +
-                       (largest > 0 ? FormattableString.Invariant($"largest fan-out of such a node in an over-realized run {largest:G3} ({worst.First!.Config}), at most {ratio:0.#} x its own vanishing level; ") : "no over-realized run has such a node; ") +
+                       (largest > 0 ? FormattableString.Invariant($"largest fan-out of such a node in an over-realized run {largest:G3} ({worst.First!.Config}); largest such fan-out over its node's own vanishing level, over-realized runs: {ratio:0.#}; ") : "no over-realized run has such a node; ") +
                        tally.Evidence;
         return new ClaimOutcome<LShapeNumbers>(tally.Claim, tally.Verdict, evidence, numbers)
         {

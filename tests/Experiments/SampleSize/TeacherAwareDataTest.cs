@@ -13,7 +13,7 @@ namespace Verify.Experiments.SampleSize;
 /// of the same size (coverage always measured on Gaussian eval data).
 /// Seeds: the check averages coverage over 3 seeds and the smaller half of the sizes (9 runs per
 /// kind at the default size), against a required gap of 0.2 (one of 5 teachers); the observed gap
-/// at the default size is about 0.6.
+/// at the default size was +0.76 (`reproduce`, run seed 2020, 27 Nov 2026), +0.80 at the paper's size.
 /// </summary>
 [TestFixture]
 public sealed class TeacherAwareDataTest

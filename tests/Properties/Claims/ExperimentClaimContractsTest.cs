@@ -456,6 +456,10 @@ public sealed class ExperimentClaimContractsTest
         outcome.Evidence.ShouldContain("largest fan-out of such a node in an over-realized run 0.05");
         outcome.Numbers.LargestNeitherRun.ShouldBe(WithWeakTeacher(0.05, matched: 1).Config.ToString());
         outcome.Evidence.ShouldContain("vanished (||v|| <= 0.1 x the matched teacher's, 0.01 to 0.1)");
+        outcome.Evidence.ShouldContain("largest such fan-out over its node's own vanishing level, over-realized runs: 5;");
+        var withMulti1 = LShapeVerdict.Judge([WithWeakTeacher(0.05, matched: 1), WithAnalysis(Run(multi: 1, m: 1), spareFanOut: 0.9)]);
+        withMulti1.Numbers.LargestNeitherFanOut.ShouldBe(0.05, "a run of multi 1 (no spare nodes) does not enter the largest fan-out");
+        withMulti1.Numbers.LargestNeitherRatio.ShouldBe(5, 1e-9, "nor the largest ratio (its spare node has 0.9 over 0.1, ratio 9)");
         var clean = LShapeVerdict.Judge([WithWeakTeacher(0.01, matched: 1)]);
         (clean.Numbers.LargestNeitherFanOut, clean.Numbers.LargestNeitherRatio, clean.Numbers.LargestNeitherRun).ShouldBe((0.0, 0.0, null));
         clean.Evidence.ShouldContain("no over-realized run has such a node");
