@@ -66,8 +66,11 @@ public sealed record TheoremCheckSettings
     /// </summary>
     public SgdOptions TwoLayerBudget => Budget with { GradientTarget = Math.Min(GradientTarget, VanishingCriteria.SmallGradient) };
 
-    /// <summary>Three layers: full-batch GD, lr 0.2, up to 160 epochs of 250 steps, to gradient 1e-2.</summary>
-    public SgdOptions DeepBudget => new() { LearningRate = 0.2, BatchSize = null, Epochs = 160, ItersPerEpoch = 250, GradientTarget = DeepProblemGradientTarget };
+    /// <summary>Epochs of 250 steps at most for the three-layer cases.</summary>
+    public int DeepEpochs { get; init; } = 160;
+
+    /// <summary>Three layers: full-batch GD, lr 0.2, up to <see cref="DeepEpochs"/> epochs of 250 steps, to gradient 1e-2.</summary>
+    public SgdOptions DeepBudget => new() { LearningRate = 0.2, BatchSize = null, Epochs = DeepEpochs, ItersPerEpoch = 250, GradientTarget = DeepProblemGradientTarget };
 
     public SmallProblemSpace Space(double leak) => Wide ? SmallProblemSpace.TwoLayerWide(leak) : SmallProblemSpace.TwoLayer(leak);
 }
@@ -114,10 +117,13 @@ public static class TheoremChecks
         var progress = new ProgressCounter(onProgress);
 
         var twoLayer = Leaks.ToDictionary(leak => leak, leak => DrawUntilConclusive(
-            i => settings.Space(leak).Draw(runSeed, leak == 0 ? "relu" : "leaky", i),
-            p => JudgeTwoLayer(p, settings),
-            judged => RequiredClaims(leak).All(c => judged.Count(j => j[c.Id].Verdict != Verdict.Inconclusive) >= settings.MinConclusive),
-            settings, workers, progress));
+            indices =>
+            {
+                var problems = indices.Select(i => settings.Space(leak).Draw(runSeed, leak == 0 ? "relu" : "leaky", i)).ToArray();
+                return TrialRunner.RunAll(problems, p => JudgeTwoLayer(p, settings), workers, progress.Add(problems.Length));
+            },
+            judged => Enough(judged.Select(j => j.Verdicts).ToArray(), leak, settings.MinConclusive),
+            settings.MinConclusive, settings.MaxCases));
 
         void Add(ClaimInfo claim, IEnumerable<CaseVerdict> verdicts, Func<ClaimInfo, IReadOnlyList<ClaimOutcome>, ClaimOutcome> summarize)
         {
@@ -144,10 +150,14 @@ public static class TheoremChecks
         return new TheoremCheckResult(runSeed, outcomes, cases);
     }
 
-    /// <summary>The claims a two-layer case of leak <paramref name="leak"/> must bring to the conclusive count.</summary>
-    static ClaimInfo[] RequiredClaims(double leak) => leak == 0
+    /// <summary>The claims a two-layer case of leak <paramref name="leak"/> must bring to the conclusive count (claims 7 and 8 are conclusive on every case).</summary>
+    internal static ClaimInfo[] RequiredClaims(double leak) => leak == 0
         ? [LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info]
         : [LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info, VanishingClaim.Info];
+
+    /// <summary>The stopping rule: every claim required at <paramref name="leak"/> has at least <paramref name="minConclusive"/> conclusive cases among <paramref name="judged"/>.</summary>
+    internal static bool Enough(IReadOnlyList<IReadOnlyDictionary<string, ClaimOutcome>> judged, double leak, int minConclusive) =>
+        RequiredClaims(leak).All(c => judged.Count(j => j[c.Id].Verdict != Verdict.Inconclusive) >= minConclusive);
 
     sealed record Judged(SmallProblem Problem, IReadOnlyDictionary<string, ClaimOutcome> Verdicts)
     {
@@ -155,21 +165,20 @@ public static class TheoremChecks
     }
 
     /// <summary>
-    /// Draws cases 0, 1, 2, ... and judges them, in rounds on all cores, until <paramref name="enough"/>
-    /// or <see cref="TheoremCheckSettings.MaxCases"/> cases. The first round draws the minimum plus a
-    /// quarter; later rounds what is still missing plus a quarter.
+    /// Draws cases 0, 1, 2, ... and judges them, in rounds (each round one call of <paramref name="judgeRound"/> with
+    /// the case indices to draw, run on all cores), until <paramref name="enough"/> or <paramref name="maxCases"/> cases.
+    /// The first round draws the minimum plus a quarter; later rounds a quarter of the minimum, at least two.
     /// </summary>
-    static List<Judged> DrawUntilConclusive(Func<int, SmallProblem> draw, Func<SmallProblem, Judged> judge, Func<IReadOnlyList<Judged>, bool> enough,
-        TheoremCheckSettings settings, int? workers, ProgressCounter progress)
+    internal static List<T> DrawUntilConclusive<T>(Func<IReadOnlyList<int>, IReadOnlyList<T>> judgeRound, Func<IReadOnlyList<T>, bool> enough,
+        int minConclusive, int maxCases)
     {
-        var judged = new List<Judged>();
-        var round = settings.MinConclusive + (settings.MinConclusive + 3) / 4;
-        while (judged.Count < settings.MaxCases && !enough(judged))
+        var judged = new List<T>();
+        var round = minConclusive + (minConclusive + 3) / 4;
+        while (judged.Count < maxCases && !enough(judged))
         {
-            var count = Math.Min(round, settings.MaxCases - judged.Count);
-            var problems = Enumerable.Range(judged.Count, count).Select(draw).ToArray();
-            judged.AddRange(TrialRunner.RunAll(problems, judge, workers, progress.Add(count)));
-            round = Math.Max(2, (settings.MinConclusive + 3) / 4);
+            var count = Math.Min(round, maxCases - judged.Count);
+            judged.AddRange(judgeRound(Enumerable.Range(judged.Count, count).ToArray()));
+            round = Math.Max(2, (minConclusive + 3) / 4);
         }
         return judged;
     }

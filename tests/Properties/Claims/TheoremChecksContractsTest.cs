@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Runtime;
+using Case = Shouldly.Case;
 
 namespace Verify.Properties.Claims;
 
@@ -15,7 +16,7 @@ namespace Verify.Properties.Claims;
 [TestFixture]
 public sealed class TheoremChecksContractsTest
 {
-    static readonly TheoremCheckSettings Unreachable = new() { MinConclusive = 1, Epochs = 1, GradientTarget = 1e-12, ThreeLayerCases = 1 };
+    static readonly TheoremCheckSettings Unreachable = new() { MinConclusive = 1, Epochs = 1, GradientTarget = 1e-12, ThreeLayerCases = 2, DeepEpochs = 1 };
 
     /// <summary>A fresh run per test (about a second), never a cached one: a mutant of the checks must reach every test that reads them.</summary>
     static (TheoremCheckResult Result, List<(int Done, int Total)> Progress) Run()
@@ -49,7 +50,12 @@ public sealed class TheoremChecksContractsTest
             cases.ShouldAllBe(c => c.Problem.Leak == 0.1 && c.Outcome.Claim.Id == claim.Id);
         }
         result.CasesOf(ExactFitClaim.Info).Select(c => c.Problem.Leak).ShouldBe([0, 0, 0, 0.1, 0.1, 0.1], "claim 7 reads the cases of both activations");
-        result.CasesOf(LowestLayerSpecializationClaim.ThreeLayer).Single().Problem.Depth.ShouldBe(2);
+        var deep = result.CasesOf(LowestLayerSpecializationClaim.ThreeLayer);
+        deep.ShouldAllBe(c => c.Problem.Depth == 2);
+        deep.Select(c => c.Problem.Leak).ShouldBe([0, 0.1], "three-layer cases alternate ReLU and leaky");
+        deep.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 2).Select(i => Seeds.Of(31, "three-layer", i)));
+        foreach (var c in result.CasesOf(IndependenceClaim.Info))
+            c.Outcome.Evidence.ShouldContain($"on N = {30 * c.Problem.Widths[0]}:", Case.Insensitive, "claim 8 reads 30 teacher-aware points per teacher node");
 
         // Each verdict tallies the cases it lists.
         foreach (var outcome in result.Outcomes)
@@ -66,9 +72,59 @@ public sealed class TheoremChecksContractsTest
     public void ProgressCounts_EveryCase_UpToTheTotal()
     {
         var progress = Run().Progress;
-        progress.Count.ShouldBe(3 + 3 + 1, "one report per case drawn");
-        progress.Select(p => p.Done).Order().ShouldBe(Enumerable.Range(1, 7));
+        progress.Count.ShouldBe(3 + 3 + 2, "one report per case drawn");
+        progress.Select(p => p.Done).Order().ShouldBe(Enumerable.Range(1, 8));
         progress.ShouldAllBe(p => p.Done <= p.Total);
-        progress.Max(p => p.Total).ShouldBe(7);
+        progress.Max(p => p.Total).ShouldBe(8);
+    }
+
+    // ---- the stopping rule and the rounds, without training ----
+
+    /// <summary>Draws with a judge that calls case i conclusive when <paramref name="conclusive"/>(i); returns the rounds asked for.</summary>
+    static List<int[]> Rounds(Func<int, bool> conclusive, int minConclusive, int maxCases)
+    {
+        var rounds = new List<int[]>();
+        var judged = TheoremChecks.DrawUntilConclusive(
+            indices => { rounds.Add(indices.ToArray()); return indices.Select(conclusive).ToArray(); },
+            list => list.Count(c => c) >= minConclusive, minConclusive, maxCases);
+        judged.Count.ShouldBe(rounds.Sum(r => r.Length), "every case drawn is returned");
+        rounds.SelectMany(r => r).ShouldBe(Enumerable.Range(0, judged.Count), "cases 0, 1, 2, ... in order, none twice");
+        return rounds;
+    }
+
+    [Test]
+    public void Rounds_DrawTheMinimumPlusAQuarter_ThenAQuarterAtATime_UpToTheCap()
+    {
+        Rounds(_ => true, 16, 48).Select(r => r.Length).ShouldBe([20], "all conclusive: one round of 16 + 4");
+        Rounds(i => i % 2 == 0, 16, 48).Select(r => r.Length).ShouldBe([20, 4, 4, 4], "half conclusive: 10 after the first round, then 4 at a time to 16");
+        Rounds(_ => false, 16, 48).Select(r => r.Length).ShouldBe([20, 4, 4, 4, 4, 4, 4, 4], "none conclusive: up to the cap of 48");
+        Rounds(i => i >= 20, 16, 48).Select(r => r.Length).ShouldBe([20, 4, 4, 4, 4], "stops at exactly the minimum (cases 20..35 conclusive)");
+        Rounds(_ => false, 1, 3).Select(r => r.Length).ShouldBe([2, 1], "minimum 1: a round of 2, then at least 2 but the cap leaves 1");
+        Rounds(_ => false, 9, 27).Select(r => r.Length).ShouldBe([12, 3, 3, 3, 3, 3], "a quarter rounded up: 3");
+    }
+
+    static IReadOnlyDictionary<string, ClaimOutcome> Verdicts(params (ClaimInfo Claim, Verdict Verdict)[] verdicts) =>
+        verdicts.ToDictionary(v => v.Claim.Id, v => (ClaimOutcome)Outcome.Judged(v.Claim, v.Verdict == Verdict.Inconclusive ? "not reached" : null, v.Verdict != Verdict.Fails, "case", NoNumbers.Instance));
+
+    [Test]
+    public void Enough_NeedsTheMinimumOfEveryRequiredClaim_ForEachActivation()
+    {
+        TheoremChecks.RequiredClaims(0).ShouldBe([LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info], "ReLU cases: claims 1 and 2");
+        TheoremChecks.RequiredClaims(0.1).ShouldBe([LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info, VanishingClaim.Info], "leaky cases: and claim 4");
+
+        var c1 = LowestLayerSpecializationClaim.Info;
+        var c2 = CoreArgumentClaim.Info;
+        var c4 = VanishingClaim.Info;
+        var full = Verdicts((c1, Verdict.Holds), (c2, Verdict.Fails), (c4, Verdict.Holds));
+        var noC2 = Verdicts((c1, Verdict.Holds), (c2, Verdict.Inconclusive), (c4, Verdict.Holds));
+        var noC4 = Verdicts((c1, Verdict.Holds), (c2, Verdict.Holds), (c4, Verdict.Inconclusive));
+
+        TheoremChecks.Enough([full, full], 0, 2).ShouldBeTrue("a failing case is conclusive");
+        TheoremChecks.Enough([full, full], 0, 3).ShouldBeFalse("two cases are not three");
+        TheoremChecks.Enough([full, noC2], 0, 2).ShouldBeFalse("claim 2 has one conclusive case");
+        TheoremChecks.Enough([full, noC4], 0, 2).ShouldBeTrue("claim 4 is not required of ReLU cases");
+        TheoremChecks.Enough([full, noC4], 0.1, 2).ShouldBeFalse("claim 4 is required of leaky cases");
+        TheoremChecks.Enough([full, noC4, full], 0.1, 2).ShouldBeTrue();
+        TheoremChecks.Enough([], 0, 1).ShouldBeFalse();
     }
 }
