@@ -169,7 +169,7 @@ public static class Compensation
     /// RMS over the data of how far sigma(u) departs from its own linear extension (the side most inputs are on):
     /// (1 - c) |u| on the inputs of the other side, 0 elsewhere; exactly 0 for a pre-activation of one sign.
     /// </summary>
-    static double KinkDeviation(double[] u, double c)
+    internal static double KinkDeviation(double[] u, double c)
     {
         var active = u.Count(v => v > 0) * 2 >= u.Length;
         return Math.Sqrt(u.Average(v => active == v > 0 ? 0 : (1 - c) * v * (1 - c) * v));
@@ -195,7 +195,7 @@ public static class Compensation
 
     static IEnumerable<double> Column(double[,] a, int k) => Enumerable.Range(0, a.GetLength(0)).Select(i => a[i, k]);
 
-    static double CentredRms(double[,] a)
+    internal static double CentredRms(double[,] a)
     {
         int rows = a.GetLength(0), cols = a.GetLength(1);
         double sum = 0;
@@ -207,7 +207,7 @@ public static class Compensation
         return Math.Sqrt(sum / rows);
     }
 
-    static double Pearson(double[] a, double[] b)
+    internal static double Pearson(double[] a, double[] b)
     {
         double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
         for (var i = 0; i < a.Length; i++)
