@@ -97,7 +97,8 @@ static class TwoLayerCommand
         var runs = Divergence.Warn(TwoLayerExperiment.RunAll(configs, workers, progress.Report));
         var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         Console.WriteLine(Invariant($"trained and evaluated {runs.Length} runs in {clock.Elapsed.TotalSeconds:F1} s wall, {cpu.TotalSeconds:F1} s CPU, on {workers} workers (load average {LoadAverage()})"));
-        RunsJsonl.Write(path, runs.Select(r => RunsJsonl.Record(r, "two-layer")));
+        using (Verify.Model.Training.Phases.Time("write-runs-jsonl"))
+            RunsJsonl.Write(path, runs.Select(r => RunsJsonl.Record(r, "two-layer")));
 
         foreach (var group in runs.GroupBy(r => (r.Config.Decay, r.Config.Multi)))
         {
@@ -106,8 +107,11 @@ static class TwoLayerCommand
         }
         Console.WriteLine($"wrote {runs.Length} runs to {path}");
         Console.WriteLine("claims on this sweep:");
-        foreach (var outcome in Verify.Model.Claims.SweepClaims.TwoLayer(runs, runs, Verify.Model.Claims.TheoremCheckSettings.DefaultRunSeed))
-            Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}: {outcome.Evidence}");
+        using (Verify.Model.Training.Phases.Time("claims"))
+            foreach (var outcome in Verify.Model.Claims.SweepClaims.TwoLayer(runs, runs, Verify.Model.Claims.TheoremCheckSettings.DefaultRunSeed))
+                Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}: {outcome.Evidence}");
+        if (Verify.Model.Training.Phases.Enabled)
+            Console.Error.WriteLine("profile (VERIFY_PROFILE=1):" + Environment.NewLine + Verify.Model.Training.Phases.Report());
         return 0;
     }
 

@@ -122,6 +122,25 @@ public sealed record BenchReport
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>
+    /// Every figure is a rate, a time, a size, a count or a load: none can be negative or infinite.
+    /// A figure that is (as `epoch_evaluation_ms` once came out at -2.08) is a bug in the benchmark,
+    /// and is never printed as a measurement: this throws, naming it. NaN stays allowed: a figure not
+    /// measured in this run (printed as such).
+    /// </summary>
+    public BenchReport Validated()
+    {
+        var wrong = typeof(BenchReport).GetProperties()
+            .Where(p => p.PropertyType == typeof(double) || p.PropertyType == typeof(double?) || p.PropertyType == typeof(int) || p.PropertyType == typeof(long))
+            .Select(p => (p.Name, Value: Convert.ToDouble(p.GetValue(this) ?? double.NaN, System.Globalization.CultureInfo.InvariantCulture)))
+            .Where(f => !double.IsNaN(f.Value) && (f.Value < 0 || double.IsInfinity(f.Value)))
+            .ToArray();
+        if (wrong.Length > 0)
+            throw new InvalidOperationException("The benchmark produced figures that cannot be measurements (a bug in the benchmark, not a result): "
+                + string.Join(", ", wrong.Select(f => FormattableString.Invariant($"{Json.PropertyNamingPolicy!.ConvertName(f.Name)} = {f.Value}"))));
+        return this;
+    }
+
     /// <summary>Runs every measurement <paramref name="repeats"/> times, in rounds, keeping the best; <paramref name="scale"/> multiplies the step counts (1 = the documented run, about a minute).</summary>
     public static BenchReport Measure(double scale = 1.0, int repeats = 3, Action<string>? progress = null)
     {
@@ -227,7 +246,7 @@ public sealed record BenchReport
             BaselineWorkingSetMb = baseline,
             LiveTensorsBefore = liveBefore,
             LiveTensorsAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount,
-        };
+        }.Validated();
     }
 
     /// <summary>The 1-minute load average (Linux /proc/loadavg), or NaN.</summary>

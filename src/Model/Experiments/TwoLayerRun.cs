@@ -159,7 +159,28 @@ public static class TwoLayerExperiment
     {
         using var scope = NewDisposeScope();
         using var run = new PreparedRun(config, inputs);
-        return run.Finish(SgdTrainer.Train(run.Student, run.Train, run.Options, run.TrainSeed, e => run.Observe(e.Epoch)));
+        return run.Finish(SgdTrainer.Train(run.Student, run.Train, run.Options, run.TrainSeed, e => Evaluating(1, () => run.Observe(e.Epoch))));
+    }
+
+    [ThreadStatic] static double evaluationSeconds;
+    [ThreadStatic] static long evaluatedRunEpochs;
+
+    /// <summary>
+    /// The per-epoch evaluations this thread has run so far (all of them, since the thread started):
+    /// their CPU seconds (the thread's CPU clock, <see cref="Benchmarks.CpuClock"/>; wall seconds where
+    /// it does not exist) and how many run-epochs they evaluated. `bench` reads the difference over
+    /// its own runs (workers: 1, so they run on its thread).
+    /// </summary>
+    internal static (double Seconds, long RunEpochs) EvaluationTime => (evaluationSeconds, evaluatedRunEpochs);
+
+    static void Evaluating(int runs, Action evaluate)
+    {
+        var watch = Stopwatch.StartNew();
+        var cpu = Benchmarks.CpuClock.ThreadSeconds();
+        evaluate();
+        var seconds = Benchmarks.CpuClock.ThreadSeconds() - cpu;
+        evaluationSeconds += double.IsFinite(seconds) ? seconds : watch.Elapsed.TotalSeconds;
+        evaluatedRunEpochs += runs;
     }
 
     /// <summary>
@@ -178,17 +199,22 @@ public static class TwoLayerExperiment
         var runs = new List<PreparedRun>();
         try
         {
-            foreach (var c in configs) runs.Add(new PreparedRun(c, null));
-            var evalGroup = EvaluationGroups(runs);
+            using (Phases.Time("prepare"))
+                foreach (var c in configs) runs.Add(new PreparedRun(c, null));
+            int[] evalGroup;
+            using (Phases.Time("evaluation-groups"))
+                evalGroup = EvaluationGroups(runs);
             var epochs = new int[runs.Count];
             var results = SgdTrainer.Train(runs.Select(r => new Trial(r.Student, r.Train, r.Options, r.TrainSeed)).ToArray(),
                 (i, e) => epochs[i] = e.Epoch,
                 ended =>
                 {
+                    using var phase = Phases.Time("evaluate");
                     foreach (var group in ended.GroupBy(i => evalGroup[i]))
-                        ObserveTogether(group.Select(i => runs[i]).ToArray(), group.Select(i => epochs[i]).ToArray());
+                        Evaluating(group.Count(), () => ObserveTogether(group.Select(i => runs[i]).ToArray(), group.Select(i => epochs[i]).ToArray()));
                 });
-            return runs.Select((r, i) => r.Finish(results[i])).ToArray();
+            using (Phases.Time("finish"))
+                return runs.Select((r, i) => r.Finish(results[i])).ToArray();
         }
         finally
         {
@@ -235,6 +261,7 @@ public static class TwoLayerExperiment
             this.config = config;
             var spec = TeacherSpec.TwoLayer(config.D, config.M, config.Decay, config.Outputs, config.Activation);
             var streams = Streams(config);
+            var phase = Phases.Time("prepare/data");
             teacher = Teacher.Build(spec, streams.Teacher);
             Train = inputs is not null ? Dataset.Label(teacher, inputs.Train) : TrainingSet(teacher, spec, config);
             eval = inputs is not null ? Dataset.Label(teacher, inputs.Eval) : Dataset.Gaussian(teacher, config.NEval, streams.EvalInputs, DataStd);
@@ -243,6 +270,7 @@ public static class TwoLayerExperiment
             using (no_grad())
             using (var trace = teacher.Trace(eval.Inputs))
                 teacherEval = trace.Activations[0].clone().DetachFromDisposeScope();
+            phase.Dispose();
             first = new FirstCoverage(config.M, config.Tau);
             early = new double[config.M];
             last = new double[config.M];
@@ -269,6 +297,32 @@ public static class TwoLayerExperiment
         /// <summary>The teacher's hidden activations on the eval inputs: (N_eval, m).</summary>
         public Tensor TeacherEval => teacherEval;
 
+        (Tensor Z, Tensor Live)? teacherStandardized;
+
+        /// <summary>
+        /// The teacher's hidden activations on the eval inputs standardized as <see cref="Correlation.Pearson"/>
+        /// does (centred, divided by the population standard deviation, at least <see cref="Correlation.ConstantNodeStd"/>),
+        /// as rows, with a last row of ones: (m + 1, N_eval); and which teacher nodes are live (1) or
+        /// constant (0): built once, float64.
+        /// </summary>
+        public (Tensor Z, Tensor Live) TeacherStandardized
+        {
+            get
+            {
+                if (teacherStandardized is null)
+                    using (var scope = NewDisposeScope())
+                    {
+                        var t = teacherEval.to(ScalarType.Float64);
+                        var centred = t - t.mean([0L], keepdim: true);
+                        var std = centred.Squared().mean([0L], keepdim: true).sqrt();
+                        var live = std.squeeze(0).Above(Correlation.ConstantNodeStd).to(ScalarType.Float64);
+                        var rows = cat([(centred / std.ClampAtLeast(Correlation.ConstantNodeStd)).t(), ones(1, t.shape[0], dtype: ScalarType.Float64, device: t.device)], 0).contiguous();
+                        teacherStandardized = (rows.DetachFromDisposeScope(), live.DetachFromDisposeScope());
+                    }
+                return teacherStandardized.Value;
+            }
+        }
+
         public void Observe(int epoch)
         {
             var (loss, best) = EvaluateOn(Student, eval, teacherEval);
@@ -288,6 +342,7 @@ public static class TwoLayerExperiment
         public TwoLayerRun Finish(TrainingResult result)
         {
             if (evalLoss.Count < earlyEpoch) early = last; // diverged before the early epoch
+            using var phase = Phases.Time("finish/pair-evidence");
             var analysis = PairEvidence.Measure(teacher, Student, Train.Inputs, result, config.ToString(), measureJumps: false);
             var report = analysis.Report;
             return new TwoLayerRun(
@@ -312,6 +367,8 @@ public static class TwoLayerExperiment
         public void Dispose()
         {
             evalAugmented?.Dispose();
+            teacherStandardized?.Z.Dispose();
+            teacherStandardized?.Live.Dispose();
             teacherEval.Dispose();
             Student.Dispose();
             eval.Dispose();
@@ -385,10 +442,16 @@ public static class TwoLayerExperiment
 
     /// <summary>
     /// The per-epoch evaluation of runs that share their eval inputs and teacher hidden layer, all at
-    /// once: the hidden layers of every student by one wide product (N_eval, d + 1) x (d + 1, sum n),
-    /// the correlations of every student node with every teacher node by one Pearson product, then
-    /// each run's output layer and eval loss. The same numbers as <see cref="PreparedRun.Observe"/>
-    /// run by run, to round-off.
+    /// once, in few passes over the (N_eval, sum n) hidden layer: the hidden layers of every student
+    /// by one wide product (N_eval, d + 1) x (d + 1, sum n) and the activation in place; the
+    /// correlations of every student node with every teacher node by one product with the teacher's
+    /// standardized hidden layer (built once, <see cref="PreparedRun.TeacherStandardized"/>), divided by
+    /// each student node's standard deviation (one variance pass, no centred copy: the teacher side is
+    /// centred, so the student's mean drops out of the cross product); then each run's residual
+    /// Y - h W - b by one product into a copy of its targets, and its eval loss as one dot product.
+    /// The same numbers as <see cref="PreparedRun.Observe"/> run by run (the definitions:
+    /// <see cref="Correlation.Pearson"/>, <see cref="Losses.MeanSquaredError(Tensor, Tensor)"/>), to
+    /// round-off (SharedSeedRunTest).
     /// </summary>
     static void ObserveTogether(IReadOnlyList<PreparedRun> runs, IReadOnlyList<int> epochs)
     {
@@ -402,17 +465,41 @@ public static class TwoLayerExperiment
         using (no_grad())
         {
             var x = runs[0].EvalAugmented;
-            var hidden = runs[0].Student.Activation.Apply_(x.mm(cat(runs.Select(r => r.Student.Weights[0]).ToArray(), 1)));
-            var rho = Correlation.Pearson(runs[0].TeacherEval, hidden);
+            var samples = x.shape[0];
+            var ph = Phases.Time("evaluate/gemm");
+            var pre = x.mm(cat(runs.Select(r => r.Student.Weights[0]).ToArray(), 1));
+            ph.Dispose();
+            ph = Phases.Time("evaluate/act");
+            var hidden = runs[0].Student.Activation.Apply_(pre);
+            ph.Dispose();
+            ph = Phases.Time("evaluate/rho");
+            if (hidden.dtype != ScalarType.Float64) hidden = hidden.to(ScalarType.Float64);
+            // One product gives the cross products with the standardized teacher nodes (rows 0 .. m - 1) and the
+            // column sums (row m, the row of ones); a second, with a row of ones, the sums of squares.
+            var (teacherRows, liveTeacher) = runs[0].TeacherStandardized;
+            var m = teacherRows.shape[0] - 1;
+            var products = teacherRows.mm(hidden);
+            var mean = products[m].Over(samples);
+            var meanSquare = teacherRows.narrow(0, m, 1).mm(hidden * hidden).squeeze(0).Over_(samples);
+            var std = (meanSquare - mean * mean).ClampAtLeast(0).sqrt_();
+            var liveStudent = std.Above(Correlation.ConstantNodeStd).to(ScalarType.Float64);
+            var rhoTensor = products.narrow(0, 0, m).Over(samples).div_(std.ClampAtLeast(Correlation.ConstantNodeStd).unsqueeze(0));
+            rhoTensor = (rhoTensor * liveTeacher.unsqueeze(1) * liveStudent.unsqueeze(0)).ClampTo(-1, 1);
+            var rho = RectifiedNetwork.ToArray(rhoTensor);
+            ph.Dispose();
+            ph = Phases.Time("evaluate/loss");
             var column = 0;
             for (var k = 0; k < runs.Count; k++)
             {
                 var student = runs[k].Student;
                 var width = student.HiddenWidths[0];
-                var output = RectifiedNetwork.Augment(hidden.narrow(1, column, width)).mm(student.Weights[1]);
-                evaluations[k] = (Losses.MeanSquaredError(output, runs[k].Eval.Targets), BestPerTeacher(rho, column, width));
+                var w = student.Weights[1];
+                var targets = runs[k].Eval.Targets;
+                var residual = addmm(targets, hidden.narrow(1, column, width), w.narrow(0, 0, width), beta: 1, alpha: -1).sub_(w[width]).flatten();
+                evaluations[k] = (residual.dot(residual).item<double>() / targets.numel(), BestPerTeacher(rho, column, width));
                 column += width;
             }
+            ph.Dispose();
         }
         for (var k = 0; k < runs.Count; k++) runs[k].Record(epochs[k], evaluations[k].Loss, evaluations[k].Best);
     }
@@ -445,7 +532,9 @@ public static class TwoLayerExperiment
         var results = new TwoLayerRun[configs.Count];
         TrialRunner.RunAll(chunks, chunk =>
         {
-            var runs = RunBatched(chunk.Select(x => x.Config).ToArray());
+            TwoLayerRun[] runs;
+            using (Phases.Time("seed-batch"))
+                runs = RunBatched(chunk.Select(x => x.Config).ToArray());
             for (var k = 0; k < chunk.Length; k++) results[chunk[k].Index] = runs[k];
             onProgress?.Invoke(Interlocked.Add(ref done, chunk.Length), configs.Count);
             return chunk.Length;

@@ -65,7 +65,9 @@ public static class SgdTrainer
             if (!students.Add(t.Student))
                 throw new ArgumentException($"Trial {i} trains the same student object as an earlier trial; give each trial its own student.", nameof(trials));
         }
-        var groups = Groups(trials);
+        List<(int[] Members, bool SharedInputs)> groups;
+        using (Phases.Time("trainer/groups"))
+            groups = Groups(trials);
         if (groups.Count == 1) return TrainTogether(trials, groups[0].SharedInputs, onEpoch, afterEpoch);
         var results = new TrainingResult[trials.Count];
         foreach (var (group, shared) in groups)
@@ -141,10 +143,13 @@ public static class SgdTrainer
         var samplers = trials.Select(t => batchSize is { } b ? new BatchSampler(t.Seed, t.Data.Count, b, t.Data.Inputs.device) : null).ToArray();
         try
         {
+            var build = Phases.Time("trainer/kernel");
             using var kernel = new StepKernel(trials, sharedInputs);
+            build.Dispose();
             for (var epoch = 0; kernel.Active.Count > 0; epoch++)
             {
                 kernel.SetRates(kernel.Active.Select(i => trials[i].Options.RateAt(epoch)).ToArray());
+                var stepping = Phases.Time("trainer/steps");
                 for (var it = 0; it < iters && kernel.Active.Count > 0; it++)
                 {
                     if (batchSize is not null && it % BatchSampler.ChunkSteps == 0)
@@ -164,9 +169,11 @@ public static class SgdTrainer
                     }
                     if (stopped is not null) kernel.Retire(stopped);
                 }
+                stepping.Dispose();
                 if (kernel.Active.Count == 0) break;
 
-                kernel.WriteBack(kernel.Active);
+                using (Phases.Time("trainer/write-back"))
+                    kernel.WriteBack(kernel.Active);
                 List<int>? finished = null;
                 foreach (var i in kernel.Active)
                 {
@@ -177,7 +184,9 @@ public static class SgdTrainer
                         onEpoch?.Invoke(i, new EpochRecord(epoch + 1, steps[i], options.RateAt(epoch), double.NaN, double.NaN, Measured: false));
                         continue;
                     }
-                    var (trainLoss, maxGrad) = kernel.Measure(i);
+                    double trainLoss, maxGrad;
+                    using (Phases.Time("trainer/measure"))
+                        (trainLoss, maxGrad) = kernel.Measure(i);
                     var record = new EpochRecord(epoch + 1, steps[i], options.RateAt(epoch), trainLoss, maxGrad);
                     histories[i].Add(record);
                     onEpoch?.Invoke(i, record);

@@ -30,9 +30,14 @@ public sealed class BenchmarkSmokeTest
             TrainingBenchmark.SweepSeedGroupTrialStepsPerSecond(2, 64),
         ];
         rates.ShouldAllBe(r => double.IsFinite(r) && r > 0, $"rates {string.Join(", ", rates)}");
-        // A difference of two timings: finite, but at this tiny size any sign under load.
-        double.IsFinite(TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200)).ShouldBeTrue();
-        double.IsFinite(TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200, alone: true)).ShouldBeTrue();
+        // The evaluations themselves are timed (no longer a difference of two runs, which came out
+        // negative): a positive time, at any size and load.
+        double[] evaluations =
+        [
+            TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200),
+            TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200, alone: true),
+        ];
+        evaluations.ShouldAllBe(ms => double.IsFinite(ms) && ms > 0, $"evaluation ms {string.Join(", ", evaluations)}");
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.ShouldBe(before);
     }
 
@@ -55,6 +60,35 @@ public sealed class BenchmarkSmokeTest
             figure.Source.ShouldContain("python3-torch");
         }
         TestContext.Out.WriteLine($"reference step: {figure}");
+    }
+
+    /// <summary>
+    /// A figure that cannot be a measurement (negative, as `epoch_evaluation_ms` once came out at
+    /// -2.08, or infinite) stops the report, named; the same report with the figure positive, or not
+    /// measured (NaN), passes.
+    /// </summary>
+    [Test]
+    public void AReportWithANegativeOrInfiniteFigure_IsRefused_NamingIt()
+    {
+        var report = new BenchReport
+        {
+            Machine = "test", Processors = 2, TorchSharpVersion = "0", MeasuredUtc = DateTime.UnixEpoch,
+            ReferencePytorchStepsPerSecond = 4000, ReferenceMeasured = false, ReferenceSource = "cited", FlopsPerStep = 5.7e5,
+            SingleTrialStepsPerSecond = 20_000, BatchedTrials = 32, BatchedTrialStepsPerSecond = 23_000,
+            SmallSingleTrialStepsPerSecond = 43_000, SmallBatchedTrialStepsPerSecond = 140_000, SweepWorkers = 2,
+            SweepTrialStepsPerSecond = 37_000, SweepBatchedTrialStepsPerSecond = 47_000,
+            ReferencePytorchCpuStepsPerSecond = double.NaN, SingleTrialCpuStepsPerSecond = 20_000, BatchedTrialCpuStepsPerSecond = 23_000,
+            SmallSingleTrialCpuStepsPerSecond = 43_000, SmallBatchedTrialCpuStepsPerSecond = 140_000,
+            LoadAverageBefore = 0.6, LoadAverageAfter = 1.2, AchievedGflops = 13, SingleTrialGflops = 11, GemmGflops = 45, GemmGflopsAllCores = 73,
+            EpochMeasureMsOneThread = 12, EpochMeasureMsAllCores = 12, EpochEvaluationMs = 4.5,
+            PeakWorkingSetMb = 1000, BaselineWorkingSetMb = 150, LiveTensorsBefore = 0, LiveTensorsAfter = 0,
+        };
+        report.Validated().ShouldBeSameAs(report);
+        var negative = Should.Throw<InvalidOperationException>(() => (report with { EpochEvaluationMs = -2.08 }).Validated());
+        negative.Message.ShouldContain("epoch_evaluation_ms = -2.08");
+        Should.Throw<InvalidOperationException>(() => (report with { SingleTrialStepsPerSecond = double.PositiveInfinity }).Validated())
+            .Message.ShouldContain("single_trial_steps_per_second");
+        Should.Throw<InvalidOperationException>(() => (report with { LiveTensorsAfter = -1 }).Validated());
     }
 
     [Test]
