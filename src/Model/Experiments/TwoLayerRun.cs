@@ -466,43 +466,48 @@ public static class TwoLayerExperiment
         {
             var x = runs[0].EvalAugmented;
             var samples = x.shape[0];
-            var ph = Phases.Time("evaluate/gemm");
-            var pre = x.mm(cat(runs.Select(r => r.Student.Weights[0]).ToArray(), 1));
-            ph.Dispose();
-            ph = Phases.Time("evaluate/act");
-            var hidden = runs[0].Student.Activation.Apply_(pre);
-            ph.Dispose();
-            ph = Phases.Time("evaluate/rho");
-            if (hidden.dtype != ScalarType.Float64) hidden = hidden.to(ScalarType.Float64);
-            // One product gives the cross products with the standardized teacher nodes (rows 0 .. m - 1) and the
-            // column sums (row m, the row of ones); a second, with a row of ones, the sums of squares.
             var (teacherRows, liveTeacher) = runs[0].TeacherStandardized;
             var m = teacherRows.shape[0] - 1;
-            var products = teacherRows.mm(hidden);
+            var firstLayers = cat(runs.Select(r => r.Student.Weights[0]).ToArray(), 1);
+            var widths = runs.Select(r => r.Student.HiddenWidths[0]).ToArray();
+            var starts = new int[runs.Count];
+            for (var k = 1; k < runs.Count; k++) starts[k] = starts[k - 1] + widths[k - 1];
+            var upper = runs.Select((r, k) => r.Student.Weights[1].narrow(0, 0, widths[k])).ToArray();
+            var bias = runs.Select((r, k) => r.Student.Weights[1][widths[k]]).ToArray();
+            // Over blocks of rows, so that each block's hidden layer stays in cache while it is used:
+            // rows 0 .. m - 1 of `products` are the cross products with the standardized teacher nodes,
+            // row m (the row of ones) the column sums; `squares` the sums of squares.
+            var products = zeros(m + 1, firstLayers.shape[1], dtype: ScalarType.Float64, device: x.device);
+            var squares = zeros(1, firstLayers.shape[1], dtype: ScalarType.Float64, device: x.device);
+            var residualSquares = runs.Select(_ => new List<Tensor>()).ToArray();
+            for (long row = 0; row < samples; row += EvaluationBlockRows)
+            {
+                var rows = Math.Min(EvaluationBlockRows, samples - row);
+                var hidden = runs[0].Student.Activation.Apply_(x.narrow(0, row, rows).mm(firstLayers));
+                if (hidden.dtype != ScalarType.Float64) hidden = hidden.to(ScalarType.Float64);
+                var block = teacherRows.narrow(1, row, rows);
+                products.addmm_(block, hidden, beta: 1, alpha: 1);
+                squares.addmm_(block.narrow(0, m, 1), hidden * hidden, beta: 1, alpha: 1);
+                for (var k = 0; k < runs.Count; k++)
+                {
+                    var residual = addmm(runs[k].Eval.Targets.narrow(0, row, rows), hidden.narrow(1, starts[k], widths[k]), upper[k], beta: 1, alpha: -1).sub_(bias[k]).flatten();
+                    residualSquares[k].Add(residual.dot(residual));
+                }
+            }
             var mean = products[m].Over(samples);
-            var meanSquare = teacherRows.narrow(0, m, 1).mm(hidden * hidden).squeeze(0).Over_(samples);
-            var std = (meanSquare - mean * mean).ClampAtLeast(0).sqrt_();
+            var std = (squares.squeeze(0).Over(samples) - mean * mean).ClampAtLeast(0).sqrt_();
             var liveStudent = std.Above(Correlation.ConstantNodeStd).to(ScalarType.Float64);
             var rhoTensor = products.narrow(0, 0, m).Over(samples).div_(std.ClampAtLeast(Correlation.ConstantNodeStd).unsqueeze(0));
-            rhoTensor = (rhoTensor * liveTeacher.unsqueeze(1) * liveStudent.unsqueeze(0)).ClampTo(-1, 1);
-            var rho = RectifiedNetwork.ToArray(rhoTensor);
-            ph.Dispose();
-            ph = Phases.Time("evaluate/loss");
-            var column = 0;
+            var rho = RectifiedNetwork.ToArray((rhoTensor * liveTeacher.unsqueeze(1) * liveStudent.unsqueeze(0)).ClampTo(-1, 1));
+            var losses = stack(residualSquares.Select(r => stack(r).sum()).ToArray()).to(CPU).data<double>().ToArray();
             for (var k = 0; k < runs.Count; k++)
-            {
-                var student = runs[k].Student;
-                var width = student.HiddenWidths[0];
-                var w = student.Weights[1];
-                var targets = runs[k].Eval.Targets;
-                var residual = addmm(targets, hidden.narrow(1, column, width), w.narrow(0, 0, width), beta: 1, alpha: -1).sub_(w[width]).flatten();
-                evaluations[k] = (residual.dot(residual).item<double>() / targets.numel(), BestPerTeacher(rho, column, width));
-                column += width;
-            }
-            ph.Dispose();
+                evaluations[k] = (losses[k] / runs[k].Eval.Targets.numel(), BestPerTeacher(rho, starts[k], widths[k]));
         }
         for (var k = 0; k < runs.Count; k++) runs[k].Record(epochs[k], evaluations[k].Loss, evaluations[k].Best);
     }
+
+    /// <summary>Rows of the eval set per block of <see cref="ObserveTogether"/>: a block's hidden layer (rows x sum n, float64) stays in a core's cache.</summary>
+    internal static int EvaluationBlockRows { get; set; } = int.TryParse(Environment.GetEnvironmentVariable("VERIFY_EVAL_BLOCK"), out var b) && b > 0 ? b : 1000;
 
     /// <summary>Runs trained together in one batch, at most this many (fixed, so results never depend on the worker count).</summary>
     public const int BatchedRuns = 8;
