@@ -442,13 +442,15 @@ public static class TwoLayerExperiment
 
     /// <summary>
     /// The per-epoch evaluation of runs that share their eval inputs and teacher hidden layer, all at
-    /// once, in few passes over the (N_eval, sum n) hidden layer: the hidden layers of every student
-    /// by one wide product (N_eval, d + 1) x (d + 1, sum n) and the activation in place; the
-    /// correlations of every student node with every teacher node by one product with the teacher's
-    /// standardized hidden layer (built once, <see cref="PreparedRun.TeacherStandardized"/>), divided by
-    /// each student node's standard deviation (one variance pass, no centred copy: the teacher side is
-    /// centred, so the student's mean drops out of the cross product); then each run's residual
-    /// Y - h W - b by one product into a copy of its targets, and its eval loss as one dot product.
+    /// once, over blocks of <see cref="EvaluationBlockRows"/> eval rows, so that a block's hidden layer
+    /// stays in cache while it is used: the hidden layers of every student by one wide product
+    /// (rows, d + 1) x (d + 1, sum n) and the activation in place; the cross products of every student
+    /// node with every standardized teacher node and the column sums by one product with the teacher's
+    /// rows (built once, <see cref="PreparedRun.TeacherStandardized"/>: the teacher side is centred, so
+    /// the student's mean drops out of the cross product and no centred copy is made), the sums of
+    /// squares by another; then each run's residual Y - h W - b by one product into a copy of its
+    /// targets, and its squared norm as one dot product. The correlations are the cross products over
+    /// N sigma_k, sigma_k^2 = E h_k^2 - (E h_k)^2, with Pearson's rule for constant nodes.
     /// The same numbers as <see cref="PreparedRun.Observe"/> run by run (the definitions:
     /// <see cref="Correlation.Pearson"/>, <see cref="Losses.MeanSquaredError(Tensor, Tensor)"/>), to
     /// round-off (SharedSeedRunTest).
@@ -480,18 +482,30 @@ public static class TwoLayerExperiment
             var products = zeros(m + 1, firstLayers.shape[1], dtype: ScalarType.Float64, device: x.device);
             var squares = zeros(1, firstLayers.shape[1], dtype: ScalarType.Float64, device: x.device);
             var residualSquares = runs.Select(_ => new List<Tensor>()).ToArray();
-            for (long row = 0; row < samples; row += EvaluationBlockRows)
+            // Buffers reused by every block (written in place), so that a block's work stays in the same cache lines.
+            var blockRows = Math.Min(EvaluationBlockRows, samples);
+            var hiddenBuffer = empty(blockRows, firstLayers.shape[1], dtype: firstLayers.dtype, device: x.device);
+            var squareBuffer = empty(blockRows, firstLayers.shape[1], dtype: firstLayers.dtype, device: x.device);
+            var residualBuffer = empty(blockRows, runs[0].Eval.Targets.shape[1], dtype: firstLayers.dtype, device: x.device);
+            for (long row = 0; row < samples; row += blockRows)
             {
-                var rows = Math.Min(EvaluationBlockRows, samples - row);
-                var hidden = runs[0].Student.Activation.Apply_(x.narrow(0, row, rows).mm(firstLayers));
-                if (hidden.dtype != ScalarType.Float64) hidden = hidden.to(ScalarType.Float64);
+                using var blockScope = NewDisposeScope();
+                var rows = Math.Min(blockRows, samples - row);
+                var hidden = hiddenBuffer.narrow(0, 0, rows);
+                var square = squareBuffer.narrow(0, 0, rows);
+                var residual = residualBuffer.narrow(0, 0, rows);
+                hidden.addmm_(x.narrow(0, row, rows), firstLayers, beta: 0, alpha: 1);
+                runs[0].Student.Activation.Apply_(hidden);
                 var block = teacherRows.narrow(1, row, rows);
                 products.addmm_(block, hidden, beta: 1, alpha: 1);
-                squares.addmm_(block.narrow(0, m, 1), hidden * hidden, beta: 1, alpha: 1);
+                square.copy_(hidden).mul_(hidden);
+                squares.addmm_(block.narrow(0, m, 1), square, beta: 1, alpha: 1);
                 for (var k = 0; k < runs.Count; k++)
                 {
-                    var residual = addmm(runs[k].Eval.Targets.narrow(0, row, rows), hidden.narrow(1, starts[k], widths[k]), upper[k], beta: 1, alpha: -1).sub_(bias[k]).flatten();
-                    residualSquares[k].Add(residual.dot(residual));
+                    residual.copy_(runs[k].Eval.Targets.narrow(0, row, rows));
+                    residual.addmm_(hidden.narrow(1, starts[k], widths[k]), upper[k], beta: 1, alpha: -1).sub_(bias[k]);
+                    var flat = residual.view(-1);
+                    residualSquares[k].Add(flat.dot(flat).MoveToOuterDisposeScope());
                 }
             }
             var mean = products[m].Over(samples);
@@ -507,7 +521,14 @@ public static class TwoLayerExperiment
     }
 
     /// <summary>Rows of the eval set per block of <see cref="ObserveTogether"/>: a block's hidden layer (rows x sum n, float64) stays in a core's cache.</summary>
-    internal static int EvaluationBlockRows { get; set; } = int.TryParse(Environment.GetEnvironmentVariable("VERIFY_EVAL_BLOCK"), out var b) && b > 0 ? b : 1000;
+    /// <remarks>1,000 measured best with 500 (2,500 and one block of all 10,000 rows cost 1.2 and 1.4x as much CPU at the paper's sweep); tests set others.</remarks>
+    internal static int EvaluationBlockRows
+    {
+        get => evaluationBlockRows;
+        set => evaluationBlockRows = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, $"Block rows must be >= 1; got {value}.");
+    }
+
+    static int evaluationBlockRows = 1000;
 
     /// <summary>Runs trained together in one batch, at most this many (fixed, so results never depend on the worker count).</summary>
     public const int BatchedRuns = 8;

@@ -74,6 +74,26 @@ public sealed class SharedSeedRunTest
             Differences(TwoLayerExperiment.Run(OneSeed[i]), together[i]).ShouldBeEmpty($"{OneSeed[i]}: trained with its seed's other runs vs alone");
     }
 
+    /// <summary>
+    /// The evaluation of a seed's runs goes over blocks of eval rows (its correlations and losses are
+    /// sums over the blocks); any block size, the last block short or the whole set in one, gives
+    /// the numbers of the run evaluated alone (by the definitions: Pearson, mean squared error).
+    /// </summary>
+    [Test]
+    public void EachRunOfASeed_EvaluatedInBlocksOfRows_EqualsTheRunTrainedAlone([Values(1, 7, 64, 1000)] int blockRows)
+    {
+        var saved = TwoLayerExperiment.EvaluationBlockRows;
+        TwoLayerRun[] together;
+        try
+        {
+            TwoLayerExperiment.EvaluationBlockRows = blockRows;
+            together = TwoLayerExperiment.RunBatched(OneSeed);
+        }
+        finally { TwoLayerExperiment.EvaluationBlockRows = saved; }
+        for (var i = 0; i < OneSeed.Length; i++)
+            Differences(TwoLayerExperiment.Run(OneSeed[i]), together[i]).ShouldBeEmpty($"{OneSeed[i]}: evaluated in blocks of {blockRows} rows with its seed's other runs vs alone");
+    }
+
     /// <summary>Negative control: the same comparison tells a run of another seed from the run of seed 1.</summary>
     [Test]
     public void TheComparison_TellsAnotherSeedsRunApart()
