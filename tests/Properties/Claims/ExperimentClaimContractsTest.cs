@@ -269,6 +269,15 @@ public sealed class ExperimentClaimContractsTest
     }
 
     [Test]
+    public void StrongFirst_NeedsEveryJudgedDecayPositive_NotOne()
+    {
+        var oneFlat = StrongTeachersFirstClaim.Judge([.. SeedsDropping(3, 1, decay: 1), .. SeedsDropping(3, 0, decay: 2)], runSeed: 5);
+        oneFlat.Numbers.Drops.Select(d => d.Lower95).ShouldBe([1.0, 0.0]);
+        oneFlat.Verdict.ShouldBe(Verdict.Fails, "p 2 shows no drop, whatever p 1 shows");
+        oneFlat.ConclusionObserved.ShouldBe(false);
+    }
+
+    [Test]
     public void StrongFirst_LowerBoundIsAPercentileOverResampledSeeds()
     {
         var oneBadOfThree = StrongTeachersFirstClaim.Judge([.. SeedsDropping(2, 1), Dropping(-1, seed: 3)], runSeed: 5);

@@ -16,7 +16,7 @@ namespace Verify.Properties.Claims;
 [TestFixture]
 public sealed class TheoremChecksContractsTest
 {
-    static readonly TheoremCheckSettings Unreachable = new() { MinConclusive = 1, Epochs = 1, GradientTarget = 1e-12, ThreeLayerCases = 2, DeepEpochs = 1 };
+    static readonly TheoremCheckSettings Unreachable = new() { MinConclusive = 1, Epochs = 1, GradientTarget = 1e-12, ThreeLayerCases = 3, DeepEpochs = 1 };
 
     /// <summary>A fresh run per test (about a second), never a cached one: a mutant of the checks must reach every test that reads them.</summary>
     static (TheoremCheckResult Result, List<(int Done, int Total)> Progress) Run()
@@ -52,8 +52,10 @@ public sealed class TheoremChecksContractsTest
         result.CasesOf(ExactFitClaim.Info).Select(c => c.Problem.Leak).ShouldBe([0, 0, 0, 0.1, 0.1, 0.1], "claim 7 reads the cases of both activations");
         var deep = result.CasesOf(LowestLayerSpecializationClaim.ThreeLayer);
         deep.ShouldAllBe(c => c.Problem.Depth == 2);
-        deep.Select(c => c.Problem.Leak).ShouldBe([0, 0.1], "three-layer cases alternate ReLU and leaky");
-        deep.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 2).Select(i => Seeds.Of(31, "three-layer", i)));
+        deep.Select(c => c.Problem.Leak).ShouldBe([0, 0.1, 0], "three-layer cases alternate ReLU and leaky");
+        deep.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 3).Select(i => Seeds.Of(31, "three-layer", i)));
+        Unreachable.Vanishing.AllowMirror.ShouldBeTrue("claim 4 credits verified mirrors, as claims 1 and 2 do (issue 11: mirrors treated alike)");
+        Unreachable.Vanishing.FanOut.ShouldBe(Unreachable.VanishedFanOut);
         foreach (var c in result.CasesOf(IndependenceClaim.Info))
             c.Outcome.Evidence.ShouldContain($"on N = {30 * c.Problem.Widths[0]}:", Case.Insensitive, "claim 8 reads 30 teacher-aware points per teacher node");
 
@@ -72,10 +74,10 @@ public sealed class TheoremChecksContractsTest
     public void ProgressCounts_EveryCase_UpToTheTotal()
     {
         var progress = Run().Progress;
-        progress.Count.ShouldBe(3 + 3 + 2, "one report per case drawn");
-        progress.Select(p => p.Done).Order().ShouldBe(Enumerable.Range(1, 8));
+        progress.Count.ShouldBe(3 + 3 + 3, "one report per case drawn");
+        progress.Select(p => p.Done).Order().ShouldBe(Enumerable.Range(1, 9));
         progress.ShouldAllBe(p => p.Done <= p.Total);
-        progress.Max(p => p.Total).ShouldBe(8);
+        progress.Max(p => p.Total).ShouldBe(9);
     }
 
     // ---- the stopping rule and the rounds, without training ----
