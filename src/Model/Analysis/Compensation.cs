@@ -22,7 +22,7 @@ namespace Verify.Model.Analysis;
 /// </para>
 /// </summary>
 /// <param name="MirroredTeacher">Per student node k: the teacher j with the most negative cos(w*_j, w_k) when it is below -<see cref="Compensation.MirrorCosine"/>
-/// and k is aligned with no teacher (cos &gt; <see cref="Compensation.MirrorCosine"/>); -1 otherwise.</param>
+/// and k is aligned with no teacher at least as closely (cos(w*_q, w_k) &gt; <see cref="Compensation.MirrorCosine"/> and &gt;= |cos(w*_j, w_k)|); -1 otherwise.</param>
 /// <param name="MirrorCorrelation">Per student node k: the correlation of the rewritten node's activation sigma(-w_k^T x~) with teacher j's on the data; NaN when k mirrors no teacher.</param>
 /// <param name="AffineOnData">Per student node: affine on the data within <see cref="Compensation.MaxResidue"/>: its output differs from its
 /// own linear extension by at most that fraction of the teacher's output spread (a one-signed node by exactly 0); or it belongs to a
@@ -72,10 +72,11 @@ public static class Compensation
         var aligned = new bool[n];
         for (var k = 0; k < n; k++)
         {
-            // Alignment wins: a node on teacher q's hyperplane facing q's way is q's node. That it also sits near -w*_j
-            // says teachers q and j are themselves near mirrors of each other, not that k stands in for j.
-            aligned[k] = Enumerable.Range(0, m).Any(q => cos[q, k] > MirrorCosine);
+            // A node is read against the teacher hyperplane it lies closest to (largest |cos|), in whichever orientation:
+            // when teachers q and j are themselves near mirrors of each other, a node can sit above 0.95 to q and below
+            // -0.95 to j. At cos 1.000 to q and -0.953 to j it is q's node; at -1.000 to j and 0.961 to q it is j's mirror.
             var j = Enumerable.Range(0, m).MinBy(q => cos[q, k]);
+            aligned[k] = Enumerable.Range(0, m).Any(q => cos[q, k] > MirrorCosine && cos[q, k] >= -cos[j, k]);
             mirrored[k] = !aligned[k] && cos[j, k] < -MirrorCosine ? j : -1;
             mirrorRho[k] = mirrored[k] < 0 ? double.NaN
                 : Pearson(Column(preS, k).Select(u => Sigma(-u, c)).ToArray(), Column(preT, j).Select(u => Sigma(u, teacher.Activation.NegativeSlope)).ToArray());

@@ -23,8 +23,10 @@ public static class ClaimRuns
 {
     static readonly Lazy<TheoremCheckResult> DefaultRun = new(() => TheoremChecks.Run(RunSeed.Value, new TheoremCheckSettings()));
 
-    static readonly Lazy<TheoremCheckResult> NightlyRun = new(() =>
-        TheoremChecks.Run(RunSeed.Value, new TheoremCheckSettings { MinConclusive = 100, Wide = true, ThreeLayerCases = 40, Epochs = 400 }));
+    /// <summary>The Nightly tier's settings: at least 100 conclusive cases per claim, the wider space, four times the budget.</summary>
+    public static TheoremCheckSettings NightlySettings { get; } = new() { MinConclusive = 100, Wide = true, ThreeLayerCases = 40, Epochs = 400 };
+
+    static readonly Lazy<TheoremCheckResult> NightlyRun = new(() => TheoremChecks.Run(RunSeed.Value, NightlySettings));
 
     /// <summary>The default run's drawn cases (at least 16 conclusive per claim and activation).</summary>
     public static TheoremCheckResult Fresh => DefaultRun.Value;
@@ -57,9 +59,12 @@ public static class ClaimRuns
         foreach (var c in run.CasesOf(claim)) TestContext.Out.WriteLine($"  {c.Outcome.Verdict}{(c.Outcome.Reason is null ? "" : $" [{c.Outcome.Reason}]")}: {c.Outcome.Evidence}");
     }
 
-    /// <summary>The judge of one two-layer claim on one case (train, judge, dispose), for shrinking.</summary>
-    public static Func<SmallProblem, ClaimOutcome> TwoLayerJudge(ClaimInfo claim) =>
-        p => TheoremChecks.JudgeTwoLayerCase(p).First(o => claim.Id.StartsWith(o.Claim.Id, StringComparison.Ordinal));
+    /// <summary>
+    /// The judge of one two-layer claim on one case (train, judge, dispose), for shrinking, with the settings of the run that
+    /// drew the case (the default run's unless given): a Nightly case judged on the default budget is another experiment.
+    /// </summary>
+    public static Func<SmallProblem, ClaimOutcome> TwoLayerJudge(ClaimInfo claim, TheoremCheckSettings? settings = null) =>
+        p => TheoremChecks.JudgeTwoLayerCase(p, settings ?? new TheoremCheckSettings()).First(o => claim.Id.StartsWith(o.Claim.Id, StringComparison.Ordinal));
 
     /// <summary>
     /// Shrinks a failing case with FsCheck: the case is the only draw, <see cref="ClaimGen.ShrinkProblem"/>

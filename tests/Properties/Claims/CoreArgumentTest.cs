@@ -36,7 +36,7 @@ public sealed class CoreArgumentTest
     public void ObservedTeacherWithNonZeroAlpha_HasAnAlignedStudent_Nightly(string activation)
     {
         var claim = activation == "relu" ? CoreArgumentClaim.Relu : CoreArgumentClaim.Leaky;
-        ClaimRuns.ShouldHold(ClaimRuns.FreshNightly, claim, ClaimRuns.TwoLayerJudge(claim));
+        ClaimRuns.ShouldHold(ClaimRuns.FreshNightly, claim, ClaimRuns.TwoLayerJudge(claim, ClaimRuns.NightlySettings));
     }
 
     /// <summary>

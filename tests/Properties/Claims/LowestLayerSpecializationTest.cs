@@ -43,7 +43,7 @@ public sealed class LowestLayerSpecializationTest
     public void EachTeacherNodeIsSpecialized_WhenGradientIsSmallAtEverySample_Nightly(string activation)
     {
         var claim = activation == "relu" ? LowestLayerSpecializationClaim.Relu : LowestLayerSpecializationClaim.Leaky;
-        ClaimRuns.ShouldHold(ClaimRuns.FreshNightly, claim, ClaimRuns.TwoLayerJudge(claim));
+        ClaimRuns.ShouldHold(ClaimRuns.FreshNightly, claim, ClaimRuns.TwoLayerJudge(claim, ClaimRuns.NightlySettings));
     }
 
     /// <summary>

@@ -100,7 +100,15 @@ public sealed class CompensationTest
         var cos = Specialization.CosineMatrix(teacher.Weights[0], student.Weights[0]);
         cos[1, 0].ShouldBeLessThan(-Compensation.MirrorCosine, "the node sits below -0.95 to teacher 1");
         e.Compensation!.MirroredTeacher[0].ShouldBe(-1, "aligned with teacher 0 (cos 1), it is teacher 0's node, not teacher 1's mirror");
-        e.Compensation.MirroredTeacher[1].ShouldBe(-1, "-w*_0 is aligned with teacher 1 (cos 0.98), so it is teacher 1's node");
+        e.Compensation.MirroredTeacher[1].ShouldBe(0, "-w*_0 sits at cos -1 to teacher 0 and 0.98 to teacher 1: closest to teacher 0's hyperplane, it is teacher 0's mirror");
+
+        // The other way round: -w*_1 sits at cos -1 to teacher 1 and about 0.98 to teacher 0; closer to teacher 1's
+        // hyperplane, it is teacher 1's mirror (run seed 870516584 drew such a node: -1.000 to one teacher, 0.961 to its near mirror).
+        using var mirrorOfOne = new RectifiedNetwork([Columns(Scaled(nearMirror, -1)), FanOuts(1)], Activation.Relu);
+        var cosOne = Specialization.CosineMatrix(teacher.Weights[0], mirrorOfOne.Weights[0]);
+        cosOne[0, 0].ShouldBeGreaterThan(Compensation.MirrorCosine, "above 0.95 to teacher 0");
+        cosOne[0, 0].ShouldBeLessThan(-cosOne[1, 0], "but closer to -w*_1");
+        Compensation.Measure(teacher, mirrorOfOne, Data()).MirroredTeacher.ShouldBe([1], "closest to teacher 1's hyperplane, facing the other way: a mirror of teacher 1");
 
         // Control: the same student under teachers that are not near mirrors; -w*_0 is teacher 0's mirror.
         using var apart = Teacher(Activation.Relu, W1);
