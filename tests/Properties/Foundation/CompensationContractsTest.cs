@@ -5,6 +5,7 @@ using Verify.Model.Data;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
 using static TorchSharp.torch;
+using static Verify.Properties.Foundation.HandBuilt;
 
 namespace Verify.Properties.Foundation;
 
@@ -23,24 +24,6 @@ public sealed class CompensationContractsTest
     const int D = 3;
     static readonly double[] W0 = [1, 0, 0, 0.1];
     static readonly double[] W1 = [0, 1, 0, -0.2];
-
-    static Tensor Columns(params double[][] columns)
-    {
-        var rows = columns[0].Length;
-        var data = new double[rows * columns.Length];
-        for (var r = 0; r < rows; r++)
-            for (var k = 0; k < columns.Length; k++) data[r * columns.Length + k] = columns[k][r];
-        return tensor(data, [rows, columns.Length], ScalarType.Float64);
-    }
-
-    /// <summary>Fan-out rows (one per node, each of the same number of outputs), then a zero output bias.</summary>
-    static Tensor FanOuts(params double[][] rows)
-    {
-        var outputs = rows[0].Length;
-        return tensor(rows.SelectMany(r => r).Concat(new double[outputs]).ToArray(), [rows.Length + 1, outputs], ScalarType.Float64);
-    }
-
-    static double[] Scaled(double[] w, double s) => w.Select(x => x * s).ToArray();
 
     static Tensor Data() => Inputs.Gaussian(300, D, Seeds.Of(20261127, "compensation-contract-inputs"));
 

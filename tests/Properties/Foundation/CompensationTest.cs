@@ -6,6 +6,7 @@ using Verify.Model.Data;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
 using static TorchSharp.torch;
+using static Verify.Properties.Foundation.HandBuilt;
 
 namespace Verify.Properties.Foundation;
 
@@ -21,21 +22,6 @@ public sealed class CompensationTest
     const int D = 3;
     static readonly double[] W0 = [1, 0, 0, 0.1];
     static readonly double[] W1 = [0, 1, 0, -0.2];
-
-    /// <summary>An augmented (d + 1, n) weight matrix from column vectors.</summary>
-    static Tensor Columns(params double[][] columns)
-    {
-        var rows = columns[0].Length;
-        var data = new double[rows * columns.Length];
-        for (var r = 0; r < rows; r++)
-            for (var k = 0; k < columns.Length; k++) data[r * columns.Length + k] = columns[k][r];
-        return tensor(data, [rows, columns.Length], ScalarType.Float64);
-    }
-
-    /// <summary>One output: fan-out rows per node, then a zero output bias.</summary>
-    static Tensor FanOuts(params double[] v) => tensor(v.Append(0).ToArray(), [v.Length + 1, 1], ScalarType.Float64);
-
-    static double[] Scaled(double[] w, double s) => w.Select(x => x * s).ToArray();
 
     static Tensor Data() => Inputs.Gaussian(400, D, Seeds.Of(20261127, "compensation-inputs"));
 
