@@ -25,7 +25,7 @@ public sealed class CompensationTest
 
     static Tensor Data() => Inputs.Gaussian(400, D, Seeds.Of(20261127, "compensation-inputs"));
 
-    static RectifiedNetwork Teacher(Activation a, double[] second) => new([Columns(W0, second), FanOuts(1, 1)], a);
+    static RectifiedNetwork Teacher(Activation a, double[] second) => new([Columns(W0, second), ScalarFanOuts(1, 1)], a);
 
     /// <summary>
     /// Mirrors -w*_0 and -w*_1 (fan-out 1 each), whose linear terms sum to -(1 + c)(w*_0 + w*_1)^T x~, and a pair q, -q
@@ -37,7 +37,7 @@ public sealed class CompensationTest
         var sum = W0.Zip(W1, (x, y) => x + y).ToArray();
         var norm = Math.Sqrt(sum.Sum(x => x * x));
         var q = Scaled(sum, 1 / norm);
-        return new RectifiedNetwork([Columns(Scaled(W0, -1), Scaled(W1, -1), q, Scaled(q, -1)), FanOuts(1, 1, norm, secondSign * norm)], a);
+        return new RectifiedNetwork([Columns(Scaled(W0, -1), Scaled(W1, -1), q, Scaled(q, -1)), ScalarFanOuts(1, 1, norm, secondSign * norm)], a);
     }
 
     static Activation Of(double leak) => leak == 0 ? Activation.Relu : Activation.LeakyRelu(leak);
@@ -80,7 +80,7 @@ public sealed class CompensationTest
         // Teacher 1 is nearly -w*_0 (cos -0.98): a node 2 w*_0 sits at cos 1 to teacher 0 and below -0.95 to teacher 1.
         var nearMirror = new double[] { -1, 0.2, 0, -0.1 };
         using var teacher = Teacher(Activation.Relu, nearMirror);
-        using var student = new RectifiedNetwork([Columns(Scaled(W0, 2), Scaled(W0, -1)), FanOuts(1, 1)], Activation.Relu);
+        using var student = new RectifiedNetwork([Columns(Scaled(W0, 2), Scaled(W0, -1)), ScalarFanOuts(1, 1)], Activation.Relu);
 
         var e = PairEvidence.Measure(teacher, student, Data(), training: null, "a node aligned with teacher 0, whose near mirror is teacher 1");
         var cos = Specialization.CosineMatrix(teacher.Weights[0], student.Weights[0]);
@@ -90,7 +90,7 @@ public sealed class CompensationTest
 
         // The other way round: -w*_1 sits at cos -1 to teacher 1 and about 0.98 to teacher 0; closer to teacher 1's
         // hyperplane, it is teacher 1's mirror (run seed 870516584 drew such a node: -1.000 to one teacher, 0.961 to its near mirror).
-        using var mirrorOfOne = new RectifiedNetwork([Columns(Scaled(nearMirror, -1)), FanOuts(1)], Activation.Relu);
+        using var mirrorOfOne = new RectifiedNetwork([Columns(Scaled(nearMirror, -1)), ScalarFanOuts(1)], Activation.Relu);
         var cosOne = Specialization.CosineMatrix(teacher.Weights[0], mirrorOfOne.Weights[0]);
         cosOne[0, 0].ShouldBeGreaterThan(Compensation.MirrorCosine, "above 0.95 to teacher 0");
         cosOne[0, 0].ShouldBeLessThan(-cosOne[1, 0], "but closer to -w*_1");

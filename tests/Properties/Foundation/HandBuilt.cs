@@ -23,7 +23,8 @@ static class HandBuilt
     }
 
     /// <summary>One output: a fan-out per node, then a zero output bias.</summary>
-    public static Tensor FanOuts(params double[] v) => FanOuts(v.Select(x => new[] { x }).ToArray());
+    /// <summary>One output: a fan-out per node, then a zero output bias (its own name: a double[] of one node's outputs would bind to a params double[] overload).</summary>
+    public static Tensor ScalarFanOuts(params double[] v) => FanOuts(v.Select(x => new[] { x }).ToArray());
 
     public static double[] Scaled(double[] w, double s) => w.Select(x => x * s).ToArray();
 }
