@@ -22,7 +22,6 @@ static class HandBuilt
         return tensor(rows.SelectMany(r => r).Concat(new double[outputs]).ToArray(), [rows.Length + 1, outputs], ScalarType.Float64);
     }
 
-    /// <summary>One output: a fan-out per node, then a zero output bias.</summary>
     /// <summary>One output: a fan-out per node, then a zero output bias (its own name: a double[] of one node's outputs would bind to a params double[] overload).</summary>
     public static Tensor ScalarFanOuts(params double[] v) => FanOuts(v.Select(x => new[] { x }).ToArray());
 
