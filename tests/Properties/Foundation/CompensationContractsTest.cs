@@ -21,10 +21,6 @@ namespace Verify.Properties.Foundation;
 [TestFixture]
 public sealed class CompensationContractsTest
 {
-    const int D = 3;
-    static readonly double[] W0 = [1, 0, 0, 0.1];
-    static readonly double[] W1 = [0, 1, 0, -0.2];
-
     static Tensor Data() => Inputs.Gaussian(300, D, Seeds.Of(20261127, "compensation-contract-inputs"));
 
     static double[,] X(Tensor inputs) => RectifiedNetwork.ToArray(inputs);

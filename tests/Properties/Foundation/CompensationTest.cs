@@ -19,10 +19,6 @@ namespace Verify.Properties.Foundation;
 [TestFixture]
 public sealed class CompensationTest
 {
-    const int D = 3;
-    static readonly double[] W0 = [1, 0, 0, 0.1];
-    static readonly double[] W1 = [0, 1, 0, -0.2];
-
     static Tensor Data() => Inputs.Gaussian(400, D, Seeds.Of(20261127, "compensation-inputs"));
 
     static RectifiedNetwork Teacher(Activation a, double[] second) => new([Columns(W0, second), ScalarFanOuts(1, 1)], a);

@@ -5,6 +5,14 @@ namespace Verify.Properties.Foundation;
 /// <summary>Weights of two-layer networks written by hand, node by node, for the tests that know what each node computes.</summary>
 static class HandBuilt
 {
+    /// <summary>The input dimension of the hand-built pairs.</summary>
+    public const int D = 3;
+
+    /// <summary>Two teacher nodes (augmented: input weights, then the bias), orthogonal in their input weights.</summary>
+    public static readonly double[] W0 = [1, 0, 0, 0.1];
+
+    public static readonly double[] W1 = [0, 1, 0, -0.2];
+
     /// <summary>An augmented (d + 1, n) weight matrix from column vectors (input weights, then the bias).</summary>
     public static Tensor Columns(params double[][] columns)
     {
