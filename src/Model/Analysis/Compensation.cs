@@ -1,4 +1,5 @@
 using Verify.Model.Networks;
+using Verify.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace Verify.Model.Analysis;
@@ -64,8 +65,8 @@ public static class Compensation
         var c = student.Activation.NegativeSlope;
         int n = s[0].GetLength(1), m = t[0].GetLength(1), rows = x.GetLength(0), d = x.GetLength(1), outputs = s[1].GetLength(1);
 
-        var preS = Pre(x, s[0]);
-        var preT = Pre(x, t[0]);
+        var preS = Pre(inputs, student.Weights[0]);
+        var preT = Pre(inputs, teacher.Weights[0]);
         var cos = Specialization.CosineMatrix(teacher.Weights[0], student.Weights[0]);
         var mirrored = new int[n];
         var mirrorRho = new double[n];
@@ -79,21 +80,17 @@ public static class Compensation
             aligned[k] = Enumerable.Range(0, m).Any(q => cos[q, k] > MirrorCosine && cos[q, k] >= -cos[j, k]);
             mirrored[k] = !aligned[k] && cos[j, k] < -MirrorCosine ? j : -1;
             mirrorRho[k] = mirrored[k] < 0 ? double.NaN
-                : Pearson(Column(preS, k).Select(u => Sigma(-u, c)).ToArray(), Column(preT, j).Select(u => Sigma(u, teacher.Activation.NegativeSlope)).ToArray());
+                : Pearson(Array.ConvertAll(Column(preS, k), u => Sigma(-u, c)), Array.ConvertAll(Column(preT, j), u => Sigma(u, teacher.Activation.NegativeSlope)));
         }
-        var teacherOut = new double[rows, outputs];
-        for (var i = 0; i < rows; i++)
-            for (var o = 0; o < outputs; o++)
-            {
-                var y = t[1][m, o];
-                for (var j = 0; j < m; j++) y += Sigma(preT[i, j], teacher.Activation.NegativeSlope) * t[1][j, o];
-                teacherOut[i, o] = y;
-            }
+        using var scope = NewDisposeScope();
+        var teacherOutputRows = tensor(t[1]);
+        var teacherOut = Networks.RectifiedNetwork.ToArray(
+            teacher.Activation.Apply(tensor(preT)).mm(teacherOutputRows.narrow(0, 0, m)).Plus_(teacherOutputRows.select(0, m)));
         var spread = Math.Max(CentredRms(teacherOut), 1e-300);
         // Affine on the data within the tolerance: its output differs from its own linear extension (the side most
         // inputs are on) by at most MaxResidue of the teacher's spread (one-signed nodes differ by exactly 0).
         var fanOuts = Enumerable.Range(0, n).Select(k => Math.Sqrt(Enumerable.Range(0, outputs).Sum(o => s[1][k, o] * s[1][k, o]))).ToArray();
-        var affine = Enumerable.Range(0, n).Select(k => KinkDeviation(Column(preS, k).ToArray(), c) * fanOuts[k] <= MaxResidue * spread).ToArray();
+        var affine = Enumerable.Range(0, n).Select(k => KinkDeviation(Column(preS, k), c) * fanOuts[k] <= MaxResidue * spread).ToArray();
 
         // Hyperplane groups: nodes whose augmented vectors are co-linear either way (|cos| >= GroupCosine) kink on one
         // hyperplane. With w_q = s_q w (unit w), sum_q v_q sigma(s_q u) = J sigma(u) - (1 + c) (sum over s_q < 0 of v_q |s_q|) u,
@@ -119,7 +116,7 @@ public static class Compensation
                 var scale = Math.Sqrt(Enumerable.Range(0, d + 1).Sum(q => s[0][q, k] * s[0][q, k]));
                 for (var o = 0; o < outputs; o++) kink[o] += s[1][k, o] * scale;
             }
-            var unit = Column(preS, root).Select(u => u / rootNorm).ToArray();
+            var unit = Array.ConvertAll(Column(preS, root), u => u / rootNorm);
             if (KinkDeviation(unit, c) * Math.Sqrt(kink.Sum(v => v * v)) <= MaxResidue * spread)
                 foreach (var k in members)
                 {
@@ -129,16 +126,15 @@ public static class Compensation
                 }
         }
 
-        // r(x): the mirrors' linear terms plus the affine-on-data nodes' outputs.
-        var r = new double[rows, outputs];
-        for (var i = 0; i < rows; i++)
-            for (var k = 0; k < n; k++)
-            {
-                var a = mirrored[k] >= 0 ? (1 + c) * preS[i, k] : affine[k] ? Sigma(preS[i, k], c) : 0;
-                if (a == 0) continue;
-                for (var o = 0; o < outputs; o++) r[i, o] += a * s[1][k, o];
-            }
-        var residue = CentredRms(r) / spread;
+        // r(x): the mirrors' linear terms plus the affine-on-data nodes' outputs, one product over all nodes:
+        // column k of the (N, n) factor is (1 + c) u_k for a mirror, sigma(u_k) for an affine-on-data node, 0 otherwise.
+        var preSt = tensor(preS);
+        var actT = student.Activation.Apply(preSt);
+        var fanOutRows = tensor(s[1]).narrow(0, 0, n);
+        var linearPart = tensor(Enumerable.Range(0, n).Select(k => mirrored[k] >= 0 ? 1 + c : 0).ToArray());
+        var outputPart = tensor(Enumerable.Range(0, n).Select(k => mirrored[k] < 0 && affine[k] ? 1.0 : 0).ToArray());
+        var r = preSt.mul(linearPart).Plus_(actT.mul(outputPart)).mm(fanOutRows);
+        var residue = CentredRms(Networks.RectifiedNetwork.ToArray(r)) / spread;
 
         // Co-linear groups (transitive) and each group's measured output.
         var self = selfCos;
@@ -148,18 +144,17 @@ public static class Compensation
             for (var b = a + 1; b < n; b++)
                 if (self[a, b] >= GroupCosine) group[Math.Max(Find(a), Find(b))] = Math.Min(Find(a), Find(b));
         var roots = Enumerable.Range(0, n).Select(Find).ToArray();
-        var activationRms = Enumerable.Range(0, n).Select(k => Math.Sqrt(Column(preS, k).Average(u => Sigma(u, c) * Sigma(u, c)))).ToArray();
+        var activationSquares = actT.Squared().sum(dim: 0).data<double>().ToArray();
+        var activationRms = activationSquares.Select(v => Math.Sqrt(v / rows)).ToArray();
         var groupOutput = new double[n];
         foreach (var root in roots.Distinct())
         {
             var members = Enumerable.Range(0, n).Where(k => roots[k] == root).ToArray();
-            double sum = 0;
-            for (var i = 0; i < rows; i++)
-                for (var o = 0; o < outputs; o++)
-                {
-                    var y = members.Sum(q => Sigma(preS[i, q], c) * s[1][q, o]);
-                    sum += y * y;
-                }
+            // sum over the data and the outputs of (sum over the group of v_q sigma(u_q))^2; for one node the
+            // product sigma(u_k) v_k^T factors: ||sigma(u_k)||^2 ||v_k||^2.
+            var sum = members.Length == 1
+                ? activationSquares[root] * Enumerable.Range(0, outputs).Sum(o => s[1][root, o] * s[1][root, o])
+                : GroupSquares(actT, fanOutRows, members);
             var value = Math.Sqrt(sum / rows) / Math.Max(members.Max(q => activationRms[q]), 1e-300);
             foreach (var q in members) groupOutput[q] = value;
         }
@@ -179,22 +174,28 @@ public static class Compensation
     /// <summary>sigma(u) = max(u, c u).</summary>
     public static double Sigma(double u, double c) => u > 0 ? u : c * u;
 
-    /// <summary>x~^T W for every row: (N, d) x (d + 1, n) -> (N, n).</summary>
-    static double[,] Pre(double[,] x, double[,] w)
+    /// <summary>x~^T W for every row, as one float64 matrix product: (N, d) x (d + 1, n) -> (N, n).</summary>
+    static double[,] Pre(Tensor inputs, Tensor w)
     {
-        int rows = x.GetLength(0), d = x.GetLength(1), n = w.GetLength(1);
-        var result = new double[rows, n];
-        for (var i = 0; i < rows; i++)
-            for (var k = 0; k < n; k++)
-            {
-                var u = w[d, k];
-                for (var q = 0; q < d; q++) u += x[i, q] * w[q, k];
-                result[i, k] = u;
-            }
-        return result;
+        using var scope = NewDisposeScope();
+        var x = Networks.RectifiedNetwork.Augment(inputs.to(ScalarType.Float64, CPU));
+        return Networks.RectifiedNetwork.ToArray(x.mm(w.detach().to(ScalarType.Float64, CPU)));
     }
 
-    static IEnumerable<double> Column(double[,] a, int k) => Enumerable.Range(0, a.GetLength(0)).Select(i => a[i, k]);
+    /// <summary>||sum over <paramref name="members"/> of sigma(u_q) v_q^T||_F^2 over the data: (N, n) activations, (n, outputs) fan-outs.</summary>
+    static double GroupSquares(Tensor activations, Tensor fanOuts, int[] members)
+    {
+        using var scope = NewDisposeScope();
+        var index = tensor(members.Select(k => (long)k).ToArray());
+        return activations.index_select(1, index).mm(fanOuts.index_select(0, index)).Squared().sum().item<double>();
+    }
+
+    static double[] Column(double[,] a, int k)
+    {
+        var column = new double[a.GetLength(0)];
+        for (var i = 0; i < column.Length; i++) column[i] = a[i, k];
+        return column;
+    }
 
     internal static double CentredRms(double[,] a)
     {

@@ -270,7 +270,7 @@ internal sealed class StepKernel : IDisposable
                 g = below!;
             }
         }
-        activation.Gated_(wideG!, wideA!);
+        activation.GatedByOutput_(wideG!, wideA!);
         AddProduct_(wideW!, xT, wideG!);
         return losses;
     }
@@ -416,7 +416,7 @@ internal sealed class StepKernel : IDisposable
 
     /// <summary>g_{l-1} = sigma'(a_{l-1}) * (g_l W_l^T), with the gate read from h_{l-1} = sigma(a_{l-1}); a new tensor.</summary>
     static Tensor SignalBelow(Activation activation, Tensor g, Tensor upperT, Tensor hBelow) =>
-        activation.Gated_(g.dim() == 2 ? g.mm(upperT) : g.bmm(upperT), hBelow);
+        activation.GatedByOutput_(g.dim() == 2 ? g.mm(upperT) : g.bmm(upperT), hBelow);
 
     /// <summary>target &lt;- a b (target is a view into a hidden buffer).</summary>
     static void ProductInto(Tensor target, Tensor a, Tensor b)

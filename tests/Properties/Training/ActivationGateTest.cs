@@ -8,8 +8,9 @@ namespace Verify.Properties.Training;
 
 /// <summary>
 /// The activation's gate is written once (<see cref="Activation.Gate"/>), and the training step's
-/// in-place form (<see cref="Activation.Gated_"/>) is that gate: s * sigma'(u), read from u or from
-/// sigma(u), equals s times the gate bit for bit, for ReLU, leaky ReLU and the linear map, on inputs
+/// in-place forms (<see cref="Activation.Gated_"/>, and <see cref="Activation.GatedByOutput_"/> that the
+/// step uses on its hidden buffers) are that gate: s * sigma'(u), read from u or from sigma(u) (the
+/// second from sigma(u) only), equals s times the gate (equal as numbers: a zero may carry either sign), for ReLU, leaky ReLU and the linear map, on inputs
 /// that include exact zeros and negative zeros (where the gate must be closed).
 /// </summary>
 [TestFixture]
@@ -25,9 +26,11 @@ public sealed class ActivationGateTest
         var expected = s * activation.Gate(u);
         var fromInput = activation.Gated_(s.clone(), u);
         var fromOutput = activation.Gated_(s.clone(), activation.Apply(u));
+        var stepsForm = activation.GatedByOutput_(s.clone(), activation.Apply(u));
 
         fromInput.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: Gated_(s, u) differs from s * Gate(u)");
         fromOutput.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: Gated_(s, sigma(u)) differs from s * Gate(u)");
+        stepsForm.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: GatedByOutput_(s, sigma(u)) differs from s * Gate(u)");
         var applied = activation.Apply_(u.clone());
         applied.equal(activation.Apply(u)).all().item<bool>().ShouldBeTrue($"{activation}: Apply_ differs from Apply");
     }
@@ -52,6 +55,8 @@ public sealed class ActivationGateTest
         var expected = s * Activation.LeakyRelu(0.1).Gate(u);
         Activation.LeakyRelu(0.2).Gated_(s.clone(), u).equal(expected).all().item<bool>().ShouldBeFalse("a gate of slope 0.2 must differ from one of slope 0.1");
         Activation.Relu.Gated_(s.clone(), u).equal(expected).all().item<bool>().ShouldBeFalse("the ReLU gate must differ from a leaky one");
+        // The output-only form read from u instead of sigma(u): the same comparison catches it.
+        Activation.Relu.GatedByOutput_(s.clone(), u).equal(s * Activation.Relu.Gate(u)).all().item<bool>().ShouldBeFalse("the ReLU gate read from u by its sign must differ from the gate");
     }
 
     /// <summary>u: 200 normal values with exact zeros and negative zeros among them; s: a signal of the same shape.</summary>
