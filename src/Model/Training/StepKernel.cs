@@ -240,19 +240,19 @@ internal sealed class StepKernel : IDisposable
     {
         ProductInto(wideA!, x, wideW!);
         activation.Apply_(wideA!);
-        residuals!.copy_(y);
         foreach (var part in parts)
         {
             part.HiddenView[0].copy_(part.A);
             var top = Forward(activation, part.Hidden[0], part.UpperW, part.UpperHidden, part.UpperHiddenView);
-            using var r = top.baddbmm(part.W[^1], part.R, beta: 1, alpha: -1);
+            using var targets = y.narrow(0, part.Start, part.Count);
+            using var r = top.baddbmm(part.W[^1], targets, beta: 1, alpha: -1);
             part.R.copy_(r);
         }
-        var losses = HalfSquaredNorms(residuals);
+        var losses = HalfSquaredNorms(residuals!);
         var rows = (double)rowsPerStep;
         for (var p = 0; p < losses.Length; p++) losses[p] /= rows;
 
-        residuals.mul_(scale!);
+        residuals!.mul_(scale!);
         foreach (var part in parts)
         {
             var g = part.R;
