@@ -65,8 +65,10 @@ public static class Compensation
         var c = student.Activation.NegativeSlope;
         int n = s[0].GetLength(1), m = t[0].GetLength(1), rows = x.GetLength(0), d = x.GetLength(1), outputs = s[1].GetLength(1);
 
-        var preS = Pre(inputs, student.Weights[0]);
-        var preT = Pre(inputs, teacher.Weights[0]);
+        using var scope = NewDisposeScope();
+        var preSt = Pre(inputs, student.Weights[0]);
+        var preTt = Pre(inputs, teacher.Weights[0]);
+        var (preS, preT) = (Networks.RectifiedNetwork.ToArray(preSt), Networks.RectifiedNetwork.ToArray(preTt));
         var cos = Specialization.CosineMatrix(teacher.Weights[0], student.Weights[0]);
         var mirrored = new int[n];
         var mirrorRho = new double[n];
@@ -82,10 +84,9 @@ public static class Compensation
             mirrorRho[k] = mirrored[k] < 0 ? double.NaN
                 : Pearson(Array.ConvertAll(Column(preS, k), u => Sigma(-u, c)), Array.ConvertAll(Column(preT, j), u => Sigma(u, teacher.Activation.NegativeSlope)));
         }
-        using var scope = NewDisposeScope();
         var teacherOutputRows = tensor(t[1]);
         var teacherOut = Networks.RectifiedNetwork.ToArray(
-            teacher.Activation.Apply(tensor(preT)).mm(teacherOutputRows.narrow(0, 0, m)).Plus_(teacherOutputRows.select(0, m)));
+            teacher.Activation.Apply(preTt).mm(teacherOutputRows.narrow(0, 0, m)).Plus_(teacherOutputRows.select(0, m)));
         var spread = Math.Max(CentredRms(teacherOut), 1e-300);
         // Affine on the data within the tolerance: its output differs from its own linear extension (the side most
         // inputs are on) by at most MaxResidue of the teacher's spread (one-signed nodes differ by exactly 0).
@@ -128,7 +129,6 @@ public static class Compensation
 
         // r(x): the mirrors' linear terms plus the affine-on-data nodes' outputs, one product over all nodes:
         // column k of the (N, n) factor is (1 + c) u_k for a mirror, sigma(u_k) for an affine-on-data node, 0 otherwise.
-        var preSt = tensor(preS);
         var actT = student.Activation.Apply(preSt);
         var fanOutRows = tensor(s[1]).narrow(0, 0, n);
         var linearPart = tensor(Enumerable.Range(0, n).Select(k => mirrored[k] >= 0 ? 1 + c : 0).ToArray());
@@ -174,13 +174,9 @@ public static class Compensation
     /// <summary>sigma(u) = max(u, c u).</summary>
     public static double Sigma(double u, double c) => u > 0 ? u : c * u;
 
-    /// <summary>x~^T W for every row, as one float64 matrix product: (N, d) x (d + 1, n) -> (N, n).</summary>
-    static double[,] Pre(Tensor inputs, Tensor w)
-    {
-        using var scope = NewDisposeScope();
-        var x = Networks.RectifiedNetwork.Augment(inputs.to(ScalarType.Float64, CPU));
-        return Networks.RectifiedNetwork.ToArray(x.mm(w.detach().to(ScalarType.Float64, CPU)));
-    }
+    /// <summary>x~^T W for every row, as one float64 matrix product on the CPU: (N, d) x (d + 1, n) -> (N, n), in the caller's dispose scope.</summary>
+    static Tensor Pre(Tensor inputs, Tensor w) =>
+        Networks.RectifiedNetwork.Augment(inputs.to(ScalarType.Float64, CPU)).mm(w.detach().to(ScalarType.Float64, CPU));
 
     /// <summary>||sum over <paramref name="members"/> of sigma(u_q) v_q^T||_F^2 over the data: (N, n) activations, (n, outputs) fan-outs.</summary>
     static double GroupSquares(Tensor activations, Tensor fanOuts, int[] members)
