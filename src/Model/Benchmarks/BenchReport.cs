@@ -15,6 +15,9 @@ public sealed record BenchReport
     public required string TorchSharpVersion { get; init; }
     public required DateTime MeasuredUtc { get; init; }
 
+    /// <summary>How MKL chose its GEMM kernels in the measuring process (<see cref="Runtime.TorchRuntime.MklDispatch"/>): the figures depend on it.</summary>
+    public string MklDispatch { get; init; } = "";
+
     /// <summary>The authors' step on PyTorch, measured in this run through Python when torch is installed (see <see cref="ReferenceMeasured"/>), else cited.</summary>
     public required double ReferencePytorchStepsPerSecond { get; init; }
 
@@ -205,6 +208,7 @@ public sealed record BenchReport
             Processors = Environment.ProcessorCount,
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             MeasuredUtc = DateTime.UtcNow,
+            MklDispatch = Runtime.TorchRuntime.MklDispatch,
             ReferencePytorchStepsPerSecond = reference!.StepsPerSecond,
             ReferenceMeasured = reference.Measured,
             ReferenceSource = reference.Source,

@@ -92,6 +92,19 @@ public static class TorchRuntime
     public static torch.Device UseDevice(string? name) => defaultDevice = ResolveDevice(name);
 
     /// <summary>True when libtorch sees at least one CUDA device.</summary>
+    /// <summary>File name of the preloaded library that lets MKL choose its kernels by CPU features on processors that are not Intel's (build/native/mkl-dispatch-shim.sh).</summary>
+    public const string MklDispatchLibrary = "libverify-mkl-dispatch.so";
+
+    /// <summary>
+    /// How the MKL inside libtorch chooses its CPU kernels in this process: by the CPU's features when
+    /// <see cref="MklDispatchLibrary"/> is preloaded, else by MKL's own vendor check (a generic path
+    /// on processors that are not Intel's). Products differ between the two in round-off only.
+    /// </summary>
+    public static string MklDispatch =>
+        (Environment.GetEnvironmentVariable("LD_PRELOAD") ?? "").Contains(MklDispatchLibrary, StringComparison.Ordinal)
+            ? "by CPU features (" + MklDispatchLibrary + " preloaded)"
+            : "MKL's own vendor check";
+
     public static bool CudaAvailable
     {
         get
