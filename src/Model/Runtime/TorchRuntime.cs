@@ -91,7 +91,6 @@ public static class TorchRuntime
     /// <summary>Sets <see cref="DefaultDevice"/> for this process (the command line's --device).</summary>
     public static torch.Device UseDevice(string? name) => defaultDevice = ResolveDevice(name);
 
-    /// <summary>True when libtorch sees at least one CUDA device.</summary>
     /// <summary>File name of the preloaded library that lets MKL choose its kernels by CPU features on processors that are not Intel's (build/native/mkl-dispatch-shim.sh).</summary>
     public const string MklDispatchLibrary = "libverify-mkl-dispatch.so";
 
@@ -105,6 +104,7 @@ public static class TorchRuntime
             ? "by CPU features (" + MklDispatchLibrary + " preloaded)"
             : "MKL's own vendor check";
 
+    /// <summary>True when libtorch sees at least one CUDA device.</summary>
     public static bool CudaAvailable
     {
         get
