@@ -66,9 +66,11 @@ public static class Compensation
         int n = s[0].GetLength(1), m = t[0].GetLength(1), rows = x.GetLength(0), d = x.GetLength(1), outputs = s[1].GetLength(1);
 
         using var scope = NewDisposeScope();
-        var preSt = Pre(inputs, student.Weights[0]);
-        var preTt = Pre(inputs, teacher.Weights[0]);
-        var (preS, preT) = (Networks.RectifiedNetwork.ToArray(preSt), Networks.RectifiedNetwork.ToArray(preTt));
+        var x64 = inputs.to(ScalarType.Float64, CPU);
+        using var studentTrace = TraceInFloat64(student, x64);
+        using var teacherTrace = TraceInFloat64(teacher, x64);
+        var (preSt, actT) = (studentTrace.PreActivations[0], studentTrace.Activations[0]);
+        var (preS, preT) = (Networks.RectifiedNetwork.ToArray(preSt), Networks.RectifiedNetwork.ToArray(teacherTrace.PreActivations[0]));
         var cos = Specialization.CosineMatrix(teacher.Weights[0], student.Weights[0]);
         var mirrored = new int[n];
         var mirrorRho = new double[n];
@@ -84,13 +86,11 @@ public static class Compensation
             mirrorRho[k] = mirrored[k] < 0 ? double.NaN
                 : Pearson(Array.ConvertAll(Column(preS, k), u => Sigma(-u, c)), Array.ConvertAll(Column(preT, j), u => Sigma(u, teacher.Activation.NegativeSlope)));
         }
-        var teacherOutputRows = tensor(t[1]);
-        var teacherOut = Networks.RectifiedNetwork.ToArray(
-            teacher.Activation.Apply(preTt).mm(teacherOutputRows.narrow(0, 0, m)).Plus_(teacherOutputRows.select(0, m)));
-        var spread = Math.Max(CentredRms(teacherOut), 1e-300);
+        var spread = Math.Max(CentredRms(Networks.RectifiedNetwork.ToArray(teacherTrace.Output)), 1e-300);
         // Affine on the data within the tolerance: its output differs from its own linear extension (the side most
         // inputs are on) by at most MaxResidue of the teacher's spread (one-signed nodes differ by exactly 0).
-        var fanOuts = Enumerable.Range(0, n).Select(k => Math.Sqrt(Enumerable.Range(0, outputs).Sum(o => s[1][k, o] * s[1][k, o]))).ToArray();
+        var fanOutSquares = Enumerable.Range(0, n).Select(k => Enumerable.Range(0, outputs).Sum(o => s[1][k, o] * s[1][k, o])).ToArray();
+        var fanOuts = fanOutSquares.Select(Math.Sqrt).ToArray();
         var affine = Enumerable.Range(0, n).Select(k => KinkDeviation(Column(preS, k), c) * fanOuts[k] <= MaxResidue * spread).ToArray();
 
         // Hyperplane groups: nodes whose augmented vectors are co-linear either way (|cos| >= GroupCosine) kink on one
@@ -129,7 +129,6 @@ public static class Compensation
 
         // r(x): the mirrors' linear terms plus the affine-on-data nodes' outputs, one product over all nodes:
         // column k of the (N, n) factor is (1 + c) u_k for a mirror, sigma(u_k) for an affine-on-data node, 0 otherwise.
-        var actT = student.Activation.Apply(preSt);
         var fanOutRows = tensor(s[1]).narrow(0, 0, n);
         var linearPart = tensor(Enumerable.Range(0, n).Select(k => mirrored[k] >= 0 ? 1 + c : 0).ToArray());
         var outputPart = tensor(Enumerable.Range(0, n).Select(k => mirrored[k] < 0 && affine[k] ? 1.0 : 0).ToArray());
@@ -153,7 +152,7 @@ public static class Compensation
             // sum over the data and the outputs of (sum over the group of v_q sigma(u_q))^2; for one node the
             // product sigma(u_k) v_k^T factors: ||sigma(u_k)||^2 ||v_k||^2.
             var sum = members.Length == 1
-                ? activationSquares[root] * Enumerable.Range(0, outputs).Sum(o => s[1][root, o] * s[1][root, o])
+                ? activationSquares[root] * fanOutSquares[root]
                 : GroupSquares(actT, fanOutRows, members);
             var value = Math.Sqrt(sum / rows) / Math.Max(members.Max(q => activationRms[q]), 1e-300);
             foreach (var q in members) groupOutput[q] = value;
@@ -174,9 +173,13 @@ public static class Compensation
     /// <summary>sigma(u) = max(u, c u).</summary>
     public static double Sigma(double u, double c) => u > 0 ? u : c * u;
 
-    /// <summary>x~^T W for every row, as one float64 matrix product on the CPU: (N, d) x (d + 1, n) -> (N, n), in the caller's dispose scope.</summary>
-    static Tensor Pre(Tensor inputs, Tensor w) =>
-        Networks.RectifiedNetwork.Augment(inputs.to(ScalarType.Float64, CPU)).mm(w.detach().to(ScalarType.Float64, CPU));
+    /// <summary>The network's trace on float64 CPU inputs, computed in float64 on the CPU (a float64 copy of the network where it is not).</summary>
+    static NetworkTrace TraceInFloat64(RectifiedNetwork network, Tensor x64)
+    {
+        if (network.DType == ScalarType.Float64 && network.Device.type == TorchSharp.DeviceType.CPU) return network.Trace(x64);
+        using var copy = network.Clone(ScalarType.Float64, CPU);
+        return copy.Trace(x64);
+    }
 
     /// <summary>||sum over <paramref name="members"/> of sigma(u_q) v_q^T||_F^2 over the data: (N, n) activations, (n, outputs) fan-outs.</summary>
     static double GroupSquares(Tensor activations, Tensor fanOuts, int[] members)
