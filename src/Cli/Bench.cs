@@ -33,6 +33,7 @@ static class Bench
         static string F(double v) => v.ToString(v >= 100 ? "N0" : "0.00", CultureInfo.InvariantCulture);
         Console.WriteLine($"machine                                   {r.Machine}, {r.Processors} processors, TorchSharp {r.TorchSharpVersion}");
         Console.WriteLine($"mkl kernels chosen                        {r.MklDispatch}");
+        Console.WriteLine($"batched products                          {r.BatchedProducts}");
         Console.WriteLine($"paper configuration                       {BenchConfig.Paper} ({F(r.FlopsPerStep / 1e6)} MFLOP per step)");
         Console.WriteLine(r.ReferenceMeasured
             ? $"reference_pytorch_steps_per_second        {F(r.ReferencePytorchStepsPerSecond)}  (the authors' step, {r.ReferenceSource})"

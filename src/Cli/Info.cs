@@ -13,6 +13,7 @@ static class Info
         Console.WriteLine($"TorchSharp        {typeof(torch).Assembly.GetName().Version}");
         Console.WriteLine($"native library    loaded (LD_PRELOAD: {Environment.GetEnvironmentVariable("LD_PRELOAD") ?? "not needed"})");
         Console.WriteLine($"MKL kernels       chosen {TorchRuntime.MklDispatch}");
+        Console.WriteLine($"batched products  {TorchRuntime.BatchedProducts}");
         Console.WriteLine($"intra-op threads  {torch.get_num_threads()}");
         Console.WriteLine($"CUDA available    {TorchRuntime.CudaAvailable}");
         Console.WriteLine($"device            {resolved}");

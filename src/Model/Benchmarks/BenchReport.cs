@@ -18,6 +18,9 @@ public sealed record BenchReport
     /// <summary>How MKL chose its GEMM kernels in the measuring process (<see cref="Runtime.TorchRuntime.MklDispatch"/>): the figures depend on it.</summary>
     public string MklDispatch { get; init; } = "";
 
+    /// <summary>How the stacked kernels did their batched products (<see cref="Runtime.TorchRuntime.BatchedProducts"/>): the batched figures depend on it.</summary>
+    public string BatchedProducts { get; init; } = "";
+
     /// <summary>The authors' step on PyTorch, measured in this run through Python when torch is installed (see <see cref="ReferenceMeasured"/>), else cited.</summary>
     public required double ReferencePytorchStepsPerSecond { get; init; }
 
@@ -209,6 +212,7 @@ public sealed record BenchReport
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             MeasuredUtc = DateTime.UtcNow,
             MklDispatch = Runtime.TorchRuntime.MklDispatch,
+            BatchedProducts = Runtime.TorchRuntime.BatchedProducts,
             ReferencePytorchStepsPerSecond = reference!.StepsPerSecond,
             ReferenceMeasured = reference.Measured,
             ReferenceSource = reference.Source,

@@ -104,6 +104,16 @@ public static class TorchRuntime
             ? "by CPU features (" + MklDispatchLibrary + " preloaded)"
             : "MKL's own vendor check";
 
+    /// <summary>
+    /// How the stacked training kernels multiply in this process: directly through MKL's batched GEMM
+    /// inside libtorch, written in place (the same products as libtorch's bmm, without its temporaries
+    /// and copies), or through libtorch's operators, with the reason (no MKL in this libtorch, or
+    /// <c>VERIFY_DIRECT_BLAS=off</c>).
+    /// </summary>
+    public static string BatchedProducts => BatchedGemm.Available
+        ? "direct: MKL's cblas_?gemm_batch inside libtorch, written in place"
+        : "libtorch's bmm (" + BatchedGemm.Unavailable + ")";
+
     /// <summary>True when libtorch sees at least one CUDA device.</summary>
     public static bool CudaAvailable
     {

@@ -245,8 +245,12 @@ internal sealed class StepKernel : IDisposable
             part.HiddenView[0].copy_(part.A);
             var top = Forward(activation, part.Hidden[0], part.UpperW, part.UpperHidden, part.UpperHiddenView);
             using var targets = y.narrow(0, part.Start, part.Count);
-            using var r = top.baddbmm(part.W[^1], targets, beta: 1, alpha: -1);
-            part.R.copy_(r);
+            part.R.copy_(targets);
+            if (!BatchedGemm.TryMultiply(part.R, top, part.W[^1], alpha: -1, beta: 1))
+            {
+                using var r = top.baddbmm(part.W[^1], targets, beta: 1, alpha: -1);
+                part.R.copy_(r);
+            }
         }
         var losses = HalfSquaredNorms(residuals!);
         var rows = (double)rowsPerStep;
@@ -260,11 +264,7 @@ internal sealed class StepKernel : IDisposable
             {
                 Tensor? below = null;
                 if (l > 1) below = SignalBelow(activation, g, part.UpperT[l], part.HiddenView[l - 1]);
-                else
-                {
-                    using var signal = g.bmm(part.UpperT[1]);
-                    part.G.copy_(signal); // gated below, for every trial at once
-                }
+                else ProductInto(part.G, g, part.UpperT[1]); // gated below, for every trial at once
                 AddProduct_(part.W[l], part.HiddenT[l - 1], g);
                 if (!ReferenceEquals(g, part.R)) g.Dispose();
                 g = below!;
@@ -418,11 +418,11 @@ internal sealed class StepKernel : IDisposable
     static Tensor SignalBelow(Activation activation, Tensor g, Tensor upperT, Tensor hBelow) =>
         activation.GatedByOutput_(g.dim() == 2 ? g.mm(upperT) : g.bmm(upperT), hBelow);
 
-    /// <summary>target &lt;- a b (target is a view into a hidden buffer).</summary>
+    /// <summary>target &lt;- a b (target is a view into a hidden buffer or a signal).</summary>
     static void ProductInto(Tensor target, Tensor a, Tensor b)
     {
         if (a.dim() == 2) target.addmm_(a, b, beta: 0, alpha: 1);
-        else
+        else if (!BatchedGemm.TryMultiply(target, a, b, alpha: 1, beta: 0))
         {
             using var product = a.bmm(b);
             target.copy_(product);
@@ -433,7 +433,7 @@ internal sealed class StepKernel : IDisposable
     static void AddProduct_(Tensor w, Tensor a, Tensor b)
     {
         if (a.dim() == 2) w.addmm_(a, b, beta: 1, alpha: 1);
-        else
+        else if (!BatchedGemm.TryMultiply(w, a, b, alpha: 1, beta: 1))
         {
             using var product = a.bmm(b);
             w.Plus_(product);
@@ -447,6 +447,7 @@ internal sealed class StepKernel : IDisposable
     /// <summary>0.5 ||r_t||_F^2 of each trial's residual (one value for rank 2).</summary>
     static double[] HalfSquaredNorms(Tensor r)
     {
+        if (HostMemory.HalfSumsOfSquares(r, r.dim() == 2 ? 1 : r.size(0)) is { } direct) return direct;
         double[] values;
         if (r.dim() == 2)
         {

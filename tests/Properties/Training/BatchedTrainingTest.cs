@@ -127,6 +127,35 @@ public sealed class BatchedTrainingTest
         Differences(alone, moved[0]).ShouldNotBeEmpty($"{shape}: a trial on inputs of seed 99 must differ from its run on the shared inputs");
     }
 
+    /// <summary>
+    /// The stacked kernels multiply through MKL's batched GEMM written in place (<see cref="BatchedGemm"/>)
+    /// where libtorch has it; every batched run of this fixture (the mixed stack and the shared-input one)
+    /// then ends, by the same comparison, where it ends with libtorch's own operators, and the direct
+    /// path is really taken (no direct product inside the disabled scope, some outside it).
+    /// </summary>
+    [TestCaseSource(nameof(Shapes))]
+    public void DirectBatchedProducts_EndEachTrialWhereLibtorchsOperatorsDo(Shape shape)
+    {
+        if (!BatchedGemm.Available) Assert.Ignore($"No direct batched products in this process: {BatchedGemm.Unavailable} (BatchedGemmTest says whether that is expected here)");
+        var recipes = SharedInputRecipes(shape);
+        var start = BatchedGemm.Calls;
+        var direct = RunShared(shape, recipes, out _).Concat(RunBatched(shape, Mixed)).ToArray();
+        var directCalls = BatchedGemm.Calls - start;
+        (TrainingResult Result, double[][,] Weights)[] operators;
+        long operatorCalls;
+        using (BatchedGemm.Disabled())
+        {
+            start = BatchedGemm.Calls;
+            operators = RunShared(shape, recipes, out _).Concat(RunBatched(shape, Mixed)).ToArray();
+            operatorCalls = BatchedGemm.Calls - start;
+        }
+
+        directCalls.ShouldBeGreaterThan(0, $"{shape}: the batched runs must take the direct products");
+        operatorCalls.ShouldBe(0, $"{shape}: no direct product inside the disabled scope");
+        for (var i = 0; i < direct.Length; i++)
+            Differences(operators[i], direct[i]).ShouldBeEmpty($"{shape}, run {i}: direct products vs libtorch's operators");
+    }
+
     /// <summary>Recipes of one seed of a sweep: multis 1..3 (widths differ) over two teachers; one reaches its target, one diverges.</summary>
     static SharedRecipe[] SharedInputRecipes(Shape shape) =>
     [
