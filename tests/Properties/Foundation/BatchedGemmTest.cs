@@ -5,6 +5,7 @@ using NUnit.Framework;
 using Shouldly;
 using TorchSharp;
 using Verify.Model.Runtime;
+using Verify.TestSupport;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Foundation;
@@ -19,14 +20,29 @@ namespace Verify.Properties.Foundation;
 [TestFixture]
 public sealed class BatchedGemmTest
 {
+    /// <summary>True where the direct products must be on: libtorch-cpu for linux-x64 links MKL, and nobody set VERIFY_DIRECT_BLAS=off.</summary>
+    internal static bool DirectPathExpected =>
+        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64
+        && !string.Equals(Environment.GetEnvironmentVariable(BatchedGemm.SwitchVariable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
+
     [OneTimeSetUp]
     public void RequireTheDirectPath()
     {
         if (BatchedGemm.Available) return;
-        var expected = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64
-            && !(BatchedGemm.Unavailable ?? "").StartsWith("turned off", StringComparison.Ordinal);
-        if (expected) Assert.Fail($"libtorch-cpu for linux-x64 links MKL, so the direct products must be available; they are not: {BatchedGemm.Unavailable}");
+        if (DirectPathExpected) Assert.Fail($"libtorch-cpu for linux-x64 links MKL, so the direct products must be available; they are not: {BatchedGemm.Unavailable}");
         Assert.Ignore($"No direct batched products in this process: {BatchedGemm.Unavailable}");
+    }
+
+    /// <summary>The switch a user turns: `verify info` says the products are direct, and with VERIFY_DIRECT_BLAS=off that libtorch's bmm does them and why.</summary>
+    [Test]
+    public void TheSwitch_TurnsTheDirectProductsOff_AndVerifyInfoSaysWhichPathRuns()
+    {
+        var on = VerifyProgram.Run(new Dictionary<string, string> { [BatchedGemm.SwitchVariable] = "" }, TimeSpan.FromSeconds(60), "info");
+        var off = VerifyProgram.Run(new Dictionary<string, string> { [BatchedGemm.SwitchVariable] = "off" }, TimeSpan.FromSeconds(60), "info");
+        on.ExitCode.ShouldBe(0, on.ToString());
+        off.ExitCode.ShouldBe(0, off.ToString());
+        on.Stdout.ShouldContain("batched products  direct: MKL's cblas_?gemm_batch", customMessage: on.ToString());
+        off.Stdout.ShouldContain($"batched products  libtorch's bmm (turned off by {BatchedGemm.SwitchVariable}=off)", customMessage: off.ToString());
     }
 
     /// <summary>How an operand lies in memory.</summary>
@@ -102,7 +118,54 @@ public sealed class BatchedGemmTest
         new("a transposed destination", () => (zeros([2, 4, 3], dtype: ScalarType.Float64).transpose(1, 2), ones([2, 3, 5], dtype: ScalarType.Float64), ones([2, 5, 4], dtype: ScalarType.Float64))),
         new("rank 2", () => (zeros([3, 4], dtype: ScalarType.Float64), ones([3, 5], dtype: ScalarType.Float64), ones([5, 4], dtype: ScalarType.Float64))),
         new("mismatched inner sizes", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([2, 3, 5], dtype: ScalarType.Float64), ones([2, 6, 4], dtype: ScalarType.Float64))),
+        new("only the second operand of rank 2", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([2, 3, 5], dtype: ScalarType.Float64), ones([5, 4], dtype: ScalarType.Float64))),
+        new("only the second operand with another batch count", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([2, 3, 5], dtype: ScalarType.Float64), ones([3, 5, 4], dtype: ScalarType.Float64))),
+        new("an operand whose rows repeat (row stride 0)", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([2, 1, 5], dtype: ScalarType.Float64).expand(2, 3, 5), ones([2, 5, 4], dtype: ScalarType.Float64))),
+        new("an operand whose columns repeat (column stride 0)", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([2, 3, 1], dtype: ScalarType.Float64).expand(2, 3, 5), ones([2, 5, 4], dtype: ScalarType.Float64))),
+        new("an operand whose rows overlap (row stride 2, 5 columns)", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([30], dtype: ScalarType.Float64).as_strided([2, 3, 5], [15, 2, 1]), ones([2, 5, 4], dtype: ScalarType.Float64))),
+        new("an operand whose columns overlap (column stride 2, 3 rows)", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([30], dtype: ScalarType.Float64).as_strided([2, 3, 5], [15, 1, 2]), ones([2, 5, 4], dtype: ScalarType.Float64))),
+        new("destination blocks side by side that share a column", () => (zeros([3, 2 * 4], dtype: ScalarType.Float64).as_strided([2, 3, 4], [3, 8, 1]), ones([2, 3, 5], dtype: ScalarType.Float64), ones([2, 5, 4], dtype: ScalarType.Float64))),
+        new("destination matrices one after another that share an element", () => (zeros([2 * 3 * 4], dtype: ScalarType.Float64).as_strided([2, 3, 4], [11, 4, 1]), ones([2, 3, 5], dtype: ScalarType.Float64), ones([2, 5, 4], dtype: ScalarType.Float64))),
+        new("a destination that overlaps an operand by one element", () => { var x = zeros([1, 1, 7], dtype: ScalarType.Float64); return (x.narrow(2, 0, 4), ones([1, 1, 1], dtype: ScalarType.Float64), x.narrow(2, 3, 4)); }),
     ];
+
+    public sealed record Accepted(string Name, Func<(Tensor C, Tensor A, Tensor B)> Build)
+    {
+        public override string ToString() => Name;
+    }
+
+    /// <summary>Layouts at the edge of what the checks allow, which are safe and must be taken.</summary>
+    public static readonly Accepted[] Taken =
+    [
+        new("destination blocks side by side with no gap", () => (zeros([3, 2 * 4], dtype: ScalarType.Float64).view(3, 2, 4).permute(1, 0, 2), randn([2, 3, 5], dtype: ScalarType.Float64), randn([2, 5, 4], dtype: ScalarType.Float64))),
+        new("destination matrices one after another with no gap", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), randn([2, 3, 5], dtype: ScalarType.Float64), randn([2, 5, 4], dtype: ScalarType.Float64))),
+        new("a destination that ends where an operand begins", () => { var x = zeros([1, 1, 8], dtype: ScalarType.Float64); x.narrow(2, 4, 4).copy_(randn([1, 1, 4], dtype: ScalarType.Float64)); return (x.narrow(2, 0, 4), ones([1, 1, 1], dtype: ScalarType.Float64), x.narrow(2, 4, 4)); }),
+        new("an operand read from a batch stride of 0 (one matrix for every trial)", () => (zeros([3, 2, 4], dtype: ScalarType.Float64), randn([1, 2, 5], dtype: ScalarType.Float64).expand(3, 2, 5), randn([3, 5, 4], dtype: ScalarType.Float64))),
+        new("300 trials (pointer arrays on the heap)", () => (zeros([300, 2, 3], dtype: ScalarType.Float64), randn([300, 2, 4], dtype: ScalarType.Float64), randn([300, 4, 3], dtype: ScalarType.Float64))),
+        new("single rows and columns", () => (zeros([2, 1, 1], dtype: ScalarType.Float64), randn([2, 1, 6], dtype: ScalarType.Float64), randn([2, 6, 1], dtype: ScalarType.Float64))),
+    ];
+
+    [TestCaseSource(nameof(Taken))]
+    public void SafeLayoutsAtTheEdgeOfTheChecks_AreTaken_AndComputeTheProduct(Accepted accepted)
+    {
+        using var scope = NewDisposeScope();
+        var (c, a, b) = accepted.Build();
+        var expected = Expected(a, b, c, 1, 0);
+        BatchedGemm.TryMultiply(c, a, b, 1, 0).ShouldBeTrue($"{accepted}: must be taken");
+        Error(c, expected).ShouldBeLessThanOrEqualTo(1e-12, accepted.ToString());
+    }
+
+    [Test]
+    public void AnEmptyProduct_IsDone_AndWritesNothing()
+    {
+        using var scope = NewDisposeScope();
+        var c = zeros([0, 3, 4], dtype: ScalarType.Float64);
+        BatchedGemm.TryMultiply(c, ones([0, 3, 5], dtype: ScalarType.Float64), ones([0, 5, 4], dtype: ScalarType.Float64), 1, 0).ShouldBeTrue("no trials: nothing to do");
+        var rows = zeros([2, 0, 4], dtype: ScalarType.Float64);
+        BatchedGemm.TryMultiply(rows, ones([2, 0, 5], dtype: ScalarType.Float64), ones([2, 5, 4], dtype: ScalarType.Float64), 1, 0).ShouldBeTrue("no rows: nothing to do");
+        var inner = ones([2, 3, 4], dtype: ScalarType.Float64).Times(7.0);
+        BatchedGemm.TryMultiply(inner, ones([2, 3, 0], dtype: ScalarType.Float64), ones([2, 0, 4], dtype: ScalarType.Float64), 1, 0).ShouldBeFalse("an empty inner dimension still scales c: left to libtorch");
+    }
 
     [TestCaseSource(nameof(Declined))]
     public void WhatCannotBeHandedToBlasAsItLies_IsDeclined_AndLeftUntouched(Decline decline)
