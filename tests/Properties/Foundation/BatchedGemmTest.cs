@@ -126,6 +126,7 @@ public sealed class BatchedGemmTest
         new("an operand whose columns overlap (column stride 2, 3 rows)", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([30], dtype: ScalarType.Float64).as_strided([2, 3, 5], [15, 1, 2]), ones([2, 5, 4], dtype: ScalarType.Float64))),
         new("destination blocks side by side that share a column", () => (zeros([3, 2 * 4], dtype: ScalarType.Float64).as_strided([2, 3, 4], [3, 8, 1]), ones([2, 3, 5], dtype: ScalarType.Float64), ones([2, 5, 4], dtype: ScalarType.Float64))),
         new("destination matrices one after another that share an element", () => (zeros([2 * 3 * 4], dtype: ScalarType.Float64).as_strided([2, 3, 4], [11, 4, 1]), ones([2, 3, 5], dtype: ScalarType.Float64), ones([2, 5, 4], dtype: ScalarType.Float64))),
+        new("destination blocks side by side whose last runs into the next row", () => (zeros([25], dtype: ScalarType.Float64).as_strided([2, 3, 4], [5, 8, 1]), ones([2, 3, 5], dtype: ScalarType.Float64), ones([2, 5, 4], dtype: ScalarType.Float64))),
         new("a destination that overlaps an operand by one element", () => { var x = zeros([1, 1, 7], dtype: ScalarType.Float64); return (x.narrow(2, 0, 4), ones([1, 1, 1], dtype: ScalarType.Float64), x.narrow(2, 3, 4)); }),
     ];
 
@@ -139,6 +140,8 @@ public sealed class BatchedGemmTest
     [
         new("destination blocks side by side with no gap", () => (zeros([3, 2 * 4], dtype: ScalarType.Float64).view(3, 2, 4).permute(1, 0, 2), randn([2, 3, 5], dtype: ScalarType.Float64), randn([2, 5, 4], dtype: ScalarType.Float64))),
         new("destination matrices one after another with no gap", () => (zeros([2, 3, 4], dtype: ScalarType.Float64), randn([2, 3, 5], dtype: ScalarType.Float64), randn([2, 5, 4], dtype: ScalarType.Float64))),
+        new("a destination that begins where an operand ends", () => { var x = zeros([1, 1, 8], dtype: ScalarType.Float64); x.narrow(2, 0, 4).copy_(randn([1, 1, 4], dtype: ScalarType.Float64)); return (x.narrow(2, 4, 4), ones([1, 1, 1], dtype: ScalarType.Float64), x.narrow(2, 0, 4)); }),
+        new("a row read with an element stride of 2 (by columns)", () => (zeros([2, 1, 3], dtype: ScalarType.Float64), randn([2, 1, 10], dtype: ScalarType.Float64).slice(2, 0, 10, 2), randn([2, 5, 3], dtype: ScalarType.Float64))),
         new("a destination that ends where an operand begins", () => { var x = zeros([1, 1, 8], dtype: ScalarType.Float64); x.narrow(2, 4, 4).copy_(randn([1, 1, 4], dtype: ScalarType.Float64)); return (x.narrow(2, 0, 4), ones([1, 1, 1], dtype: ScalarType.Float64), x.narrow(2, 4, 4)); }),
         new("an operand read from a batch stride of 0 (one matrix for every trial)", () => (zeros([3, 2, 4], dtype: ScalarType.Float64), randn([1, 2, 5], dtype: ScalarType.Float64).expand(3, 2, 5), randn([3, 5, 4], dtype: ScalarType.Float64))),
         new("300 trials (pointer arrays on the heap)", () => (zeros([300, 2, 3], dtype: ScalarType.Float64), randn([300, 2, 4], dtype: ScalarType.Float64), randn([300, 4, 3], dtype: ScalarType.Float64))),
