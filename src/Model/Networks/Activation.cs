@@ -65,6 +65,14 @@ public sealed record Activation
         return u;
     }
 
+    /// <summary>u &lt;- sigma(u) in place and <paramref name="copy"/> &lt;- sigma(u) (a view of u's shape elsewhere): one pass over the memory on the CPU, else <see cref="Apply_"/> and a copy.</summary>
+    public void ApplyInto_(Tensor u, Tensor copy)
+    {
+        if (HostMemory.ActivateInto_(u, copy, NegativeSlope)) return;
+        Apply_(u);
+        copy.copy_(u);
+    }
+
     /// <summary>The gate sigma'(u) in {c, 1}, elementwise (1 exactly at u &gt; 0), as a new tensor of u's dtype.</summary>
     public Tensor Gate(Tensor u)
     {
@@ -93,13 +101,19 @@ public sealed record Activation
 
     /// <summary>
     /// s * sigma'(u) read from the output <paramref name="sigma"/> = sigma(u) only, in place on
-    /// <paramref name="s"/>: the step's form, whose hidden buffers hold sigma(u). For ReLU, sigma(u) &gt;= 0,
-    /// so its sign is the gate (1 where u &gt; 0, 0 elsewhere): one vectorized product with no mask
-    /// tensor, three times cheaper than <see cref="Gated_"/>'s comparison. Given u instead, the ReLU
-    /// form is wrong (-1 where u &lt; 0).
+    /// <paramref name="s"/>: the step's form, whose hidden buffers hold sigma(u). On the CPU it is one pass
+    /// over the two tensors' memory (<see cref="HostMemory.Gate_"/>: s * (sigma &gt; 0 ? 1 : c)). Otherwise,
+    /// for ReLU, sigma(u) &gt;= 0, so its sign is the gate (1 where u &gt; 0, 0 elsewhere): one vectorized
+    /// product with no mask tensor, three times cheaper than <see cref="Gated_"/>'s comparison. Given u
+    /// instead, the ReLU sign form is wrong (-1 where u &lt; 0).
     /// </summary>
     public Tensor GatedByOutput_(Tensor s, Tensor sigma)
     {
+        if (IsLinear) return s;
+        // In one pass over the tensors' memory where it can be read as it lies, with the gate's two
+        // values as Gate computes them in the tensor's dtype: (1 - c) * 1 + c where open, c elsewhere.
+        var open = IsRelu ? 1.0 : s.dtype == ScalarType.Float32 ? (float)(1.0 - NegativeSlope) + (float)NegativeSlope : 1.0 - NegativeSlope + NegativeSlope;
+        if (HostMemory.Gate_(s, sigma, open, NegativeSlope)) return s;
         if (!IsRelu) return Gated_(s, sigma);
         using var gate = sigma.sign();
         return s.mul_(gate);

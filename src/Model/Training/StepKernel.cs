@@ -65,6 +65,7 @@ internal sealed class StepKernel : IDisposable
     int blockStart;
     readonly long rowsPerStep;        // B, or the dataset size in full-batch runs
     double[] rates = [];
+    double[] scales = [];             // lr_t / B of each active trial, as in scale
     readonly ScalarType dtype;
     readonly Device device;
 
@@ -153,7 +154,8 @@ internal sealed class StepKernel : IDisposable
         scale?.Dispose();
         var rows = (double)(batchSize ?? trials[active[0]].Data.Count);
         using var scope = NewDisposeScope();
-        var values = tensor(learningRates.Select(r => r / rows).ToArray(), dtype: dtype, device: device);
+        scales = learningRates.Select(r => r / rows).ToArray();
+        var values = tensor(scales, dtype: dtype, device: device);
         scale = (stacked ? values.view(-1, 1, 1) : values.view(1, 1)).MoveToOuterDisposeScope();
     }
 
@@ -187,19 +189,19 @@ internal sealed class StepKernel : IDisposable
             if (chunk is null) throw new InvalidOperationException("No batches loaded: call Load before Step in a mini-batch run.");
             if (blockX is null || chunkStep - blockStart >= blockX.shape[0]) GatherBlock(b);
             var j = chunkStep++ - blockStart;
-            (x, xT, y) = (blockX!.select(0, j), blockXT!.select(0, j), blockY!.select(0, j));
+            (x, xT) = (blockX!.select(0, j), blockXT!.select(0, j));
+            if (wide)
+            {
+                try { return StepWide(x, xT, chunkStep - 1); }
+                finally
+                {
+                    x.Dispose();
+                    xT.Dispose();
+                }
+            }
+            y = blockY!.select(0, j);
         }
         else (x, xT, y) = (fullX!, fullXT!, fullY!);
-        if (wide)
-        {
-            try { return StepWide(x, xT, y); }
-            finally
-            {
-                x.Dispose();
-                xT.Dispose();
-                y.Dispose();
-            }
-        }
         Tensor? g = null;
         try
         {
@@ -233,32 +235,26 @@ internal sealed class StepKernel : IDisposable
 
     /// <summary>
     /// The step of a shared-input kernel: h_1 of every trial by one wide product X~ W_1 (B, S), the
-    /// layers above and the residuals per part (stacked products), each trial's loss from the
-    /// residuals of all trials at once, the signals down to the first layer per part, written into
-    /// one (B, S) signal, gated once, and every first layer updated by one wide product X~^T g_1.
-    /// The same arithmetic as a trial alone, in another grouping of the products.
+    /// layers above and the products h~ W of the top layer per part (stacked products), the residuals
+    /// of all trials at once from those products and the targets (<see cref="Residuals_"/>), the
+    /// signals down to the first layer per part, written into one (B, S) signal, gated once, and every
+    /// first layer updated by one wide product X~^T g_1. The same arithmetic as a trial alone, in
+    /// another grouping of the products.
     /// </summary>
-    double[] StepWide(Tensor x, Tensor xT, Tensor y)
+    /// <param name="x">The shared batch X~ (B, d + 1).</param>
+    /// <param name="xT">Its transpose.</param>
+    /// <param name="step">The step's row of <see cref="chunk"/>: each trial's batch rows in flatY.</param>
+    double[] StepWide(Tensor x, Tensor xT, int step)
     {
         ProductInto(wideA!, x, wideW!);
-        activation.Apply_(wideA!);
         foreach (var part in parts)
         {
-            part.HiddenView[0].copy_(part.A);
-            var top = Forward(activation, part.Hidden[0], part.UpperW, part.UpperHidden, part.UpperHiddenView);
-            using var targets = y.narrow(0, part.Start, part.Count);
-            part.R.copy_(targets);
-            if (!BatchedGemm.TryMultiply(part.R, top, part.W[^1], alpha: -1, beta: 1))
-            {
-                using var r = top.baddbmm(part.W[^1], targets, beta: 1, alpha: -1);
-                part.R.copy_(r);
-            }
-        }
-        var losses = HalfSquaredNorms(residuals!);
-        var rows = (double)rowsPerStep;
-        for (var p = 0; p < losses.Length; p++) losses[p] /= rows;
+            activation.ApplyInto_(part.A, part.HiddenView[0]); // the parts' blocks cover wideA
 
-        residuals!.mul_(scale!);
+            var top = Forward(activation, part.Hidden[0], part.UpperW, part.UpperHidden, part.UpperHiddenView);
+            ProductInto(part.R, top, part.W[^1]);
+        }
+        var losses = Residuals_(step);
         foreach (var part in parts)
         {
             var g = part.R;
@@ -274,6 +270,30 @@ internal sealed class StepKernel : IDisposable
         }
         activation.GatedByOutput_(wideG!, wideA!);
         AddProduct_(wideW!, xT, wideG!);
+        return losses;
+    }
+
+    /// <summary>
+    /// residuals &lt;- (y - residuals) * lr_t / B for every trial, where residuals holds the products h~ W
+    /// and y each trial's targets at this step; returns each trial's loss 0.5 ||r||^2 / B before the
+    /// scaling. Read straight from the targets' memory where it can be (<see cref="HostMemory.ResidualsFromTargets_"/>);
+    /// otherwise the targets are gathered and libtorch does the same arithmetic (y - p is -p + y in IEEE
+    /// arithmetic, bit for bit).
+    /// </summary>
+    double[] Residuals_(int step)
+    {
+        var losses = new double[active.Count];
+        if (!HostMemory.ResidualsFromTargets_(residuals!, flatY, chunk!, step, scales, losses))
+        {
+            using var rows = chunk!.select(0, step);
+            using var gathered = flatY.index_select(0, rows);
+            using var y = gathered.view(residuals!.shape);
+            residuals!.neg_().add_(y);
+            losses = HalfSquaredNorms(residuals);
+            residuals.mul_(scale!);
+        }
+        var batch = (double)rowsPerStep;
+        for (var p = 0; p < losses.Length; p++) losses[p] /= batch;
         return losses;
     }
 
@@ -471,16 +491,20 @@ internal sealed class StepKernel : IDisposable
     {
         ReleaseBlock();
         using var scope = NewDisposeScope();
-        var count = active.Count;
+        // A shared-input kernel gathers its one batch of inputs per step here and reads each trial's
+        // targets at the step itself (Residuals_).
+        var count = wide ? 1 : active.Count;
         var steps = Math.Min(Math.Max(1, BlockRows / (count * batch)), (int)chunk!.shape[0] - chunkStep);
-        var rows = chunk.narrow(0, chunkStep, steps).reshape(-1);
-        var rowsX = wide ? chunkX!.narrow(0, chunkStep, steps).reshape(-1) : rows;
+        var rows = (wide ? chunkX! : chunk).narrow(0, chunkStep, steps).reshape(-1);
         long[] shapeX = stacked && !wide ? [steps, count, batch, flatX.shape[1]] : [steps, batch, flatX.shape[1]];
-        long[] shapeY = stacked ? [steps, count, batch, flatY.shape[1]] : [steps, batch, flatY.shape[1]];
         // Detached, not moved out: the caller (Step) runs in its own scope, and the block outlives it.
-        blockX = flatX.index_select(0, rowsX).view(shapeX).DetachFromDisposeScope();
+        blockX = flatX.index_select(0, rows).view(shapeX).DetachFromDisposeScope();
         blockXT = blockX.transpose(-2, -1).DetachFromDisposeScope();
-        blockY = flatY.index_select(0, rows).view(shapeY).DetachFromDisposeScope();
+        if (!wide)
+        {
+            long[] shapeY = stacked ? [steps, count, batch, flatY.shape[1]] : [steps, batch, flatY.shape[1]];
+            blockY = flatY.index_select(0, rows).view(shapeY).DetachFromDisposeScope();
+        }
         blockStart = chunkStep;
     }
 

@@ -66,6 +66,121 @@ public sealed class HostMemoryTest
         HostMemory.HalfSumsOfSquares(stored, 7).ShouldBeNull("7 blocks do not divide 60 elements");
     }
 
+    /// <summary>
+    /// The shared-input step's residuals read straight from the targets' memory are, bit for bit,
+    /// libtorch's (y - p) gathered by the same rows, with the same losses and the same scaling; the
+    /// products and the rest of the targets are left alone.
+    /// </summary>
+    [TestCase(32, 16, 50, 3)]
+    [TestCase(1, 16, 50, 1)]
+    [TestCase(5, 3, 7, 4)]
+    public void TheResidualsFromTheTargets_AreLibtorchsGatherSubtractAndScale(int trials, int batch, int outputs, int steps)
+    {
+        using var scope = NewDisposeScope();
+        using var rng = new Generator(21);
+        RequireHostPointers();
+        const int n = 40;
+        var y = randn([2 * n, outputs], dtype: ScalarType.Float64, generator: rng); // two datasets' targets, stacked
+        var offsets = tensor(Enumerable.Range(0, trials).Select(p => (long)(p % 2 * n)).ToArray()).view(1, trials, 1);
+        var rows = randint(0, n, [steps, trials, batch], generator: rng).add(offsets).view(steps, -1);
+        var products = randn([trials, batch, outputs], dtype: ScalarType.Float64, generator: rng);
+        var scales = Enumerable.Range(0, trials).Select(p => 0.01 * (p + 1) / batch).ToArray();
+        var (yBefore, rowsBefore) = (y.clone(), rows.clone());
+        for (var step = 0; step < steps; step++)
+        {
+            var r = products.clone();
+            var losses = new double[trials];
+            HostMemory.ResidualsFromTargets_(r, y, rows, step, scales, losses).ShouldBeTrue($"step {step}: contiguous float64 tensors must be taken");
+
+            var expected = y.index_select(0, rows[step]).view(trials, batch, outputs) - products;
+            var expectedLosses = LibtorchHalfSquares(expected);
+            var scaled = expected * tensor(scales, dtype: ScalarType.Float64).view(-1, 1, 1);
+            r.equal(scaled).all().item<bool>().ShouldBeTrue($"step {step}: residuals differ from libtorch's (y - p) * lr / B");
+            Worst(losses, expectedLosses).ShouldBeLessThanOrEqualTo(1e-14, $"step {step}: losses");
+        }
+        y.equal(yBefore).all().item<bool>().ShouldBeTrue("the targets were written to");
+        rows.equal(rowsBefore).all().item<bool>().ShouldBeTrue("the row table was written to");
+    }
+
+    /// <summary>Negative control: the residuals of another step's rows are caught by the same judge, and a row outside the targets is refused before anything is written.</summary>
+    [Test]
+    public void AnotherStepsRows_AreCaught_AndARowOutsideTheTargetsWritesNothing()
+    {
+        using var scope = NewDisposeScope();
+        using var rng = new Generator(22);
+        RequireHostPointers();
+        var y = randn([30, 4], dtype: ScalarType.Float64, generator: rng);
+        var rows = randint(0, 30, [2, 3 * 5], generator: rng);
+        var products = randn([3, 5, 4], dtype: ScalarType.Float64, generator: rng);
+        double[] scales = [1, 1, 1];
+        var r = products.clone();
+        HostMemory.ResidualsFromTargets_(r, y, rows, 1, scales, new double[3]).ShouldBeTrue();
+        var stepZero = y.index_select(0, rows[0]).view(3, 5, 4) - products;
+        r.equal(stepZero).all().item<bool>().ShouldBeFalse("step 1's residuals must differ from step 0's");
+
+        rows[1, 7] = tensor(30L);
+        var untouched = products.clone();
+        Should.Throw<IndexOutOfRangeException>(() => HostMemory.ResidualsFromTargets_(untouched, y, rows, 1, scales, new double[3]))
+            .Message.ShouldContain("Row 30");
+        untouched.equal(products).all().item<bool>().ShouldBeTrue("nothing may be written before the rows are checked");
+    }
+
+    [Test]
+    public void LayoutsTheResidualsCannotRead_AreDeclined_AndLeftAsTheyWere()
+    {
+        using var scope = NewDisposeScope();
+        using var rng = new Generator(23);
+        RequireHostPointers();
+        var y = randn([30, 4], dtype: ScalarType.Float64, generator: rng);
+        var rows = randint(0, 30, [2, 3 * 5], generator: rng);
+        var products = randn([3, 5, 4], dtype: ScalarType.Float64, generator: rng);
+        double[] scales = [1, 1, 1];
+        void Declined(Tensor r, Tensor targets, Tensor table, long step, int count, string why)
+        {
+            var before = r.clone();
+            HostMemory.ResidualsFromTargets_(r, targets, table, step, scales.Take(count).ToArray(), new double[count]).ShouldBeFalse(why);
+            r.equal(before).all().item<bool>().ShouldBeTrue($"{why}: declined but written");
+        }
+        Declined(products.to(ScalarType.Float32), y.to(ScalarType.Float32), rows, 0, 3, "float32");
+        Declined(products.permute(0, 2, 1).contiguous().permute(0, 2, 1), y, rows, 0, 3, "residuals not contiguous");
+        Declined(products.clone(), y.t().contiguous().t(), rows, 0, 3, "targets not contiguous");
+        Declined(products.clone(), y, rows.to(ScalarType.Int32), 0, 3, "int32 rows");
+        Declined(products.clone(), y, rows, 2, 3, "a step past the table");
+        Declined(products.clone(), y, rows, -1, 3, "a negative step");
+        Declined(products.clone(), y.narrow(1, 0, 3).contiguous(), rows, 0, 3, "targets of another width");
+        Declined(products.clone(), y, rows.narrow(1, 0, 10).contiguous(), 0, 3, "a table for fewer rows");
+        Declined(products.clone(), y, rows, 0, 2, "scales for fewer trials");
+        var shared = randn([3 * 5 * 4 + 30 * 4], dtype: ScalarType.Float64, generator: rng);
+        Declined(shared.narrow(0, 0, 60).view(3, 5, 4), shared.narrow(0, 40, 120).view(30, 4), rows, 0, 3, "residuals overlapping the targets");
+    }
+
+    /// <summary>The gate in one pass declines what it cannot read as it lies, leaving the signal as it was: the caller then asks libtorch.</summary>
+    [Test]
+    public void GatesItCannotRead_AreDeclined_AndLeftAsTheyWere()
+    {
+        using var scope = NewDisposeScope();
+        using var rng = new Generator(24);
+        RequireHostPointers();
+        var s = randn([4, 6], dtype: ScalarType.Float64, generator: rng);
+        var sigma = randn([4, 6], dtype: ScalarType.Float64, generator: rng).relu();
+        void Declined(Tensor signal, Tensor gate, string why)
+        {
+            var before = signal.clone();
+            HostMemory.Gate_(signal, gate, 1, 0).ShouldBeFalse(why);
+            signal.equal(before).all().item<bool>().ShouldBeTrue($"{why}: declined but written");
+        }
+        Declined(s.clone(), sigma.to(ScalarType.Float32), "mixed dtypes");
+        Declined(s.clone(), sigma.narrow(1, 0, 5), "another shape");
+        Declined(s.clone().view(24), sigma.view(24), "rank 1");
+        Declined(s.clone().t(), sigma.t(), "columns of stride 4 (a transposed view)");
+        Declined(s.to(ScalarType.Int64), sigma.to(ScalarType.Int64), "int64");
+        var buffer = randn([30], dtype: ScalarType.Float64, generator: rng);
+        Declined(buffer.narrow(0, 0, 24).view(4, 6), buffer.narrow(0, 6, 24).view(4, 6), "a signal overlapping its gate");
+        var signal = s.clone();
+        HostMemory.Gate_(signal, sigma, 1, 0).ShouldBeTrue("a plain pair must be taken");
+        signal.equal(s * sigma.gt(0)).all().item<bool>().ShouldBeTrue("the ReLU gate");
+    }
+
     static double[] LibtorchHalfSquares(Tensor r)
     {
         using var flat = r.reshape(r.shape[0], -1);

@@ -129,9 +129,10 @@ public sealed class BatchedTrainingTest
 
     /// <summary>
     /// The stacked kernels multiply through MKL's batched GEMM written in place (<see cref="BatchedGemm"/>)
-    /// where libtorch has it; every batched run of this fixture (the mixed stack and the shared-input one)
-    /// then ends, by the same comparison, where it ends with libtorch's own operators, and the direct
-    /// path is really taken (no direct product inside the disabled scope, some outside it).
+    /// where libtorch has it, and gate, activate and form residuals in passes over host memory
+    /// (<see cref="HostMemory"/>); every batched run of this fixture (the mixed stack and the shared-input
+    /// one) then ends, by the same comparison, where it ends with libtorch's own operators, and the direct
+    /// paths are really taken (none inside the disabled scopes, some outside them).
     /// </summary>
     [TestCaseSource(nameof(Shapes))]
     public void DirectBatchedProducts_EndEachTrialWhereLibtorchsOperatorsDo(Shape shape)
@@ -142,22 +143,25 @@ public sealed class BatchedTrainingTest
             Assert.Ignore($"No direct batched products in this process: {BatchedGemm.Unavailable}");
         }
         var recipes = SharedInputRecipes(shape);
-        var start = BatchedGemm.Calls;
+        var (start, startPasses) = (BatchedGemm.Calls, HostMemory.Passes);
         var direct = RunShared(shape, recipes, out _).Concat(RunBatched(shape, Mixed)).ToArray();
-        var directCalls = BatchedGemm.Calls - start;
+        var (directCalls, directPasses) = (BatchedGemm.Calls - start, HostMemory.Passes - startPasses);
         (TrainingResult Result, double[][,] Weights)[] operators;
-        long operatorCalls;
+        long operatorCalls, operatorPasses;
         using (BatchedGemm.Disabled())
+        using (HostMemory.Disabled())
         {
-            start = BatchedGemm.Calls;
+            (start, startPasses) = (BatchedGemm.Calls, HostMemory.Passes);
             operators = RunShared(shape, recipes, out _).Concat(RunBatched(shape, Mixed)).ToArray();
-            operatorCalls = BatchedGemm.Calls - start;
+            (operatorCalls, operatorPasses) = (BatchedGemm.Calls - start, HostMemory.Passes - startPasses);
         }
 
         directCalls.ShouldBeGreaterThan(0, $"{shape}: the batched runs must take the direct products");
+        directPasses.ShouldBeGreaterThan(0, $"{shape}: the batched runs must take the passes over host memory (gate, activation, residuals)");
         operatorCalls.ShouldBe(0, $"{shape}: no direct product inside the disabled scope");
+        operatorPasses.ShouldBe(0, $"{shape}: no pass over host memory inside the disabled scope");
         for (var i = 0; i < direct.Length; i++)
-            Differences(operators[i], direct[i]).ShouldBeEmpty($"{shape}, run {i}: direct products vs libtorch's operators");
+            Differences(operators[i], direct[i]).ShouldBeEmpty($"{shape}, run {i}: direct products and host-memory passes vs libtorch's operators");
     }
 
     /// <summary>Recipes of one seed of a sweep: multis 1..3 (widths differ) over two teachers; one reaches its target, one diverges.</summary>
