@@ -34,7 +34,7 @@ static class Bench
         Console.WriteLine($"machine                                   {r.Machine}, {r.Processors} processors, TorchSharp {r.TorchSharpVersion}");
         Console.WriteLine($"mkl kernels chosen                        {r.MklDispatch}");
         Console.WriteLine($"batched products                          {r.BatchedProducts}");
-        Console.WriteLine($"paper configuration                       {BenchConfig.Paper} ({F(r.FlopsPerStep / 1e6)} MFLOP per step)");
+        Console.WriteLine($"paper configuration                       {BenchConfig.Paper} ({F(r.FlopsPerStep / 1e6)} MFLOP per step; {BenchReport.PaperStepsPerTrial:N0} steps per trial, alone or stacked, in every figure compared below, small {BenchReport.SmallStepsPerTrial:N0})");
         Console.WriteLine(r.ReferenceMeasured
             ? $"reference_pytorch_steps_per_second        {F(r.ReferencePytorchStepsPerSecond)}  (the authors' step, {r.ReferenceSource})"
             : $"reference_pytorch_steps_per_second        {F(r.ReferencePytorchStepsPerSecond)}  ({r.ReferenceSource})");

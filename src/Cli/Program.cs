@@ -122,7 +122,7 @@ namespace Verify.Cli
         static Command BenchCommand()
         {
             var json = Options.String("--json", null, "FILE", "also write the figures as JSON to FILE");
-            var scale = Options.Double("--scale", 1.0, 0, 100, "multiplies the step counts (1: the documented run, about a minute)", exclusiveMin: true);
+            var scale = Options.Double("--scale", 1.0, 0, 100, "multiplies the step counts (1: the documented run, about two minutes)", exclusiveMin: true);
             var repeats = Options.Int("--repeats", 3, 1, 20, "rounds of every measurement, the best kept");
             var command = new Command("bench", "measure training speed: steps/s single, batched, all cores (run with -c Release)") { json, scale, repeats };
             command.SetAction(r => Bench.Run(r.GetValue(json), r.GetValue(scale), r.GetValue(repeats)));

@@ -36,7 +36,7 @@ internal static unsafe class HostMemory
         public void Dispose() => undo();
     }
 
-    static bool Enabled => Unavailable is null && !off.Value;
+    static bool Enabled => PassesAvailable && !off.Value;
 
     static long passes;
 
@@ -45,6 +45,12 @@ internal static unsafe class HostMemory
 
     /// <summary>Why host pointers are not available in this process, or null when they are.</summary>
     public static string? Unavailable { get; }
+
+    /// <summary>True when <see cref="BatchedGemm.SwitchVariable"/>=off turned the direct paths off for this process: the passes here then decline too.</summary>
+    static readonly bool switchedOff = string.Equals(Environment.GetEnvironmentVariable(BatchedGemm.SwitchVariable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True when the passes over host memory are used in this process (the benchmark says so).</summary>
+    public static bool PassesAvailable => Unavailable is null && !switchedOff;
 
     static HostMemory()
     {

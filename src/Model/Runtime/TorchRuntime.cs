@@ -110,9 +110,10 @@ public static class TorchRuntime
     /// and copies), or through libtorch's operators, with the reason (no MKL in this libtorch, or
     /// <c>VERIFY_DIRECT_BLAS=off</c>).
     /// </summary>
-    public static string BatchedProducts => BatchedGemm.Available
+    public static string BatchedProducts => (BatchedGemm.Available
         ? "direct: MKL's cblas_?gemm_batch inside libtorch, written in place"
-        : "libtorch's bmm (" + BatchedGemm.Unavailable + ")";
+        : "libtorch's bmm (" + BatchedGemm.Unavailable + ")")
+        + (HostMemory.PassesAvailable ? "; gate, activation and residuals in passes over host memory" : "; gate, activation and residuals by libtorch's operators");
 
     /// <summary>True when libtorch sees at least one CUDA device.</summary>
     public static bool CudaAvailable

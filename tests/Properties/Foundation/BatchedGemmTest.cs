@@ -33,7 +33,7 @@ public sealed class BatchedGemmTest
         Assert.Ignore($"No direct batched products in this process: {BatchedGemm.Unavailable}");
     }
 
-    /// <summary>The switch a user turns: `verify info` says the products are direct, and with VERIFY_DIRECT_BLAS=off that libtorch's bmm does them and why.</summary>
+    /// <summary>The switch a user turns: `verify info` says the products are direct and the step's passes over host memory are on, and with VERIFY_DIRECT_BLAS=off that libtorch's bmm and operators do them, and why.</summary>
     [Test]
     public void TheSwitch_TurnsTheDirectProductsOff_AndVerifyInfoSaysWhichPathRuns()
     {
@@ -43,6 +43,8 @@ public sealed class BatchedGemmTest
         off.ExitCode.ShouldBe(0, off.ToString());
         on.Stdout.ShouldContain("batched products  direct: MKL's cblas_?gemm_batch", customMessage: on.ToString());
         off.Stdout.ShouldContain($"batched products  libtorch's bmm (turned off by {BatchedGemm.SwitchVariable}=off)", customMessage: off.ToString());
+        on.Stdout.ShouldContain("gate, activation and residuals in passes over host memory", customMessage: on.ToString());
+        off.Stdout.ShouldContain("gate, activation and residuals by libtorch's operators", customMessage: off.ToString());
     }
 
     /// <summary>How an operand lies in memory.</summary>
