@@ -23,8 +23,10 @@ namespace Verify.Model.Training;
 /// few operations whose TorchSharp form depends on the rank are the three products below
 /// (<see cref="ProductInto"/>, <see cref="AddProduct_"/>, <see cref="Residual"/>); everything else
 /// is the same code for both. Rank-3 products into existing buffers (<see cref="ProductInto"/>,
-/// <see cref="AddProduct_"/>, the shared-input residual) go through <see cref="BatchedGemm"/> where it
-/// takes them: the same products as bmm, written in place instead of into a temporary and copied or added.
+/// <see cref="AddProduct_"/>) go through <see cref="BatchedGemm"/> where it takes them: the same
+/// products as bmm, written in place instead of into a temporary and copied or added. The gate, the
+/// losses, and the shared-input activation and residuals are passes over host memory
+/// (<see cref="HostMemory"/>) where it takes them, else libtorch's operators.
 /// </para>
 /// <para>
 /// Everything a step needs and that outlives it is built once: the augmented inputs X~ = [X, 1] of
