@@ -290,7 +290,7 @@ internal sealed class StepKernel : IDisposable
             using var rows = chunk!.select(0, step);
             using var gathered = flatY.index_select(0, rows);
             using var y = gathered.view(residuals!.shape);
-            residuals!.neg_().add_(y);
+            residuals!.neg_().Plus_(y);
             losses = HalfSquaredNorms(residuals);
             residuals.mul_(scale!);
         }

@@ -82,7 +82,7 @@ public sealed class HostMemoryTest
         const int n = 40;
         var y = randn([2 * n, outputs], dtype: ScalarType.Float64, generator: rng); // two datasets' targets, stacked
         var offsets = tensor(Enumerable.Range(0, trials).Select(p => (long)(p % 2 * n)).ToArray()).view(1, trials, 1);
-        var rows = randint(0, n, [steps, trials, batch], generator: rng).add(offsets).view(steps, -1);
+        var rows = randint(0, n, [steps, trials, batch], generator: rng).Plus(offsets).view(steps, -1);
         var products = randn([trials, batch, outputs], dtype: ScalarType.Float64, generator: rng);
         var scales = Enumerable.Range(0, trials).Select(p => 0.01 * (p + 1) / batch).ToArray();
         var (yBefore, rowsBefore) = (y.clone(), rows.clone());
@@ -178,7 +178,7 @@ public sealed class HostMemoryTest
         Declined(buffer.narrow(0, 0, 24).view(4, 6), buffer.narrow(0, 6, 24).view(4, 6), "a signal overlapping its gate");
         var signal = s.clone();
         HostMemory.Gate_(signal, sigma, 1, 0).ShouldBeTrue("a plain pair must be taken");
-        signal.equal(s * sigma.gt(0)).all().item<bool>().ShouldBeTrue("the ReLU gate");
+        signal.equal(s * sigma.Above(0.0)).all().item<bool>().ShouldBeTrue("the ReLU gate");
     }
 
     static double[] LibtorchHalfSquares(Tensor r)
