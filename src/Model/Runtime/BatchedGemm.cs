@@ -34,7 +34,7 @@ internal static unsafe class BatchedGemm
 
     static readonly delegate* unmanaged<int, int*, int*, int*, int*, int*, double*, double**, int*, double**, int*, double*, double**, int*, int, int*, void> dgemm;
     static readonly delegate* unmanaged<int, int*, int*, int*, int*, int*, float*, float**, int*, float**, int*, float*, float**, int*, int, int*, void> sgemm;
-    static readonly AsyncLocal<bool> off = new();
+    static readonly ScopedSwitch off = new();
 
     /// <summary>Why the direct products are not used in this process, or null when they are.</summary>
     public static string? Unavailable { get; }
@@ -85,17 +85,7 @@ internal static unsafe class BatchedGemm
     /// declines every product, so callers take libtorch's operators: the comparison in the tests and
     /// the benchmark.
     /// </summary>
-    public static IDisposable Disabled()
-    {
-        var before = off.Value;
-        off.Value = true;
-        return new Restore(() => off.Value = before);
-    }
-
-    sealed class Restore(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
-    }
+    public static IDisposable Disabled() => off.Raise();
 
     /// <summary>
     /// c_t &lt;- alpha a_t b_t + beta c_t for every t, in place, when the product can be handed to BLAS
@@ -108,7 +98,7 @@ internal static unsafe class BatchedGemm
     /// <param name="beta">Scale of c's old values; 0 ignores them (NaN included), as BLAS does.</param>
     public static bool TryMultiply(Tensor c, Tensor a, Tensor b, double alpha, double beta)
     {
-        if (!Available || off.Value) return false;
+        if (!Available || off.IsRaised) return false;
         if (c.dim() != 3 || a.dim() != 3 || b.dim() != 3) return false;
         if (c.device_type != DeviceType.CPU || a.device_type != DeviceType.CPU || b.device_type != DeviceType.CPU) return false;
         var dtype = c.dtype;

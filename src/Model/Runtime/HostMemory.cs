@@ -18,25 +18,15 @@ namespace Verify.Model.Runtime;
 internal static unsafe class HostMemory
 {
     static readonly delegate* unmanaged<IntPtr, IntPtr> dataPointer;
-    static readonly AsyncLocal<bool> off = new();
+    static readonly ScopedSwitch off = new();
 
     /// <summary>
     /// Within the returned scope (this thread and the work it starts) every computation here declines,
     /// so callers take libtorch's operators: the comparison in the tests and the benchmark. <see cref="Address"/> still answers.
     /// </summary>
-    public static IDisposable Disabled()
-    {
-        var before = off.Value;
-        off.Value = true;
-        return new Restore(() => off.Value = before);
-    }
+    public static IDisposable Disabled() => off.Raise();
 
-    sealed class Restore(Action undo) : IDisposable
-    {
-        public void Dispose() => undo();
-    }
-
-    static bool Enabled => PassesAvailable && !off.Value;
+    static bool Enabled => PassesAvailable && !off.IsRaised;
 
     static long passes;
 
