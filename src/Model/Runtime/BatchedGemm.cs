@@ -53,7 +53,7 @@ internal static unsafe class BatchedGemm
     static BatchedGemm()
     {
         TorchRuntime.EnsureInitialized();
-        if (string.Equals(Environment.GetEnvironmentVariable(SwitchVariable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase))
+        if (HostMemory.SwitchedOff)
         {
             Unavailable = $"turned off by {SwitchVariable}=off";
             return;

@@ -36,11 +36,11 @@ internal static unsafe class HostMemory
     /// <summary>Why host pointers are not available in this process, or null when they are.</summary>
     public static string? Unavailable { get; }
 
-    /// <summary>True when <see cref="BatchedGemm.SwitchVariable"/>=off turned the direct paths off for this process: the passes here then decline too.</summary>
-    static readonly bool switchedOff = string.Equals(Environment.GetEnvironmentVariable(BatchedGemm.SwitchVariable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when <see cref="BatchedGemm.SwitchVariable"/>=off turned the direct paths off for this process: the direct products and the passes here.</summary>
+    public static bool SwitchedOff { get; } = string.Equals(Environment.GetEnvironmentVariable(BatchedGemm.SwitchVariable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when the passes over host memory are used in this process (the benchmark says so).</summary>
-    public static bool PassesAvailable => Unavailable is null && !switchedOff;
+    public static bool PassesAvailable => Unavailable is null && !SwitchedOff;
 
     static HostMemory()
     {

@@ -189,7 +189,7 @@ internal sealed class StepKernel : IDisposable
         if (batchSize is { } b)
         {
             if (chunk is null) throw new InvalidOperationException("No batches loaded: call Load before Step in a mini-batch run.");
-            if (blockX is null || chunkStep - blockStart >= blockX.shape[0]) GatherBlock(b);
+            if (blockX is null || chunkStep - blockStart >= blockX.size(0)) GatherBlock(b);
             var j = chunkStep++ - blockStart;
             (x, xT) = (blockX!.select(0, j), blockXT!.select(0, j));
             if (wide)
