@@ -152,6 +152,47 @@ public sealed class HostMemoryTest
         Declined(products.clone(), y, rows, 0, 2, "scales for fewer trials");
         var shared = randn([3 * 5 * 4 + 30 * 4], dtype: ScalarType.Float64, generator: rng);
         Declined(shared.narrow(0, 0, 60).view(3, 5, 4), shared.narrow(0, 40, 120).view(30, 4), rows, 0, 3, "residuals overlapping the targets");
+        Declined(shared.narrow(0, 100, 60).view(3, 5, 4), shared.narrow(0, 0, 120).view(30, 4), rows, 0, 3, "targets running into the residuals");
+        Declined(products.clone(), y, rows.view(-1), 0, 3, "a row table of rank 1");
+        Declined(products.clone(), y.view(30, 4, 1), rows, 0, 3, "targets of rank 3");
+        var before = products.clone();
+        var r = products.clone();
+        HostMemory.ResidualsFromTargets_(r, y, rows, 0, scales, new double[2]).ShouldBeFalse("losses for fewer trials");
+        r.equal(before).all().item<bool>().ShouldBeTrue("losses for fewer trials: declined but written");
+        // Residuals that end where the targets begin share no element: taken.
+        var adjacent = shared.narrow(0, 0, 60).view(3, 5, 4);
+        var after = shared.narrow(0, 60, 120).view(30, 4);
+        HostMemory.ResidualsFromTargets_(adjacent, after, rows, 0, scales, new double[3]).ShouldBeTrue("residuals ending where the targets begin must be taken");
+    }
+
+    /// <summary>The shared-input activation declines what it cannot read as it lies, leaving both tensors as they were, and takes adjacent ones.</summary>
+    [Test]
+    public void ActivationsItCannotRead_AreDeclined_AndLeftAsTheyWere()
+    {
+        using var scope = NewDisposeScope();
+        using var rng = new Generator(25);
+        RequireHostPointers();
+        var u = randn([4, 6], dtype: ScalarType.Float64, generator: rng);
+        var copy = randn([4, 6], dtype: ScalarType.Float64, generator: rng);
+        void Declined(Tensor input, Tensor into, string why)
+        {
+            var (inputBefore, intoBefore) = (input.clone(), into.clone());
+            HostMemory.ActivateInto_(input, into, 0.0).ShouldBeFalse(why);
+            input.equal(inputBefore).all().item<bool>().ShouldBeTrue($"{why}: declined but the input was written");
+            into.equal(intoBefore).all().item<bool>().ShouldBeTrue($"{why}: declined but the copy was written");
+        }
+        Declined(u.clone(), copy.narrow(1, 0, 5), "another shape");
+        Declined(u.clone(), copy.view(4, 6, 1), "another rank");
+        Declined(u.clone().view(24), copy.clone().view(24), "rank 1");
+        Declined(u.clone(), copy.to(ScalarType.Float32), "mixed dtypes");
+        Declined(u.to(ScalarType.Float32), copy.to(ScalarType.Float32), "float32 (left to libtorch)");
+        Declined(u.clone().t(), copy.clone().t(), "columns of stride 6 (a transposed view)");
+        var buffer = randn([48], dtype: ScalarType.Float64, generator: rng);
+        Declined(buffer.narrow(0, 0, 24).view(4, 6), buffer.narrow(0, 23, 24).view(4, 6), "a copy overlapping its input by one element");
+        var (first, second) = (buffer.narrow(0, 0, 24).view(4, 6), buffer.narrow(0, 24, 24).view(4, 6));
+        var expected = first.relu();
+        HostMemory.ActivateInto_(first, second, 0.0).ShouldBeTrue("a copy that begins where the input ends must be taken");
+        second.equal(expected).all().item<bool>().ShouldBeTrue("the adjacent copy holds the activation");
     }
 
     /// <summary>The gate in one pass declines what it cannot read as it lies, leaving the signal as it was: the caller then asks libtorch.</summary>
@@ -176,6 +217,12 @@ public sealed class HostMemoryTest
         Declined(s.to(ScalarType.Int64), sigma.to(ScalarType.Int64), "int64");
         var buffer = randn([30], dtype: ScalarType.Float64, generator: rng);
         Declined(buffer.narrow(0, 0, 24).view(4, 6), buffer.narrow(0, 6, 24).view(4, 6), "a signal overlapping its gate");
+        var wide = randn([48], dtype: ScalarType.Float64, generator: rng);
+        Declined(wide.narrow(0, 0, 24).view(4, 6), wide.narrow(0, 23, 24).view(4, 6).relu_(), "a signal overlapping its gate by one element");
+        var (adjacentSignal, adjacentGate) = (wide.narrow(0, 0, 24).view(4, 6), wide.narrow(0, 24, 24).view(4, 6).relu_());
+        var gated = adjacentSignal * adjacentGate.Above(0.0);
+        HostMemory.Gate_(adjacentSignal, adjacentGate, 1, 0).ShouldBeTrue("a gate that begins where the signal ends must be taken");
+        adjacentSignal.equal(gated).all().item<bool>().ShouldBeTrue("the adjacent pair's gate");
         var signal = s.clone();
         HostMemory.Gate_(signal, sigma, 1, 0).ShouldBeTrue("a plain pair must be taken");
         signal.equal(s * sigma.Above(0.0)).all().item<bool>().ShouldBeTrue("the ReLU gate");
