@@ -439,14 +439,19 @@ internal sealed class StepKernel : IDisposable
     }
 
     /// <summary>g_{l-1} = sigma'(a_{l-1}) * (g_l W_l^T), with the gate read from h_{l-1} = sigma(a_{l-1}); a new tensor.</summary>
-    static Tensor SignalBelow(Activation activation, Tensor g, Tensor upperT, Tensor hBelow) =>
-        activation.GatedByOutput_(g.dim() == 2 ? g.mm(upperT) : g.bmm(upperT), hBelow);
+    static Tensor SignalBelow(Activation activation, Tensor g, Tensor upperT, Tensor hBelow)
+    {
+        var below = empty_like(hBelow);
+        ProductInto(below, g, upperT);
+        return activation.GatedByOutput_(below, hBelow);
+    }
 
     /// <summary>target &lt;- a b (target is a view into a hidden buffer or a signal).</summary>
     static void ProductInto(Tensor target, Tensor a, Tensor b)
     {
+        if (BatchedGemm.TryMultiply(target, a, b, alpha: 1, beta: 0)) return;
         if (a.dim() == 2) target.addmm_(a, b, beta: 0, alpha: 1);
-        else if (!BatchedGemm.TryMultiply(target, a, b, alpha: 1, beta: 0))
+        else
         {
             using var product = a.bmm(b);
             target.copy_(product);
@@ -456,8 +461,9 @@ internal sealed class StepKernel : IDisposable
     /// <summary>w &lt;- w + a b, in place.</summary>
     static void AddProduct_(Tensor w, Tensor a, Tensor b)
     {
+        if (BatchedGemm.TryMultiply(w, a, b, alpha: 1, beta: 1)) return;
         if (a.dim() == 2) w.addmm_(a, b, beta: 1, alpha: 1);
-        else if (!BatchedGemm.TryMultiply(w, a, b, alpha: 1, beta: 1))
+        else
         {
             using var product = a.bmm(b);
             w.Plus_(product);

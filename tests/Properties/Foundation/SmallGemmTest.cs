@@ -1,0 +1,195 @@
+using System.Runtime.Intrinsics;
+using FsCheck;
+using FsCheck.Fluent;
+using NUnit.Framework;
+using Shouldly;
+using Verify.Model.Runtime;
+using static TorchSharp.torch;
+
+namespace Verify.Properties.Foundation;
+
+/// <summary>
+/// The suite's small-matrix kernel (<see cref="SmallGemm"/>) computes each element of a b and of
+/// a w^T as the fused multiply-add chain over k in order, from zero, then adds it to c's old element
+/// when it accumulates; it writes nothing outside the product, whatever the shape's edges (rows and
+/// columns past its vector blocks, panels of b, a read by rows or by columns). Through
+/// <see cref="BatchedGemm"/> it takes the step's products, where it gives MKL's results.
+/// </summary>
+[TestFixture]
+public sealed unsafe class SmallGemmTest
+{
+    [OneTimeSetUp]
+    public void RequireTheKernel()
+    {
+        if (SmallGemm.Available) return;
+        if (Vector512.IsHardwareAccelerated) Assert.Fail($"This processor gives accelerated AVX-512, so the kernel must be available; it is not: {SmallGemm.Unavailable}");
+        Assert.Ignore($"No small-matrix kernel in this process: {SmallGemm.Unavailable}");
+    }
+
+    public sealed record Case(int M, int N, int K, bool ByColumns, bool Transposed, bool Accumulate, int Seed)
+    {
+        public override string ToString() =>
+            $"c ({M} x {N}) {(Accumulate ? "+=" : "=")} a ({M} x {K}) read by {(ByColumns ? "columns" : "rows")} times {(Transposed ? "w^T, w" : "b, b")} ({(Transposed ? $"{N} x {K}" : $"{K} x {N}")}), seed {Seed}";
+    }
+
+    /// <summary>Shapes across the kernel's edges: rows 1 to 40 (blocks of 4), columns 1 to 70 (blocks of 16, 8, 4, 2, 1), k up to 128 (panels of b), and now and then 300 columns (several panels).</summary>
+    static Gen<Case> Cases() =>
+        from m in Gen.Choose(1, 40)
+        from wide in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from n in wide ? Gen.Choose(129, 300) : Gen.Choose(1, 70)
+        from k in Gen.Choose(1, 128)
+        from byColumns in Gen.Elements(false, true)
+        from transposed in Gen.Elements(false, true)
+        from accumulate in Gen.Elements(false, true)
+        from seed in Gen.Choose(0, 1_000_000)
+        where !transposed || (k * n <= 8192 && m * (k + n) <= 16384)
+        select new Case(m, n, k, byColumns, transposed, accumulate, seed);
+
+    /// <summary>The operands and the destination of a case: c lies in rows 3 elements wider than the product, with values in every element.</summary>
+    sealed class Arrays
+    {
+        public readonly double[] A, B, C, Start;
+        public readonly int Ldc;
+
+        public Arrays(Case c)
+        {
+            var random = new Random(c.Seed);
+            double Next() => random.NextDouble() * 2 - 1;
+            A = Fill(c.M * c.K);
+            B = Fill(c.K * c.N);
+            Ldc = c.N + 3;
+            Start = Fill(c.M * Ldc);
+            C = (double[])Start.Clone();
+            double[] Fill(int length)
+            {
+                var values = new double[length];
+                for (var i = 0; i < length; i++) values[i] = Next();
+                return values;
+            }
+        }
+
+        /// <summary>a's element (i, p): stored by rows (i K + p) or by columns (p M + i).</summary>
+        public double AAt(Case c, int i, int p) => c.ByColumns ? A[p * c.M + i] : A[i * c.K + p];
+
+        /// <summary>The second factor's element (p, j): b stored by rows (p N + j), or w^T with w stored by rows (j K + p).</summary>
+        public double BAt(Case c, int p, int j) => c.Transposed ? B[j * c.K + p] : B[p * c.N + j];
+    }
+
+    static void Run(Case c, Arrays x)
+    {
+        nint aRow = c.ByColumns ? 1 : c.K, aCol = c.ByColumns ? c.M : 1;
+        fixed (double* a = x.A, b = x.B, d = x.C)
+        {
+            if (c.Transposed) SmallGemm.MultiplyByTransposed(c.M, c.N, c.K, a, aRow, aCol, b, c.K, d, x.Ldc, c.Accumulate);
+            else SmallGemm.Multiply(c.M, c.N, c.K, a, aRow, aCol, b, c.N, d, x.Ldc, c.Accumulate);
+        }
+    }
+
+    /// <summary>The chain the kernel promises: over k in order, each term fused, from zero; added to c's old element once.</summary>
+    static double Chain(Case c, Arrays x, int i, int j, bool reversed = false)
+    {
+        var sum = 0.0;
+        for (var q = 0; q < c.K; q++)
+        {
+            var p = reversed ? c.K - 1 - q : q;
+            sum = Math.FusedMultiplyAdd(x.AAt(c, i, p), x.BAt(c, p, j), sum);
+        }
+        return c.Accumulate ? x.Start[i * x.Ldc + j] + sum : sum;
+    }
+
+    /// <summary>The first element where the kernel's result is not the given chain (or a write outside the product), or null.</summary>
+    static string? FirstDifference(Case c, Arrays x, bool reversed = false)
+    {
+        for (var i = 0; i < c.M; i++)
+            for (var j = 0; j < x.Ldc; j++)
+            {
+                var expected = j < c.N ? Chain(c, x, i, j, reversed) : x.Start[i * x.Ldc + j];
+                var actual = x.C[i * x.Ldc + j];
+                if (BitConverter.DoubleToInt64Bits(actual) != BitConverter.DoubleToInt64Bits(expected))
+                    return $"({i}, {j}){(j >= c.N ? " outside the product" : "")}: {actual:R}, expected {expected:R}";
+            }
+        return null;
+    }
+
+    [FsCheck.NUnit.Property(MaxTest = 300)]
+    public Property EachElement_IsTheFusedChainOverKInOrder_AndNothingOutsideIsWritten() =>
+        Prop.ForAll(Cases().ToArbitrary(), c =>
+        {
+            var x = new Arrays(c);
+            Run(c, x);
+            var difference = FirstDifference(c, x);
+            return (difference is null).Label($"{c}: {difference ?? "same bits"}")
+                .Classify(c.N % 16 != 0, "columns past the 16-wide blocks")
+                .Classify(c.M % 4 != 0, "rows past the 4-row blocks")
+                .Classify(c.N > Math.Max(16, 2048 / c.K / 16 * 16), "several panels");
+        });
+
+    /// <summary>Negative control: the same bitwise judge tells the chain in reverse order apart from the kernel's (a step-size product, k = 51).</summary>
+    [Test]
+    public void TheJudge_CatchesTheChainSummedInAnotherOrder()
+    {
+        var c = new Case(16, 50, 51, ByColumns: false, Transposed: false, Accumulate: false, Seed: 7);
+        var x = new Arrays(c);
+        Run(c, x);
+        FirstDifference(c, x).ShouldBeNull(c.ToString());
+        FirstDifference(c, x, reversed: true).ShouldNotBeNull($"{c}: the reversed chain must differ somewhere in 800 elements");
+    }
+
+    /// <summary>The kernel refuses an operand it cannot transpose by vectors (neither rows nor columns of stride 1) instead of reading it wrongly.</summary>
+    [Test]
+    public void AnOperandWithNoUnitStride_IsRefused()
+    {
+        var a = new double[64];
+        var w = new double[64];
+        var c = new double[64];
+        Should.Throw<ArgumentException>(() =>
+        {
+            fixed (double* pa = a, pw = w, pc = c) SmallGemm.MultiplyByTransposed(2, 2, 2, pa, 4, 2, pw, 2, pc, 2, accumulate: false);
+        });
+    }
+
+    public sealed record StepProduct(string Name, long[] AShape, bool ATransposed, long[] BShape, bool BIsWeightTransposed, double Beta)
+    {
+        public override string ToString() => Name;
+    }
+
+    /// <summary>The products of a step of 32 paper-size trials (batch 16, 50 nodes, bias column) that the kernel takes.</summary>
+    public static readonly StepProduct[] StepProducts =
+    [
+        new("the upper layer's forward product h~ W (16 x 51)(51 x 50)", [32, 16, 51], false, [32, 51, 50], false, 0),
+        new("the signal g W^T without the bias row (16 x 50)(50 x 50)", [32, 16, 50], false, [32, 51, 50], true, 0),
+        new("the upper layer's update W += h~^T g (51 x 16)(16 x 50)", [32, 16, 51], true, [32, 16, 50], false, 1),
+        new("the wide first layer's update W_1 += X~^T G (101 x 16)(16 x 1600)", [1, 16, 101], true, [1, 16, 1600], false, 1),
+    ];
+
+    /// <summary>
+    /// Through <see cref="BatchedGemm.TryMultiply"/>, the step's products go to the kernel and agree with MKL's
+    /// (the same call inside <see cref="SmallGemm.Disabled"/>) to 1e-13 relative; on this machine's MKL they agree bit for bit,
+    /// which the message reports.
+    /// </summary>
+    [TestCaseSource(nameof(StepProducts))]
+    public void TheStepsProducts_AreTakenByTheKernel_AndAgreeWithMkl(StepProduct product)
+    {
+        using var scope = NewDisposeScope();
+        using var rng = new Generator(11);
+        var a = randn(product.AShape, dtype: ScalarType.Float64, generator: rng);
+        if (product.ATransposed) a = a.transpose(1, 2);
+        var b = randn(product.BShape, dtype: ScalarType.Float64, generator: rng);
+        if (product.BIsWeightTransposed) b = b.narrow(1, 0, product.BShape[1] - 1).transpose(1, 2);
+        var start = randn([a.size(0), a.size(1), b.size(2)], dtype: ScalarType.Float64, generator: rng);
+        var (kernel, mkl) = (start.clone(), start.clone());
+
+        var before = BatchedGemm.KernelCalls;
+        BatchedGemm.TryMultiply(kernel, a, b, 1, product.Beta).ShouldBeTrue(product.Name);
+        BatchedGemm.KernelCalls.ShouldBe(before + 1, $"{product}: taken by the kernel");
+        using (SmallGemm.Disabled())
+        {
+            BatchedGemm.TryMultiply(mkl, a, b, 1, product.Beta).ShouldBeTrue(product.Name);
+            BatchedGemm.KernelCalls.ShouldBe(before + 1, $"{product}: inside the disabled scope MKL does it");
+        }
+        var error = kernel.PlusScaled(mkl, -1.0).abs().max().item<double>() / mkl.abs().max().item<double>();
+        var sameBits = kernel.equal(mkl).all().item<bool>();
+        error.ShouldBeLessThanOrEqualTo(1e-13, $"{product}: relative difference from MKL (same bits: {sameBits})");
+        TestContext.Out.WriteLine($"{product}: same bits as MKL {sameBits}, relative difference {error:G3}");
+    }
+}
