@@ -33,10 +33,15 @@ internal static unsafe class SmallGemm
     static SmallGemm()
     {
         // In a static constructor, so that the permutes' index vectors below are set before the self-check.
-        Unavailable = !Vector512.IsHardwareAccelerated || !Avx512F.IsSupported
-            ? "this processor (or the runtime's settings) gives no accelerated AVX-512"
-            : SelfCheck();
+        Unavailable = string.Equals(Environment.GetEnvironmentVariable(BatchedGemm.SwitchVariable)?.Trim(), MklOnly, StringComparison.OrdinalIgnoreCase)
+            ? $"turned off by {BatchedGemm.SwitchVariable}={MklOnly}"
+            : !Vector512.IsHardwareAccelerated || !Avx512F.IsSupported
+                ? "this processor (or the runtime's settings) gives no accelerated AVX-512"
+                : SelfCheck();
     }
+
+    /// <summary>The value of <see cref="BatchedGemm.SwitchVariable"/> that leaves every direct product to MKL (the comparison a user can run with `bench`).</summary>
+    public const string MklOnly = "mkl";
 
     /// <summary>True when this process runs the kernel in AVX-512 registers (see <see cref="Unavailable"/>).</summary>
     public static bool Available => Unavailable is null;

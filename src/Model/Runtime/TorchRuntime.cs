@@ -112,7 +112,7 @@ public static class TorchRuntime
     /// </summary>
     public static string BatchedProducts => (BatchedGemm.Available
         ? "direct: MKL's cblas_?gemm_batch inside libtorch, written in place"
-            + (SmallGemm.Available ? "; small float64 products by the suite's AVX-512 kernel" : "; no AVX-512, so small products by MKL too")
+            + (SmallGemm.Available ? "; float64 products with k <= 128 by the suite's AVX-512 kernel" : "; every product by MKL (the suite's kernel: " + SmallGemm.Unavailable + ")")
         : "libtorch's bmm (" + BatchedGemm.Unavailable + ")")
         + (HostMemory.PassesAvailable ? "; gate, activation and residuals in passes over host memory" : "; gate, activation and residuals by libtorch's operators");
 

@@ -47,6 +47,20 @@ public sealed class BatchedGemmTest
         off.Stdout.ShouldContain("gate, activation and residuals by libtorch's operators", customMessage: off.ToString());
     }
 
+    /// <summary>VERIFY_DIRECT_BLAS=mkl keeps the direct products and the passes but leaves every product to MKL, not the suite's kernel, and `verify info` says so.</summary>
+    [Test]
+    public void TheSwitchSetToMkl_TurnsOnlyTheKernelOff()
+    {
+        var on = VerifyProgram.Run(new Dictionary<string, string> { [BatchedGemm.SwitchVariable] = "" }, TimeSpan.FromSeconds(60), "info");
+        var mkl = VerifyProgram.Run(new Dictionary<string, string> { [BatchedGemm.SwitchVariable] = SmallGemm.MklOnly }, TimeSpan.FromSeconds(60), "info");
+        on.ExitCode.ShouldBe(0, on.ToString());
+        mkl.ExitCode.ShouldBe(0, mkl.ToString());
+        mkl.Stdout.ShouldContain("batched products  direct: MKL's cblas_?gemm_batch", customMessage: mkl.ToString());
+        mkl.Stdout.ShouldContain($"every product by MKL (the suite's kernel: turned off by {BatchedGemm.SwitchVariable}={SmallGemm.MklOnly})", customMessage: mkl.ToString());
+        mkl.Stdout.ShouldContain("gate, activation and residuals in passes over host memory", customMessage: mkl.ToString());
+        if (SmallGemm.Available) on.Stdout.ShouldContain("by the suite's AVX-512 kernel", customMessage: on.ToString());
+    }
+
     /// <summary>How an operand lies in memory.</summary>
     public enum Layout { Rows, Columns, InsideWider }
 
