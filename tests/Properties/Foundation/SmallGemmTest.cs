@@ -45,11 +45,14 @@ public sealed unsafe class SmallGemmTest
         where !transposed || (k * n <= 8192 && m * (k + n) <= 16384)
         select new Case(m, n, k, byColumns, transposed, accumulate, seed);
 
-    /// <summary>The operands and the destination of a case: c lies in rows 3 elements wider than the product, with values in every element.</summary>
+    /// <summary>The operands and the destination of a case: c lies in rows 3 elements wider than the product, with 4 more rows below it, values in every element.</summary>
     sealed class Arrays
     {
         public readonly double[] A, B, C, Start;
         public readonly int Ldc;
+
+        /// <summary>Rows of c's buffer below the product (the kernel's last block of 4 rows may hold fewer).</summary>
+        public const int ExtraRows = 4;
 
         public Arrays(Case c)
         {
@@ -58,7 +61,7 @@ public sealed unsafe class SmallGemmTest
             A = Fill(c.M * c.K);
             B = Fill(c.K * c.N);
             Ldc = c.N + 3;
-            Start = Fill(c.M * Ldc);
+            Start = Fill((c.M + ExtraRows) * Ldc);
             C = (double[])Start.Clone();
             double[] Fill(int length)
             {
@@ -100,13 +103,14 @@ public sealed unsafe class SmallGemmTest
     /// <summary>The first element where the kernel's result is not the given chain (or a write outside the product), or null.</summary>
     static string? FirstDifference(Case c, Arrays x, bool reversed = false)
     {
-        for (var i = 0; i < c.M; i++)
+        for (var i = 0; i < c.M + Arrays.ExtraRows; i++)
             for (var j = 0; j < x.Ldc; j++)
             {
-                var expected = j < c.N ? Chain(c, x, i, j, reversed) : x.Start[i * x.Ldc + j];
+                var inside = i < c.M && j < c.N;
+                var expected = inside ? Chain(c, x, i, j, reversed) : x.Start[i * x.Ldc + j];
                 var actual = x.C[i * x.Ldc + j];
                 if (BitConverter.DoubleToInt64Bits(actual) != BitConverter.DoubleToInt64Bits(expected))
-                    return $"({i}, {j}){(j >= c.N ? " outside the product" : "")}: {actual:R}, expected {expected:R}";
+                    return $"({i}, {j}){(inside ? "" : " outside the product")}: {actual:R}, expected {expected:R}";
             }
         return null;
     }
@@ -133,6 +137,43 @@ public sealed unsafe class SmallGemmTest
         Run(c, x);
         FirstDifference(c, x).ShouldBeNull(c.ToString());
         FirstDifference(c, x, reversed: true).ShouldNotBeNull($"{c}: the reversed chain must differ somewhere in 800 elements");
+    }
+
+    public sealed record Shape(long M, long N, long K, bool ByTransposed, bool Suits, string Why)
+    {
+        public override string ToString() => $"({M} x {K}) times {(ByTransposed ? $"({N} x {K})^T" : $"({K} x {N})")}: {Why}";
+    }
+
+    /// <summary>The kernel's range (<see cref="SmallGemm.Suits"/>): the step's shapes in, each limit met exactly in, one past it out.</summary>
+    public static readonly Shape[] Shapes =
+    [
+        new(16, 50, 51, false, true, "the upper layer's forward product"),
+        new(16, 50, 50, true, true, "the signal"),
+        new(51, 50, 16, false, true, "the upper layer's update"),
+        new(16, 1600, 101, false, true, "the wide first layer's forward product"),
+        new(101, 1600, 16, false, true, "the wide first layer's update"),
+        new(16, 50, 128, false, true, "k at its limit, 128"),
+        new(16, 50, 129, false, false, "k past its limit"),
+        new(512, 512, 16, false, true, "c at its limit, 262,144 elements"),
+        new(512, 513, 16, false, false, "c past its limit"),
+        new(16, 64, 128, true, true, "w at its limit, 8,192 elements"),
+        new(16, 65, 128, true, false, "w past its limit"),
+        new(128, 64, 64, true, true, "the scratch at its limit, 16,384 elements"),
+        new(129, 64, 64, true, false, "the scratch past its limit"),
+        new(0, 50, 50, false, false, "no rows"),
+        new(16, 0, 50, false, false, "no columns"),
+        new(16, 50, 0, false, false, "an empty inner dimension (c is still scaled: MKL's business)"),
+    ];
+
+    [TestCaseSource(nameof(Shapes))]
+    public void TheKernelsRange_IsTheMeasuredOne(Shape shape) =>
+        SmallGemm.Suits(shape.M, shape.N, shape.K, shape.ByTransposed).ShouldBe(shape.Suits, shape.ToString());
+
+    [Test]
+    public void WithinADisabledScope_NothingSuitsTheKernel()
+    {
+        using (SmallGemm.Disabled()) SmallGemm.Suits(16, 50, 51, byTransposed: false).ShouldBeFalse("inside the scope");
+        SmallGemm.Suits(16, 50, 51, byTransposed: false).ShouldBeTrue("after the scope");
     }
 
     /// <summary>The kernel refuses an operand it cannot transpose by vectors (neither rows nor columns of stride 1) instead of reading it wrongly.</summary>
