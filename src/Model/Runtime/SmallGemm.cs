@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -37,7 +39,9 @@ internal static unsafe class SmallGemm
             ? $"turned off by {BatchedGemm.SwitchVariable}={MklOnly}"
             : !Vector512.IsHardwareAccelerated || !Avx512F.IsSupported
                 ? "this processor (or the runtime's settings) gives no accelerated AVX-512"
-                : SelfCheck();
+                : typeof(SmallGemm).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true
+                    ? "Verify.Model was built without optimization, where the kernel is slower than MKL"
+                    : SelfCheck();
     }
 
     /// <summary>The value of <see cref="BatchedGemm.SwitchVariable"/> that leaves every direct product to MKL (the comparison a user can run with `bench`).</summary>
