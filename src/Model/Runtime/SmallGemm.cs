@@ -40,9 +40,16 @@ internal static unsafe class SmallGemm
             : !Vector512.IsHardwareAccelerated || !Avx512F.IsSupported
                 ? "this processor (or the runtime's settings) gives no accelerated AVX-512"
                 : typeof(SmallGemm).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true
+                  && Environment.GetEnvironmentVariable(UnoptimizedVariable)?.Trim() != "1"
                     ? "Verify.Model was built without optimization, where the kernel is slower than MKL"
                     : SelfCheck();
     }
+
+    /// <summary>
+    /// Set to 1, the kernel runs in a build without optimization too: mutation testing (Stryker
+    /// compiles its mutants unoptimized), where only the kernel's results matter, not its speed.
+    /// </summary>
+    public const string UnoptimizedVariable = "VERIFY_KERNEL_UNOPTIMIZED";
 
     /// <summary>The value of <see cref="BatchedGemm.SwitchVariable"/> that leaves every direct product to MKL (the comparison a user can run with `bench`).</summary>
     public const string MklOnly = "mkl";
