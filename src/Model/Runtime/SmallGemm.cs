@@ -124,7 +124,7 @@ internal static unsafe class SmallGemm
         if (aRow != 1 && aCol != 1) throw new ArgumentException("a must lie by rows or by columns.");
         var needed = (aRow == 1 ? 0 : k * m) + n * m;
         var buffer = scratch is { } held && held.Length >= needed ? held : scratch = new double[Math.Max(needed, 4096)];
-        fixed (double* s = buffer)
+        fixed (double* s = buffer.AsSpan(0, needed)) // a span of exactly what is written: a short buffer throws instead of being overrun
         {
             double* at = a;
             nint ldat = aCol;
