@@ -7,11 +7,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Verify.Model.Runtime;
 
 /// <summary>
-/// The float64 product c = a b or c = c + a b for the small matrices of a stacked step (the layers
-/// above the first: (16 x 51)(51 x 50), (51 x 16)(16 x 50)), in AVX-512 registers. MKL runs these
-/// shapes at 41 to 44 GFLOP/s on this machine's core: its vector blocks leave the two columns past
-/// 48 to slower code. Here every column is in a vector block (16, 8, 4, 2 and 1 wide), four rows at
-/// a time, and the same shapes run at 50 to 55 GFLOP/s.
+/// The float64 products of the training step, c = a b or c = c + a b, and the same with a transposed
+/// weight (a w^T), in AVX-512 registers. MKL runs the stacked step's per-trial shapes
+/// ((16 x 51)(51 x 50), (51 x 16)(16 x 50), the signal (16 x 50)(50 x 50)^T) at 39 to 45 GFLOP/s on
+/// this machine's core: its vector blocks leave the two columns past 48 to slower code, and the
+/// transposed operand costs more. Here every column is in a vector block (16, 8, 4, 2 and 1 wide),
+/// four rows at a time, and those shapes run at 44 to 50 GFLOP/s; the wide first layer's products at
+/// 53 to 55, as fast as MKL or faster.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,12 +21,13 @@ namespace Verify.Model.Runtime;
 /// from zero (the first term a product rounded once), and <c>accumulate</c> then adds it to c's old
 /// element once. That is also the order MKL's small-matrix kernels use, so on the step's shapes the
 /// products come out bit for bit as before (<c>SmallGemmTest</c> holds the kernel to a scalar
-/// reference of that order and compares it with libtorch's <c>bmm</c>).
+/// reference of that order, and compares the step's products with MKL's).
 /// </para>
 /// <para>
 /// The caller (<see cref="BatchedGemm.TryMultiply"/>) owns every check: the addresses are elements
-/// of live CPU tensors, b's and c's rows have stride 1, c meets neither operand. a is read element
-/// by element at any row and column strides, so a transposed operand costs nothing.
+/// of live CPU tensors, the rows of b (or of w) and of c have stride 1, c meets neither operand. a is
+/// read element by element at any row and column strides, so a transposed operand costs nothing in
+/// a b.
 /// </para>
 /// </remarks>
 internal static unsafe class SmallGemm
