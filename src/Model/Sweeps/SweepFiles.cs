@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Verify.Model.Experiments;
@@ -34,7 +35,7 @@ public sealed record SweepScan(
 /// renamed to results/&lt;run id&gt;.json, never overwriting one that exists: a task killed at any
 /// moment leaves either no result or a whole one, and two tasks on one run leave one whole result.
 /// </summary>
-public static class SweepFiles
+public static partial class SweepFiles
 {
     public const string ResultsFolder = "results";
     public const string FailedFolder = "failed";
@@ -82,6 +83,24 @@ public static class SweepFiles
                 stream.Write(Encoding.UTF8.GetBytes(text));
                 stream.Flush(flushToDisk: true);
             }
+            // Without overwrite, a hard link claims the name atomically (it fails if the name exists):
+            // 16 writers racing through File.Move once left 2 winners in a test run on ext4.
+            if (!overwrite && !OperatingSystem.IsWindows())
+            {
+                int linked, error;
+                try
+                {
+                    linked = HardLink(temporary, path);
+                    error = Marshal.GetLastPInvokeError();
+                }
+                catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+                {
+                    (linked, error) = (-1, 0); // no libc by that name: the move below
+                }
+                if (linked == 0) return true;
+                if (error == AlreadyExists) return false;
+                // Links unsupported here (another errno): the move below, as before.
+            }
             try
             {
                 File.Move(temporary, path, overwrite);
@@ -97,6 +116,11 @@ public static class SweepFiles
             File.Delete(temporary);
         }
     }
+
+    const int AlreadyExists = 17; // EEXIST on Linux and macOS
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int HardLink(string existing, string created);
 
     /// <summary>Reads every result and failure of <paramref name="manifest"/>'s sweep in <paramref name="dir"/> and checks each result against its manifest line.</summary>
     public static SweepScan Scan(string dir, SweepManifest manifest)
