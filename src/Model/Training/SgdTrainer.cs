@@ -140,7 +140,9 @@ public static class SgdTrainer
         var batchSize = trials[0].Options.BatchSize;
 
         using var noGrad = no_grad();
-        var samplers = trials.Select(t => batchSize is { } b ? new BatchSampler(t.Seed, t.Data.Count, b, t.Data.Inputs.device) : null).ToArray();
+        // Trials that share their inputs share the batch seed, dataset size and batch size (Groups), so
+        // their samplers would draw the same indices: one draws for all (the kernel's Load).
+        var samplers = (sharedInputs ? trials.Take(1) : trials).Select(t => batchSize is { } b ? new BatchSampler(t.Seed, t.Data.Count, b, t.Data.Inputs.device) : null).ToArray();
         try
         {
             var build = Phases.Time("trainer/kernel");
@@ -155,7 +157,7 @@ public static class SgdTrainer
                     if (batchSize is not null && it % BatchSampler.ChunkSteps == 0)
                     {
                         var length = BatchSampler.ChunkLength(it, iters);
-                        kernel.Load(kernel.Active.Select(i => samplers[i]!.Next(length)).ToArray());
+                        kernel.Load(sharedInputs ? [samplers[0]!.Next(length)] : kernel.Active.Select(i => samplers[i]!.Next(length)).ToArray());
                     }
                     var losses = kernel.Step();
                     List<int>? stopped = null;

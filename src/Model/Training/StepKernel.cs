@@ -161,18 +161,32 @@ internal sealed class StepKernel : IDisposable
         scale = (stacked ? values.view(-1, 1, 1) : values.view(1, 1)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Loads the batches of the next steps: one (steps, B) index tensor per active trial, which this call disposes.</summary>
+    /// <summary>
+    /// Loads the batches of the next steps: one (steps, B) index tensor per active trial, or for a
+    /// shared-input kernel one for all (its trials draw the same indices); this call disposes them.
+    /// </summary>
     public void Load(Tensor[] indices)
     {
+        if (wide && indices.Length != 1)
+            throw new ArgumentException($"A shared-input kernel takes one index tensor for all its trials; {indices.Length} were given.", nameof(indices));
+        if (!wide && indices.Length != active.Count)
+            throw new ArgumentException($"{indices.Length} index tensors were given for {active.Count} active trials.", nameof(indices));
         chunk?.Dispose();
         using (var scope = NewDisposeScope())
         {
-            var shifted = indices.Select((idx, p) => offsets[active[p]] == 0 ? idx.alias() : idx.Plus(offsets[active[p]])).ToArray();
-            chunk = (shifted.Length == 1 ? shifted[0] : stack(shifted, 1)).reshape(indices[0].shape[0], -1).MoveToOuterDisposeScope();
             if (wide)
             {
+                // Each trial's rows of flatY: the shared indices shifted by the trial's dataset offset, by broadcasting.
+                var idx = indices[0];
+                using var shift = tensor(active.Select(i => offsets[i]).ToArray(), dtype: ScalarType.Int64, device: idx.device).view(1, -1, 1);
+                chunk = idx.unsqueeze(1).Plus(shift).reshape(idx.shape[0], -1).MoveToOuterDisposeScope();
                 chunkX?.Dispose();
-                chunkX = indices[0].clone().MoveToOuterDisposeScope(); // every trial's indices are these (same seed, size and batch)
+                chunkX = idx.clone().MoveToOuterDisposeScope();
+            }
+            else
+            {
+                var shifted = indices.Select((idx, p) => offsets[active[p]] == 0 ? idx.alias() : idx.Plus(offsets[active[p]])).ToArray();
+                chunk = (shifted.Length == 1 ? shifted[0] : stack(shifted, 1)).reshape(indices[0].shape[0], -1).MoveToOuterDisposeScope();
             }
         }
         foreach (var idx in indices) idx.Dispose();

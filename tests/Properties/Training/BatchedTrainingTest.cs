@@ -220,6 +220,37 @@ public sealed class BatchedTrainingTest
         }
     }
 
+    /// <summary>
+    /// A shared-input stack draws its batches once for all its trials (they share the batch seed), so its
+    /// kernel takes one index tensor; a stack of independent trials one per trial. Any other count is
+    /// refused with the counts named, before anything is loaded.
+    /// </summary>
+    [Test]
+    public void AKernelTakesOneIndexTensorPerTrial_OrOneForAStackSharingInputs()
+    {
+        using var scope = NewDisposeScope();
+        using var a = Pair.Build(d: 6, teacherWidths: [3], multi: 2, samples: 32, seed: 1);
+        using var b = Pair.Build(d: 6, teacherWidths: [3], multi: 2, samples: 32, seed: 1);
+        var options = new SgdOptions { Epochs = 1, ItersPerEpoch = 4, BatchSize = 8 };
+        Trial[] trials = [new(a.Student, a.Data, options, 5), new(b.Student, b.Data, options, 5)];
+        Tensor Indices() => randint(0, 32, [4, 8], dtype: ScalarType.Int64);
+
+        using (var shared = new StepKernel(trials, sharedInputs: true))
+        {
+            Should.Throw<ArgumentException>(() => shared.Load([Indices(), Indices()])).Message.ShouldContain("one index tensor for all its trials; 2 were given");
+            shared.SetRates([0.01, 0.01]);
+            shared.Load([Indices()]);
+            shared.Step().Length.ShouldBe(2, "one loss per trial after a load of one index tensor");
+        }
+        using (var separate = new StepKernel(trials))
+        {
+            Should.Throw<ArgumentException>(() => separate.Load([Indices()])).Message.ShouldContain("1 index tensors were given for 2 active trials");
+            separate.SetRates([0.01, 0.01]);
+            separate.Load([Indices(), Indices()]);
+            separate.Step().Length.ShouldBe(2);
+        }
+    }
+
     [Test]
     public void OneStudentInTwoTrials_IsRejectedWithAMessage()
     {
