@@ -1,6 +1,7 @@
 using System.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -124,16 +125,50 @@ internal static unsafe class HostMemory
         if (Overlap(pu, Extent(lu, 8), pc, Extent(lc, 8))) return false;
         for (long t = 0; t < lu.Blocks; t++)
             for (long i = 0; i < lu.Rows; i++)
-            {
-                var row = new Span<double>((double*)pu + t * lu.BlockStride + i * lu.RowStride, lu.Length);
-                if (slope == 0.0) TensorPrimitives.Max(row, 0.0, row);
-                else if (slope != 1.0) LeakyRow(row, slope);
-                row.CopyTo(new Span<double>((double*)pc + t * lc.BlockStride + i * lc.RowStride, lc.Length));
-            }
+                ActivateRowInto((double*)pu + t * lu.BlockStride + i * lu.RowStride, (double*)pc + t * lc.BlockStride + i * lc.RowStride, lu.Length, slope);
         GC.KeepAlive(u);
         GC.KeepAlive(copy);
         Interlocked.Increment(ref passes);
         return true;
+    }
+
+    /// <summary>
+    /// One row of <see cref="ActivateInto_"/>, in vector registers where the processor has 512-bit
+    /// ones: the step's rows are short (50 elements), and a call into TensorPrimitives and a copy per
+    /// row cost more than the arithmetic (32 trials' (16, 50) blocks: 11.4 us by those calls).
+    /// Vector512.Max and Math.Max are IEEE 754:2019's maximum, as TensorPrimitives.Max: NaN stays NaN, max(-0, 0) is 0.
+    /// </summary>
+    static void ActivateRowInto(double* u, double* copy, int length, double slope)
+    {
+        var j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var c = Vector512.Create(slope);
+            for (; j + 8 <= length; j += 8)
+            {
+                var v = Vector512.Load(u + j);
+                var a = slope == 0.0 ? Vector512.Max(v, Vector512<double>.Zero)
+                    : slope == 1.0 ? v
+                    : Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<double>.Zero), v, v * c);
+                a.Store(u + j);
+                a.Store(copy + j);
+            }
+        }
+        for (; j < length; j++)
+        {
+            var v = u[j];
+            copy[j] = u[j] = slope == 0.0 ? Math.Max(v, 0.0) : slope == 1.0 || v > 0 ? v : v * slope;
+        }
+    }
+
+    /// <summary>r &lt;- y - r over one row, in vector registers where there are 512-bit ones (a call per 50-element row costs more than the arithmetic).</summary>
+    static void SubtractFrom(double* y, double* r, int length)
+    {
+        var j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + 8 <= length; j += 8)
+                (Vector512.Load(y + j) - Vector512.Load(r + j)).Store(r + j);
+        for (; j < length; j++) r[j] = y[j] - r[j];
     }
 
     static void LeakyRow(Span<double> u, double slope)
@@ -231,11 +266,7 @@ internal static unsafe class HostMemory
         {
             var rp = all.Slice(p * block, block);
             for (var i = 0; i < batch; i++)
-            {
-                var target = new ReadOnlySpan<double>((double*)py + index[(int)(p * batch + i)] * width, w);
-                var ri = rp.Slice(i * w, w);
-                TensorPrimitives.Subtract(target, ri, ri);
-            }
+                SubtractFrom((double*)py + index[(int)(p * batch + i)] * width, (double*)pr + p * block + i * w, w);
             halfSquares[p] = 0.5 * SumsOfSquares(rp);
             TensorPrimitives.Multiply(rp, scales[p], rp);
         }
