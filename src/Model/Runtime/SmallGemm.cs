@@ -11,9 +11,9 @@ namespace Verify.Model.Runtime;
 /// weight (a w^T), in AVX-512 registers. MKL runs the stacked step's per-trial shapes
 /// ((16 x 51)(51 x 50), (51 x 16)(16 x 50), the signal (16 x 50)(50 x 50)^T) at 39 to 45 GFLOP/s on
 /// this machine's core: its vector blocks leave the two columns past 48 to slower code, and the
-/// transposed operand costs more. Here every column is in a vector block (16, 8, 4, 2 and 1 wide),
-/// four rows at a time, and those shapes run at 44 to 50 GFLOP/s; the wide first layer's products at
-/// 53 to 55, as fast as MKL or faster.
+/// transposed operand costs more. Here every column is in a vector block (16, 8, 4, 2 and 1 wide,
+/// and 16 + 2 for a width such as 50 that ends so), four rows at a time, and those shapes run at 45
+/// to 52 GFLOP/s; the wide first layer's products at 53 to 55, as fast as MKL or faster.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -88,8 +88,13 @@ internal static unsafe class SmallGemm
     {
         // Panels of b's columns small enough (16 KiB) to stay in the first-level cache while every row of a passes over them.
         var panel = Math.Max(16, 2048 / k / 16 * 16);
-        for (var j0 = 0; j0 < n; j0 += panel)
-            Panel(m, Math.Min(panel, n - j0), k, a, aRow, aCol, b + j0, ldb, c + j0, ldc, accumulate);
+        for (var j0 = 0; j0 < n;)
+        {
+            var width = Math.Min(panel, n - j0);
+            if (n - j0 - width == 2) width += 2; // 2 columns left over go with this panel (Block18), not in one of their own
+            Panel(m, width, k, a, aRow, aCol, b + j0, ldb, c + j0, ldc, accumulate);
+            j0 += width;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -105,7 +110,13 @@ internal static unsafe class SmallGemm
             var a3 = a + (i + Math.Min(3, rows - 1)) * aRow;
             var ci = c + i * ldc;
             var j = 0;
-            for (; j + 16 <= n; j += 16) Block16(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate);
+            for (; j + 16 <= n; j += 16)
+            {
+                // 16 columns and 2 more in one pass (n = 50 ends so): the 2 in 128-bit registers beside the
+                // 512-bit ones, instead of a pass of their own whose four chains wait on each other.
+                if (n - j == 18) { Block18(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate); j = n; break; }
+                Block16(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate);
+            }
             if (j + 8 <= n) { Block8(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate); j += 8; }
             if (j + 4 <= n) { Block4(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate); j += 4; }
             if (j + 2 <= n) { Block2(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate); j += 2; }
@@ -230,6 +241,40 @@ internal static unsafe class SmallGemm
         if (rows > 1) { Store(c + ldc, s10, accumulate); Store(c + ldc + 8, s11, accumulate); }
         if (rows > 2) { Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 8, s21, accumulate); }
         if (rows > 3) { Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 8, s31, accumulate); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    static void Block18(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, int rows, bool accumulate)
+    {
+        Vector512<double> s00 = default, s01 = default, s10 = default, s11 = default, s20 = default, s21 = default, s30 = default, s31 = default;
+        Vector128<double> t0 = default, t1 = default, t2 = default, t3 = default;
+        for (var p = 0; p < k; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 8);
+            var b2 = Vector128.Load(b + 16);
+            var x = Vector512.Create(*a0);
+            s00 = Vector512.FusedMultiplyAdd(x, b0, s00);
+            s01 = Vector512.FusedMultiplyAdd(x, b1, s01);
+            t0 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t0);
+            x = Vector512.Create(*a1);
+            s10 = Vector512.FusedMultiplyAdd(x, b0, s10);
+            s11 = Vector512.FusedMultiplyAdd(x, b1, s11);
+            t1 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t1);
+            x = Vector512.Create(*a2);
+            s20 = Vector512.FusedMultiplyAdd(x, b0, s20);
+            s21 = Vector512.FusedMultiplyAdd(x, b1, s21);
+            t2 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t2);
+            x = Vector512.Create(*a3);
+            s30 = Vector512.FusedMultiplyAdd(x, b0, s30);
+            s31 = Vector512.FusedMultiplyAdd(x, b1, s31);
+            t3 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t3);
+            a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
+        }
+        Store(c, s00, accumulate); Store(c + 8, s01, accumulate); Store(c + 16, t0, accumulate);
+        if (rows > 1) { Store(c + ldc, s10, accumulate); Store(c + ldc + 8, s11, accumulate); Store(c + ldc + 16, t1, accumulate); }
+        if (rows > 2) { Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 8, s21, accumulate); Store(c + 2 * ldc + 16, t2, accumulate); }
+        if (rows > 3) { Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 8, s31, accumulate); Store(c + 3 * ldc + 16, t3, accumulate); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]

@@ -125,8 +125,31 @@ public sealed unsafe class SmallGemmTest
             return (difference is null).Label($"{c}: {difference ?? "same bits"}")
                 .Classify(c.N % 16 != 0, "columns past the 16-wide blocks")
                 .Classify(c.M % 4 != 0, "rows past the 4-row blocks")
-                .Classify(c.N > Math.Max(16, 2048 / c.K / 16 * 16), "several panels");
+                .Classify(c.N > Math.Max(16, 2048 / c.K / 16 * 16), "several panels")
+                .Classify(c.N % 16 == 2 && c.N > 2, "16 columns and 2 more in one block");
         });
+
+    /// <summary>
+    /// Widths that end in 16 columns and 2 more (the step's 50, and 18, 34, 66, 130) take one block for
+    /// those 18, also where the 2 left over would have made a panel of their own (k over 64); 2 and 16
+    /// for contrast. Both products, accumulating or not, a read by rows and by columns, 13 rows (a last
+    /// block of 1 row).
+    /// </summary>
+    public static IEnumerable<Case> EighteenColumnEnds() =>
+        from n in new[] { 2, 16, 18, 34, 50, 66, 130 }
+        from k in new[] { 16, 51, 101 }
+        from transposed in new[] { false, true }
+        where !transposed || k * n <= 8192
+        from accumulate in new[] { false, true }
+        select new Case(13, n, k, ByColumns: accumulate, transposed, accumulate, Seed: n * 1000 + k);
+
+    [TestCaseSource(nameof(EighteenColumnEnds))]
+    public void AProductEndingIn16And2Columns_IsTheChainToo(Case c)
+    {
+        var x = new Arrays(c);
+        Run(c, x);
+        FirstDifference(c, x).ShouldBeNull(c.ToString());
+    }
 
     /// <summary>Negative control: the same bitwise judge tells the chain in reverse order apart from the kernel's (a step-size product, k = 51).</summary>
     [Test]
