@@ -63,7 +63,9 @@ internal sealed class StepKernel : IDisposable
     Tensor? scale;                    // lr_t / B, (T, 1, 1) or (1, 1)
     Tensor? chunk;                    // (steps, T * B) rows of flatX for the loaded steps
     int chunkStep;
-    Tensor? blockX, blockXT, blockY;  // gathered batches of the next few steps: (k, [T,] B, d + 1), its transpose, (k, [T,] B, outputs)
+    Tensor? blockX, blockXT;          // gathered inputs of the next few steps: (k, [T,] B, d + 1) and its transpose (the targets are read where they lie, Residuals_)
+    Tensor[] signals = [];            // g_l of the hidden layers, written in place every step: ([T,] rows, n_l)
+    Tensor? residualView;             // a mini-batch step's residuals as the products see them: residuals, or its one matrix (B, outputs) for a trial alone
     int blockStart;
     readonly long rowsPerStep;        // B, or the dataset size in full-batch runs
     double[] rates = [];
@@ -75,7 +77,7 @@ internal sealed class StepKernel : IDisposable
     // the first layers of all trials side by side, the layers above stacked per shape (a part).
     readonly bool wide;
     Tensor? wideW, wideA, wideG;      // (d + 1, S) first-layer weights, S = sum of the first hidden widths; h_1 of every trial (B, S); its signal (B, S)
-    Tensor? residuals;                // (T, B, outputs)
+    Tensor? residuals;                // (T, B, outputs), T = 1 for a trial alone: the top layer's products, then the residuals (every mini-batch step)
     Tensor? chunkX;                   // (steps, B) rows of flatX (the shared inputs) for the loaded steps
     Part[] parts = [];
 
@@ -198,54 +200,49 @@ internal sealed class StepKernel : IDisposable
     /// <remarks>Its few temporaries are disposed one by one as they die (no dispose scope: at the small size a step is mostly overhead).</remarks>
     public double[] Step()
     {
-        Tensor x, xT, y;
-        var picked = batchSize is not null;
         if (batchSize is { } b)
         {
             if (chunk is null) throw new InvalidOperationException("No batches loaded: call Load before Step in a mini-batch run.");
             if (blockX is null || chunkStep - blockStart >= blockX.size(0)) GatherBlock(b);
             var j = chunkStep++ - blockStart;
-            (x, xT) = (blockX!.select(0, j), blockXT!.select(0, j));
-            if (wide)
+            var (x, xT) = (blockX!.select(0, j), blockXT!.select(0, j));
+            try
             {
-                try { return StepWide(x, xT, chunkStep - 1); }
-                finally
-                {
-                    x.Dispose();
-                    xT.Dispose();
-                }
+                if (wide) return StepWide(x, xT, chunkStep - 1);
+                // The top layer's products go into the residuals' buffer, and the targets are read from
+                // the dataset's rows where they lie (Residuals_).
+                ProductInto(residualView!, Forward(activation, x, weights, hidden, hiddenView), weights[^1]);
+                var losses = Residuals_(chunkStep - 1);
+                Backward(residualView!, xT);
+                return losses;
             }
-            y = blockY!.select(0, j);
-        }
-        else (x, xT, y) = (fullX!, fullXT!, fullY!);
-        Tensor? g = null;
-        try
-        {
-            var a = Forward(activation, x, weights, hidden, hiddenView);
-            g = Residual(y, a, weights[^1]);
-            var losses = HalfSquaredNorms(g);
-            var rows = (double)rowsPerStep;
-            for (var p = 0; p < losses.Length; p++) losses[p] /= rows;
-
-            g.mul_(scale!);
-            for (var l = weights.Length - 1; l >= 0; l--)
-            {
-                var below = l > 0 ? SignalBelow(activation, g!, upperT[l], hiddenView[l - 1]) : null;
-                AddProduct_(weights[l], l == 0 ? xT : hiddenT[l - 1], g!);
-                g!.Dispose();
-                g = below;
-            }
-            return losses;
-        }
-        finally
-        {
-            g?.Dispose();
-            if (picked)
+            finally
             {
                 x.Dispose();
                 xT.Dispose();
-                y.Dispose();
             }
+        }
+        using var g = Residual(fullY!, Forward(activation, fullX!, weights, hidden, hiddenView), weights[^1]);
+        var fullLosses = HalfSquaredNorms(g);
+        for (var p = 0; p < fullLosses.Length; p++) fullLosses[p] /= rowsPerStep;
+        g.mul_(scale!);
+        Backward(g, fullXT!);
+        return fullLosses;
+    }
+
+    /// <summary>Back-propagates the scaled residuals r through every layer, each signal into its buffer, and updates every weight in place.</summary>
+    void Backward(Tensor r, Tensor xT)
+    {
+        var g = r;
+        for (var l = weights.Length - 1; l >= 0; l--)
+        {
+            if (l > 0)
+            {
+                ProductInto(signals[l - 1], g, upperT[l]);
+                activation.GatedByOutput_(signals[l - 1], hiddenView[l - 1]);
+            }
+            AddProduct_(weights[l], l == 0 ? xT : hiddenT[l - 1], g);
+            if (l > 0) g = signals[l - 1];
         }
     }
 
@@ -405,7 +402,7 @@ internal sealed class StepKernel : IDisposable
         using var scope = NewDisposeScope();
         var residual = signals[^1];
         var loss = HalfSquaredNorms(residual)[0] / residual.shape[0];
-        var maxGrad = Runtime.TensorOps.RowNorms(signals[0]).max().item<double>();
+        var maxGrad = Runtime.TensorOps.RowNorms(signals[0]).max().ToDouble();
         return (loss, maxGrad);
     }
 
@@ -492,17 +489,18 @@ internal sealed class StepKernel : IDisposable
     static double[] HalfSquaredNorms(Tensor r)
     {
         if (HostMemory.HalfSumsOfSquares(r, r.dim() == 2 ? 1 : r.size(0)) is { } direct) return direct;
+        // Read as float64 whatever the dtype (a float32 student's norms are float32 tensors).
         double[] values;
         if (r.dim() == 2)
         {
             using var norm = r.norm(2.0f);
-            values = [norm.item<double>()];
+            values = [norm.ToDouble()];
         }
         else
         {
             using var flat = r.flatten(1);
             using var norms = flat.norm(1, false, 2.0f);
-            using var onCpu = norms.cpu();
+            using var onCpu = norms.to(ScalarType.Float64, CPU);
             values = onCpu.data<double>().ToArray();
         }
         for (var p = 0; p < values.Length; p++) values[p] = 0.5 * values[p] * values[p];
@@ -522,11 +520,6 @@ internal sealed class StepKernel : IDisposable
         // Detached, not moved out: the caller (Step) runs in its own scope, and the block outlives it.
         blockX = flatX.index_select(0, rows).view(shapeX).DetachFromDisposeScope();
         blockXT = blockX.transpose(-2, -1).DetachFromDisposeScope();
-        if (!wide)
-        {
-            long[] shapeY = stacked ? [steps, count, batch, flatY.shape[1]] : [steps, batch, flatY.shape[1]];
-            blockY = flatY.index_select(0, rows).view(shapeY).DetachFromDisposeScope();
-        }
         blockStart = chunkStep;
     }
 
@@ -534,8 +527,7 @@ internal sealed class StepKernel : IDisposable
     {
         blockX?.Dispose();
         blockXT?.Dispose();
-        blockY?.Dispose();
-        blockX = blockXT = blockY = null;
+        blockX = blockXT = null;
     }
 
     /// <summary>Copies the stacked weights of <paramref name="trialIndices"/> (active ones) back into their students (nothing to do for a single trial).</summary>
@@ -622,6 +614,12 @@ internal sealed class StepKernel : IDisposable
             hiddenView[l] = hidden[l].narrow(-1, 0, width).MoveToOuterDisposeScope();
             hiddenT[l] = hidden[l].transpose(-2, -1).MoveToOuterDisposeScope();
         }
+        signals = hiddenView.Select(v => empty(v.shape, dtype: dtype, device: device).MoveToOuterDisposeScope()).ToArray();
+        if (batchSize is { } b)
+        {
+            residuals = empty([active.Count, b, weights[^1].shape[^1]], dtype: dtype, device: device).MoveToOuterDisposeScope();
+            residualView = (stacked ? residuals.alias() : residuals.select(0, 0)).MoveToOuterDisposeScope();
+        }
         if (batchSize is null)
         {
             var n = trials[active[0]].Data.Count;
@@ -643,7 +641,14 @@ internal sealed class StepKernel : IDisposable
 
     void DisposeViews()
     {
-        foreach (var t in hiddenT.Concat(hiddenView).Concat(hidden)) t.Dispose();
+        foreach (var t in hiddenT.Concat(hiddenView).Concat(hidden).Concat(signals)) t.Dispose();
+        signals = [];
+        if (!wide)
+        {
+            residualView?.Dispose();
+            residuals?.Dispose();
+            residualView = residuals = null;
+        }
         foreach (var t in upperT.Skip(1)) t.Dispose();
         fullXT?.Dispose();
         fullX?.Dispose();

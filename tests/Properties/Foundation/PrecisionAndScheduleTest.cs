@@ -32,6 +32,42 @@ public sealed class PrecisionAndScheduleTest
         Numerics.RelativeError(g32, g64).ShouldBeLessThan(Tolerances.Float32Identity, $"seed {seed}");
     }
 
+    /// <summary>
+    /// A float32 student trains, alone and stacked with another, and ends where its float64 twin ends to
+    /// single precision; another batch seed (the negative control) ends elsewhere by the same judge.
+    /// (Until 2026-11-28 a float32 stack stopped at its first step: its losses were read as float64.)
+    /// </summary>
+    [Test]
+    public void Float32Students_TrainAloneAndStacked_ToTheirFloat64TwinsResult()
+    {
+        using var scope = NewDisposeScope();
+        using var teacher64 = Teacher.Build(TeacherSpec.TwoLayer(8, 3, outputs: 4), 5);
+        using var teacher32 = Teacher.Build(TeacherSpec.TwoLayer(8, 3, outputs: 4), 5, ScalarType.Float32);
+        using var x = Inputs.Gaussian(128, 8, 6);
+        using var data64 = Dataset.Label(teacher64, x);
+        using var data32 = Dataset.Label(teacher32, x.to(ScalarType.Float32));
+        using var student64 = Student.OverRealized(teacher64, 2, 7, initStd: 0.3);
+        using var alone = student64.Clone(ScalarType.Float32);
+        using var stacked = student64.Clone(ScalarType.Float32);
+        using var other = student64.Clone(ScalarType.Float32);
+        using var control = student64.Clone(ScalarType.Float32);
+        var options = new SgdOptions { LearningRate = 0.05, BatchSize = 16, Epochs = 3, ItersPerEpoch = 20 };
+
+        SgdTrainer.Train(student64, data64, options, 8).Outcome.ShouldBe(TrainingOutcome.BudgetExhausted);
+        var results = SgdTrainer.Train([new Trial(alone, data32, options, 8)])
+            .Concat(SgdTrainer.Train([new Trial(stacked, data32, options, 8), new Trial(other, data32, options, 9)]))
+            .Append(SgdTrainer.Train(control, data32, options, 9)).ToArray();
+        foreach (var r in results)
+        {
+            r.Outcome.ShouldBe(TrainingOutcome.BudgetExhausted, r.ToString());
+            double.IsFinite(r.FinalTrainLoss).ShouldBeTrue(r.ToString());
+        }
+        double Distance(RectifiedNetwork s) => s.Weights.Zip(student64.Weights).Max(p => Numerics.RelativeError(p.First, p.Second));
+        Distance(alone).ShouldBeLessThan(Tolerances.Float32Identity, "float32 alone against float64");
+        Distance(stacked).ShouldBeLessThan(Tolerances.Float32Identity, "float32 in a stack against float64");
+        Distance(control).ShouldBeGreaterThan(Tolerances.Float32Identity, "another batch seed must end elsewhere");
+    }
+
     [Test]
     public void TheScheduleDropsTheRateAtItsEpochs()
     {
