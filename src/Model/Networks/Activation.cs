@@ -60,6 +60,7 @@ public sealed record Activation
     /// <summary>u &lt;- sigma(u), in place; returns <paramref name="u"/>.</summary>
     public Tensor Apply_(Tensor u)
     {
+        if (IsLinear || HostMemory.Activate_(u, NegativeSlope)) return u;
         if (IsRelu) u.relu_();
         else if (!IsLinear) Scalars.With(NegativeSlope, c => u.leaky_relu_(c));
         return u;

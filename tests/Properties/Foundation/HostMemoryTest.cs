@@ -193,6 +193,23 @@ public sealed class HostMemoryTest
         var expected = first.relu();
         HostMemory.ActivateInto_(first, second, 0.0).ShouldBeTrue("a copy that begins where the input ends must be taken");
         second.equal(expected).all().item<bool>().ShouldBeTrue("the adjacent copy holds the activation");
+
+        // The in-place form (Activation.Apply_): the same refusals, and a block of a wider buffer taken in place.
+        void DeclinedInPlace(Tensor input, string why)
+        {
+            var before = input.clone();
+            HostMemory.Activate_(input, 0.1).ShouldBeFalse(why);
+            input.equal(before).all().item<bool>().ShouldBeTrue($"{why}: declined but written");
+        }
+        DeclinedInPlace(u.clone().view(24), "rank 1");
+        DeclinedInPlace(u.to(ScalarType.Float32), "float32 (left to libtorch)");
+        DeclinedInPlace(u.clone().t(), "columns of stride 6 (a transposed view)");
+        var wide = randn([4, 13], dtype: ScalarType.Float64, generator: rng);
+        var (block, rest) = (wide.narrow(1, 0, 11), wide.narrow(1, 11, 2).clone());
+        var leaky = nn.functional.leaky_relu(block, 0.1);
+        HostMemory.Activate_(block, 0.1).ShouldBeTrue("rows of 11 with stride 13 must be taken");
+        block.equal(leaky).all().item<bool>().ShouldBeTrue("the block holds libtorch's leaky ReLU, bit for bit");
+        wide.narrow(1, 11, 2).equal(rest).all().item<bool>().ShouldBeTrue("the columns beside the block were written");
     }
 
     /// <summary>The gate in one pass declines what it cannot read as it lies, leaving the signal as it was: the caller then asks libtorch.</summary>
