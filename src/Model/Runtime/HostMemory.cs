@@ -2,6 +2,7 @@ using System.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -190,14 +191,16 @@ internal static unsafe class HostMemory
     /// the end: another order than TensorPrimitives.SumOfSquares, equal to round-off. Three passes
     /// (subtract, sum, scale) cost 12 us for 32 trials of (16, 50), most of it in the calls.
     /// </summary>
-    static double ResidualRows(double* r, double* y, ReadOnlySpan<long> rows, int width, double scale)
+    static double ResidualRows(double* r, double* y, ReadOnlySpan<long> index, int first, int count, int width, double scale)
     {
         var sum = Vector512<double>.Zero;
         var tail = 0.0;
         var s = Vector512.Create(scale);
-        foreach (var row in rows)
+        for (var k = first; k < first + count; k++)
         {
-            var t = y + row * width;
+            // The targets of trials that do not share a dataset lie far apart: ask for a later row now.
+            if (k + PrefetchRows < index.Length) Prefetch(y + index[k + PrefetchRows] * width, width);
+            var t = y + index[k] * width;
             var j = 0;
             for (; j + 8 <= width; j += 8)
             {
@@ -214,6 +217,49 @@ internal static unsafe class HostMemory
             r += width;
         }
         return Vector512.Sum(sum) + tail;
+    }
+
+    /// <summary>Rows ahead that a gather asks the memory for while it copies the current one.</summary>
+    const int PrefetchRows = 8;
+
+    /// <summary>Asks for the cache lines of one row ahead of its use (nothing where the processor has no prefetch instruction).</summary>
+    static void Prefetch(double* row, int length)
+    {
+        if (!Sse.IsSupported) return;
+        var end = (byte*)(row + length);
+        for (var line = (byte*)row; line < end; line += 64) Sse.Prefetch0(line);
+    }
+
+    /// <summary>
+    /// into &lt;- source[rows]: the rows of a contiguous float64 CPU matrix picked by an int64 index, into a
+    /// contiguous buffer, each asked for <see cref="PrefetchRows"/> rows before it is copied. libtorch's
+    /// index_select waits for each row in turn: a stack of 32 trials on their own datasets (50 MB of
+    /// inputs, beyond the caches) spent 88 us of a 550 us step there. Returns false, writing nothing, for
+    /// any other layout.
+    /// </summary>
+    /// <exception cref="IndexOutOfRangeException">A row outside the source (checked before anything is written).</exception>
+    public static bool GatherRows_(Tensor into, Tensor source, Tensor rows)
+    {
+        if (!Enabled || source.dtype != ScalarType.Float64 || into.dtype != ScalarType.Float64 || rows.dtype != ScalarType.Int64) return false;
+        if (source.dim() != 2 || into.dim() != 2 || rows.dim() != 1 || !source.is_contiguous() || !into.is_contiguous() || !rows.is_contiguous()) return false;
+        long n = rows.size(0), width = source.size(1), count = source.size(0);
+        if (into.size(0) != n || into.size(1) != width || n * width > int.MaxValue) return false;
+        var (pi, ps, pr) = (Address(into), Address(source), Address(rows));
+        if (pi == IntPtr.Zero || ps == IntPtr.Zero || pr == IntPtr.Zero) return false;
+        if (Overlap(pi, n * width * 8, ps, count * width * 8) || Overlap(pi, n * width * 8, pr, n * 8)) return false;
+        var index = new ReadOnlySpan<long>((void*)pr, (int)n);
+        foreach (var row in index)
+            if ((ulong)row >= (ulong)count) throw new IndexOutOfRangeException($"Row {row} was asked for; the source has {count} rows.");
+        var w = (int)width;
+        for (var k = 0; k < index.Length; k++)
+        {
+            if (k + PrefetchRows < index.Length) Prefetch((double*)ps + index[k + PrefetchRows] * w, w);
+            new ReadOnlySpan<double>((double*)ps + index[k] * w, w).CopyTo(new Span<double>((double*)pi + (long)k * w, w));
+        }
+        GC.KeepAlive(into);
+        GC.KeepAlive(source);
+        GC.KeepAlive(rows);
+        return true;
     }
 
     /// <summary>r &lt;- y - r over one row, in vector registers where there are 512-bit ones (a call per 50-element row costs more than the arithmetic).</summary>
@@ -343,7 +389,7 @@ internal static unsafe class HostMemory
             var rp = (double*)pr + p * block;
             if (Vector512.IsHardwareAccelerated)
             {
-                halfSquares[p] = 0.5 * ResidualRows(rp, (double*)py, index.Slice((int)(p * batch), (int)batch), w, scales[p]);
+                halfSquares[p] = 0.5 * ResidualRows(rp, (double*)py, index, (int)(p * batch), (int)batch, w, scales[p]);
                 continue;
             }
             var all = new Span<double>(rp, block);

@@ -212,6 +212,43 @@ public sealed class HostMemoryTest
         wide.narrow(1, 11, 2).equal(rest).all().item<bool>().ShouldBeTrue("the columns beside the block were written");
     }
 
+    /// <summary>
+    /// The gather copies libtorch's index_select bit for bit, rows repeated and in any order; a row outside
+    /// the source is refused before anything is written, and a layout it cannot copy as it lies is
+    /// declined and left alone (the step then asks libtorch).
+    /// </summary>
+    [Test]
+    public void TheGather_IsIndexSelect_AndRefusesWhatItCannotCopy()
+    {
+        using var scope = NewDisposeScope();
+        using var rng = new Generator(26);
+        RequireHostPointers();
+        var source = randn([50, 13], dtype: ScalarType.Float64, generator: rng);
+        var rows = randint(0, 50, [40], generator: rng);
+        var into = zeros([40, 13], dtype: ScalarType.Float64);
+        HostMemory.GatherRows_(into, source, rows).ShouldBeTrue("contiguous float64 rows must be taken");
+        into.equal(source.index_select(0, rows)).all().item<bool>().ShouldBeTrue("the gathered rows differ from index_select's");
+        // Negative control by the same judge: another row table gives other rows.
+        into.equal(source.index_select(0, rows.flip(0))).all().item<bool>().ShouldBeFalse("a reversed row table must give other rows");
+
+        var untouched = zeros([3, 13], dtype: ScalarType.Float64);
+        Should.Throw<IndexOutOfRangeException>(() => HostMemory.GatherRows_(untouched, source, tensor(new long[] { 1, 50, 2 })))
+            .Message.ShouldContain("Row 50 was asked for; the source has 50 rows");
+        untouched.count_nonzero().item<long>().ShouldBe(0L, "a refused gather wrote rows");
+        void Declined(Tensor target, Tensor from, Tensor table, string why)
+        {
+            var before = target.clone();
+            HostMemory.GatherRows_(target, from, table).ShouldBeFalse(why);
+            target.equal(before).all().item<bool>().ShouldBeTrue($"{why}: declined but written");
+        }
+        var three = tensor(new long[] { 4, 0, 4 });
+        Declined(zeros([3, 13], dtype: ScalarType.Float64), source.t().contiguous().t(), three, "a source by columns");
+        Declined(zeros([3, 13], dtype: ScalarType.Float32), source.to(ScalarType.Float32), three, "float32 (left to libtorch)");
+        Declined(zeros([3, 12], dtype: ScalarType.Float64), source, three, "rows of another width");
+        Declined(zeros([13, 3], dtype: ScalarType.Float64).t(), source, three, "a destination by columns");
+        Declined(zeros([3, 13], dtype: ScalarType.Float64), source, three.to(ScalarType.Int32), "an int32 row table");
+    }
+
     /// <summary>The gate in one pass declines what it cannot read as it lies, leaving the signal as it was: the caller then asks libtorch.</summary>
     [Test]
     public void GatesItCannotRead_AreDeclined_AndLeftAsTheyWere()
