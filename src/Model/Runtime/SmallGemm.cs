@@ -100,29 +100,46 @@ internal static unsafe class SmallGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Panel(int m, int n, int k, double* a, nint aRow, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate)
     {
-        for (var i = 0; i < m; i += 4)
+        var i = 0;
+        for (; i + 4 <= m; i += 4) Rows<Four>(n, k, a + i * aRow, aRow, aCol, b, ldb, c + i * ldc, ldc, accumulate);
+        // The last 1 to 3 rows in blocks of their own size: a block of 4 would compute the missing rows too.
+        switch (m - i)
         {
-            var rows = Math.Min(4, m - i);
-            // Rows past m repeat the last row: read, never written.
-            var a0 = a + i * aRow;
-            var a1 = a + (i + Math.Min(1, rows - 1)) * aRow;
-            var a2 = a + (i + Math.Min(2, rows - 1)) * aRow;
-            var a3 = a + (i + Math.Min(3, rows - 1)) * aRow;
-            var ci = c + i * ldc;
-            var j = 0;
-            for (; j + 16 <= n; j += 16)
-            {
-                // 16 columns and 2 more in one pass (n = 50 ends so): the 2 in 128-bit registers beside the
-                // 512-bit ones, instead of a pass of their own whose four chains wait on each other.
-                if (n - j == 18) { Block18(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate); j = n; break; }
-                Block16(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate);
-            }
-            if (j + 8 <= n) { Block8(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate); j += 8; }
-            if (j + 4 <= n) { Block4(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate); j += 4; }
-            if (j + 2 <= n) { Block2(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate); j += 2; }
-            if (j < n) Block1(k, a0, a1, a2, a3, aCol, b + j, ldb, ci + j, ldc, rows, accumulate);
+            case 3: Rows<Three>(n, k, a + i * aRow, aRow, aCol, b, ldb, c + i * ldc, ldc, accumulate); break;
+            case 2: Rows<Two>(n, k, a + i * aRow, aRow, aCol, b, ldb, c + i * ldc, ldc, accumulate); break;
+            case 1: Rows<One>(n, k, a + i * aRow, aRow, aCol, b, ldb, c + i * ldc, ldc, accumulate); break;
         }
     }
+
+    /// <summary>R.Count rows of the product (1 to 4), across every column of the panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Rows<R>(int n, int k, double* a, nint aRow, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
+    {
+        // Pointers to rows past R.Count repeat the last row; the blocks never read them.
+        var a0 = a;
+        var a1 = a + Math.Min(1, R.Count - 1) * aRow;
+        var a2 = a + Math.Min(2, R.Count - 1) * aRow;
+        var a3 = a + Math.Min(3, R.Count - 1) * aRow;
+        var j = 0;
+        for (; j + 16 <= n; j += 16)
+        {
+            // 16 columns and 2 more in one pass (n = 50 ends so): the 2 in 128-bit registers beside the
+            // 512-bit ones, instead of a pass of their own whose chains wait on each other.
+            if (n - j == 18) { Block18<R>(k, a0, a1, a2, a3, aCol, b + j, ldb, c + j, ldc, accumulate); return; }
+            Block16<R>(k, a0, a1, a2, a3, aCol, b + j, ldb, c + j, ldc, accumulate);
+        }
+        if (j + 8 <= n) { Block8<R>(k, a0, a1, a2, a3, aCol, b + j, ldb, c + j, ldc, accumulate); j += 8; }
+        if (j + 4 <= n) { Block4<R>(k, a0, a1, a2, a3, aCol, b + j, ldb, c + j, ldc, accumulate); j += 4; }
+        if (j + 2 <= n) { Block2<R>(k, a0, a1, a2, a3, aCol, b + j, ldb, c + j, ldc, accumulate); j += 2; }
+        if (j < n) Block1<R>(k, a0, a1, a2, a3, aCol, b + j, ldb, c + j, ldc, accumulate);
+    }
+
+    /// <summary>A block's row count as a type, so that the JIT compiles each block once per count and drops the rows it does not have.</summary>
+    interface IRows { static abstract int Count { get; } }
+    readonly struct One : IRows { public static int Count => 1; }
+    readonly struct Two : IRows { public static int Count => 2; }
+    readonly struct Three : IRows { public static int Count => 3; }
+    readonly struct Four : IRows { public static int Count => 4; }
 
     /// <summary>
     /// c &lt;- a w^T, or c &lt;- c + a w^T when <paramref name="accumulate"/>: a (m, k) read at
@@ -216,7 +233,7 @@ internal static unsafe class SmallGemm
     static void Put(double* d, Vector512<double> v, bool accumulate) => (accumulate ? Vector512.Load(d) + v : v).Store(d);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block16(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, int rows, bool accumulate)
+    static void Block16<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
     {
         Vector512<double> s00 = default, s01 = default, s10 = default, s11 = default, s20 = default, s21 = default, s30 = default, s31 = default;
         for (var p = 0; p < k; p++)
@@ -226,25 +243,34 @@ internal static unsafe class SmallGemm
             var x = Vector512.Create(*a0);
             s00 = Vector512.FusedMultiplyAdd(x, b0, s00);
             s01 = Vector512.FusedMultiplyAdd(x, b1, s01);
-            x = Vector512.Create(*a1);
-            s10 = Vector512.FusedMultiplyAdd(x, b0, s10);
-            s11 = Vector512.FusedMultiplyAdd(x, b1, s11);
-            x = Vector512.Create(*a2);
-            s20 = Vector512.FusedMultiplyAdd(x, b0, s20);
-            s21 = Vector512.FusedMultiplyAdd(x, b1, s21);
-            x = Vector512.Create(*a3);
-            s30 = Vector512.FusedMultiplyAdd(x, b0, s30);
-            s31 = Vector512.FusedMultiplyAdd(x, b1, s31);
+            if (R.Count > 1)
+            {
+                x = Vector512.Create(*a1);
+                s10 = Vector512.FusedMultiplyAdd(x, b0, s10);
+                s11 = Vector512.FusedMultiplyAdd(x, b1, s11);
+            }
+            if (R.Count > 2)
+            {
+                x = Vector512.Create(*a2);
+                s20 = Vector512.FusedMultiplyAdd(x, b0, s20);
+                s21 = Vector512.FusedMultiplyAdd(x, b1, s21);
+            }
+            if (R.Count > 3)
+            {
+                x = Vector512.Create(*a3);
+                s30 = Vector512.FusedMultiplyAdd(x, b0, s30);
+                s31 = Vector512.FusedMultiplyAdd(x, b1, s31);
+            }
             a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
         }
         Store(c, s00, accumulate); Store(c + 8, s01, accumulate);
-        if (rows > 1) { Store(c + ldc, s10, accumulate); Store(c + ldc + 8, s11, accumulate); }
-        if (rows > 2) { Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 8, s21, accumulate); }
-        if (rows > 3) { Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 8, s31, accumulate); }
+        if (R.Count > 1) { Store(c + ldc, s10, accumulate); Store(c + ldc + 8, s11, accumulate); }
+        if (R.Count > 2) { Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 8, s21, accumulate); }
+        if (R.Count > 3) { Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 8, s31, accumulate); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block18(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, int rows, bool accumulate)
+    static void Block18<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
     {
         Vector512<double> s00 = default, s01 = default, s10 = default, s11 = default, s20 = default, s21 = default, s30 = default, s31 = default;
         Vector128<double> t0 = default, t1 = default, t2 = default, t3 = default;
@@ -257,100 +283,109 @@ internal static unsafe class SmallGemm
             s00 = Vector512.FusedMultiplyAdd(x, b0, s00);
             s01 = Vector512.FusedMultiplyAdd(x, b1, s01);
             t0 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t0);
-            x = Vector512.Create(*a1);
-            s10 = Vector512.FusedMultiplyAdd(x, b0, s10);
-            s11 = Vector512.FusedMultiplyAdd(x, b1, s11);
-            t1 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t1);
-            x = Vector512.Create(*a2);
-            s20 = Vector512.FusedMultiplyAdd(x, b0, s20);
-            s21 = Vector512.FusedMultiplyAdd(x, b1, s21);
-            t2 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t2);
-            x = Vector512.Create(*a3);
-            s30 = Vector512.FusedMultiplyAdd(x, b0, s30);
-            s31 = Vector512.FusedMultiplyAdd(x, b1, s31);
-            t3 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t3);
+            if (R.Count > 1)
+            {
+                x = Vector512.Create(*a1);
+                s10 = Vector512.FusedMultiplyAdd(x, b0, s10);
+                s11 = Vector512.FusedMultiplyAdd(x, b1, s11);
+                t1 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t1);
+            }
+            if (R.Count > 2)
+            {
+                x = Vector512.Create(*a2);
+                s20 = Vector512.FusedMultiplyAdd(x, b0, s20);
+                s21 = Vector512.FusedMultiplyAdd(x, b1, s21);
+                t2 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t2);
+            }
+            if (R.Count > 3)
+            {
+                x = Vector512.Create(*a3);
+                s30 = Vector512.FusedMultiplyAdd(x, b0, s30);
+                s31 = Vector512.FusedMultiplyAdd(x, b1, s31);
+                t3 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t3);
+            }
             a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
         }
         Store(c, s00, accumulate); Store(c + 8, s01, accumulate); Store(c + 16, t0, accumulate);
-        if (rows > 1) { Store(c + ldc, s10, accumulate); Store(c + ldc + 8, s11, accumulate); Store(c + ldc + 16, t1, accumulate); }
-        if (rows > 2) { Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 8, s21, accumulate); Store(c + 2 * ldc + 16, t2, accumulate); }
-        if (rows > 3) { Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 8, s31, accumulate); Store(c + 3 * ldc + 16, t3, accumulate); }
+        if (R.Count > 1) { Store(c + ldc, s10, accumulate); Store(c + ldc + 8, s11, accumulate); Store(c + ldc + 16, t1, accumulate); }
+        if (R.Count > 2) { Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 8, s21, accumulate); Store(c + 2 * ldc + 16, t2, accumulate); }
+        if (R.Count > 3) { Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 8, s31, accumulate); Store(c + 3 * ldc + 16, t3, accumulate); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block8(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, int rows, bool accumulate)
+    static void Block8<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
     {
         Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
         for (var p = 0; p < k; p++)
         {
             var v = Vector512.Load(b);
             s0 = Vector512.FusedMultiplyAdd(Vector512.Create(*a0), v, s0);
-            s1 = Vector512.FusedMultiplyAdd(Vector512.Create(*a1), v, s1);
-            s2 = Vector512.FusedMultiplyAdd(Vector512.Create(*a2), v, s2);
-            s3 = Vector512.FusedMultiplyAdd(Vector512.Create(*a3), v, s3);
+            if (R.Count > 1) s1 = Vector512.FusedMultiplyAdd(Vector512.Create(*a1), v, s1);
+            if (R.Count > 2) s2 = Vector512.FusedMultiplyAdd(Vector512.Create(*a2), v, s2);
+            if (R.Count > 3) s3 = Vector512.FusedMultiplyAdd(Vector512.Create(*a3), v, s3);
             a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
         }
         Store(c, s0, accumulate);
-        if (rows > 1) Store(c + ldc, s1, accumulate);
-        if (rows > 2) Store(c + 2 * ldc, s2, accumulate);
-        if (rows > 3) Store(c + 3 * ldc, s3, accumulate);
+        if (R.Count > 1) Store(c + ldc, s1, accumulate);
+        if (R.Count > 2) Store(c + 2 * ldc, s2, accumulate);
+        if (R.Count > 3) Store(c + 3 * ldc, s3, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block4(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, int rows, bool accumulate)
+    static void Block4<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
     {
         Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
         for (var p = 0; p < k; p++)
         {
             var v = Vector256.Load(b);
             s0 = Vector256.FusedMultiplyAdd(Vector256.Create(*a0), v, s0);
-            s1 = Vector256.FusedMultiplyAdd(Vector256.Create(*a1), v, s1);
-            s2 = Vector256.FusedMultiplyAdd(Vector256.Create(*a2), v, s2);
-            s3 = Vector256.FusedMultiplyAdd(Vector256.Create(*a3), v, s3);
+            if (R.Count > 1) s1 = Vector256.FusedMultiplyAdd(Vector256.Create(*a1), v, s1);
+            if (R.Count > 2) s2 = Vector256.FusedMultiplyAdd(Vector256.Create(*a2), v, s2);
+            if (R.Count > 3) s3 = Vector256.FusedMultiplyAdd(Vector256.Create(*a3), v, s3);
             a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
         }
         Store(c, s0, accumulate);
-        if (rows > 1) Store(c + ldc, s1, accumulate);
-        if (rows > 2) Store(c + 2 * ldc, s2, accumulate);
-        if (rows > 3) Store(c + 3 * ldc, s3, accumulate);
+        if (R.Count > 1) Store(c + ldc, s1, accumulate);
+        if (R.Count > 2) Store(c + 2 * ldc, s2, accumulate);
+        if (R.Count > 3) Store(c + 3 * ldc, s3, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block2(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, int rows, bool accumulate)
+    static void Block2<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
     {
         Vector128<double> s0 = default, s1 = default, s2 = default, s3 = default;
         for (var p = 0; p < k; p++)
         {
             var v = Vector128.Load(b);
             s0 = Vector128.FusedMultiplyAdd(Vector128.Create(*a0), v, s0);
-            s1 = Vector128.FusedMultiplyAdd(Vector128.Create(*a1), v, s1);
-            s2 = Vector128.FusedMultiplyAdd(Vector128.Create(*a2), v, s2);
-            s3 = Vector128.FusedMultiplyAdd(Vector128.Create(*a3), v, s3);
+            if (R.Count > 1) s1 = Vector128.FusedMultiplyAdd(Vector128.Create(*a1), v, s1);
+            if (R.Count > 2) s2 = Vector128.FusedMultiplyAdd(Vector128.Create(*a2), v, s2);
+            if (R.Count > 3) s3 = Vector128.FusedMultiplyAdd(Vector128.Create(*a3), v, s3);
             a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
         }
         Store(c, s0, accumulate);
-        if (rows > 1) Store(c + ldc, s1, accumulate);
-        if (rows > 2) Store(c + 2 * ldc, s2, accumulate);
-        if (rows > 3) Store(c + 3 * ldc, s3, accumulate);
+        if (R.Count > 1) Store(c + ldc, s1, accumulate);
+        if (R.Count > 2) Store(c + 2 * ldc, s2, accumulate);
+        if (R.Count > 3) Store(c + 3 * ldc, s3, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block1(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, int rows, bool accumulate)
+    static void Block1<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
     {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         for (var p = 0; p < k; p++)
         {
             var v = *b;
             s0 = Math.FusedMultiplyAdd(*a0, v, s0);
-            s1 = Math.FusedMultiplyAdd(*a1, v, s1);
-            s2 = Math.FusedMultiplyAdd(*a2, v, s2);
-            s3 = Math.FusedMultiplyAdd(*a3, v, s3);
+            if (R.Count > 1) s1 = Math.FusedMultiplyAdd(*a1, v, s1);
+            if (R.Count > 2) s2 = Math.FusedMultiplyAdd(*a2, v, s2);
+            if (R.Count > 3) s3 = Math.FusedMultiplyAdd(*a3, v, s3);
             a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
         }
         c[0] = accumulate ? c[0] + s0 : s0;
-        if (rows > 1) c[ldc] = accumulate ? c[ldc] + s1 : s1;
-        if (rows > 2) c[2 * ldc] = accumulate ? c[2 * ldc] + s2 : s2;
-        if (rows > 3) c[3 * ldc] = accumulate ? c[3 * ldc] + s3 : s3;
+        if (R.Count > 1) c[ldc] = accumulate ? c[ldc] + s1 : s1;
+        if (R.Count > 2) c[2 * ldc] = accumulate ? c[2 * ldc] + s2 : s2;
+        if (R.Count > 3) c[3 * ldc] = accumulate ? c[3 * ldc] + s3 : s3;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
