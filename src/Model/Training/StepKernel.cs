@@ -22,24 +22,28 @@ namespace Verify.Model.Training;
 /// ((T, rows, cols): stacked copies written back by <see cref="WriteBack"/>, products are bmm). The
 /// few operations whose TorchSharp form depends on the rank are the three products below
 /// (<see cref="ProductInto"/>, <see cref="AddProduct_"/>, <see cref="Residual"/>); everything else
-/// is the same code for both. Rank-3 products into existing buffers (<see cref="ProductInto"/>,
+/// is the same code for both. Products into existing buffers (<see cref="ProductInto"/>,
 /// <see cref="AddProduct_"/>) go through <see cref="BatchedGemm"/> where it takes them: the same
-/// products as bmm, written in place instead of into a temporary and copied or added. The gate, the
-/// losses, and the shared-input activation and residuals are passes over host memory
-/// (<see cref="HostMemory"/>) where it takes them, else libtorch's operators.
+/// products as mm and bmm, written in place instead of into a temporary and copied or added. The
+/// activation, the gate, the residuals with their losses, the shared-input activation with its copy,
+/// and the gather of the batches are passes over host memory (<see cref="HostMemory"/>) where it
+/// takes them, else libtorch's operators.
 /// </para>
 /// <para>
 /// Everything a step needs and that outlives it is built once: the augmented inputs X~ = [X, 1] of
 /// every distinct dataset, stacked by rows in one table that each trial reads through its offset; one
 /// buffer H~_l = [h_l, 1] per hidden layer whose constant column is set once; transposed views of
-/// weights and buffers. The batches of several steps are gathered by one index_select. Every tensor
-/// a step creates is disposed before it returns.
+/// weights and buffers; the residuals and every signal below them (written in place each step). The
+/// inputs of several steps' batches are gathered at once into a buffer kept for the kernel's life;
+/// the targets are read from their rows where they lie (<see cref="Residuals_"/>), for every
+/// mini-batch step, stacked or alone. Every tensor a step creates is disposed before it returns.
 /// </para>
 /// <para>
 /// Shared inputs (the runs of one sweep seed: equal inputs and batch seed, any widths): the first
 /// layers of all trials are one (d + 1, S) matrix and their products with the shared batch one wide
 /// product each way (<see cref="StepWide"/>); the layers above are stacked per width ("parts"),
-/// the residuals of all trials are one (T, B, outputs) tensor. The stack is ordered by width.
+/// the residuals of all trials are one (T, B, outputs) tensor. The stack is ordered by width. Its
+/// trials draw the same batches, so one index tensor serves them all (<see cref="Load"/>).
 /// </para>
 /// <para>
 /// addmm_ and baddbmm take alpha and beta as float32 in TorchSharp, so only 0, 1 and -1 are passed
@@ -95,7 +99,7 @@ internal sealed class StepKernel : IDisposable
         public IEnumerable<Tensor> All() => W.Concat(UpperT.Skip(1)).Concat(HiddenT).Concat(HiddenView).Concat(Hidden).Append(A).Append(G).Append(R);
     }
 
-    /// <summary>Rows gathered per index_select, at most: a few MB of float64 (a whole 64-step chunk for one trial).</summary>
+    /// <summary>Rows gathered at once, at most: a few MB of float64 (a whole 64-step chunk for one trial).</summary>
     const int BlockRows = 1024;
 
     /// <summary>The trials still stepping, in stack order (indices into the trial list).</summary>
