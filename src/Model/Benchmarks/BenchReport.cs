@@ -112,6 +112,14 @@ public sealed record BenchReport
     public double SharedBatchedVsSingleCpu => SharedBatchedTrialCpuStepsPerSecond / SingleTrialCpuStepsPerSecond;
     public double SmallSharedBatchedVsSingle => SmallSharedBatchedTrialStepsPerSecond / SmallSingleTrialStepsPerSecond;
     public double SmallSharedBatchedVsSingleCpu => SmallSharedBatchedTrialCpuStepsPerSecond / SmallSingleTrialCpuStepsPerSecond;
+    /// <summary>
+    /// The most any stack of trials could be over the single trial as measured, on one thread: every
+    /// trial-step at the 1-thread GEMM ceiling (<see cref="GemmGflops"/>). Where it is below a ratio's
+    /// target, no batching reaches that target on this core; the single trial's own share of the
+    /// ceiling is <see cref="SingleTrialGflops"/> / <see cref="GemmGflops"/>.
+    /// </summary>
+    public double CeilingVsSingle => GemmGflops * 1e9 / FlopsPerStep / SingleTrialStepsPerSecond;
+    public double SmallCeilingVsSingle => GemmGflops * 1e9 / BenchConfig.Small.FlopsPerStep / SmallSingleTrialStepsPerSecond;
     public double SeedGroupVsSeparate => SeedGroupTrialStepsPerSecond / SeedGroupSeparateTrialStepsPerSecond;
     public double SeedGroupVsSeparateCpu => SeedGroupTrialCpuStepsPerSecond / SeedGroupSeparateTrialCpuStepsPerSecond;
 

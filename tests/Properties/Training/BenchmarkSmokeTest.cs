@@ -70,7 +70,32 @@ public sealed class BenchmarkSmokeTest
     [Test]
     public void AReportWithANegativeOrInfiniteFigure_IsRefused_NamingIt()
     {
-        var report = new BenchReport
+        var report = Report();
+        report.Validated().ShouldBeSameAs(report);
+        var negative = Should.Throw<InvalidOperationException>(() => (report with { EpochEvaluationMs = -2.08 }).Validated());
+        negative.Message.ShouldContain("epoch_evaluation_ms = -2.08");
+        Should.Throw<InvalidOperationException>(() => (report with { SingleTrialStepsPerSecond = double.PositiveInfinity }).Validated())
+            .Message.ShouldContain("single_trial_steps_per_second");
+        Should.Throw<InvalidOperationException>(() => (report with { LiveTensorsAfter = -1 }).Validated());
+    }
+
+    /// <summary>
+    /// The bound printed beside the ratio targets: trial-steps at the 1-thread GEMM ceiling over the single
+    /// trial's rate. A single trial at 40 % of the ceiling leaves a stack 2.5x at most; one at 60 %, 1.67x,
+    /// below the paper size's 2x target.
+    /// </summary>
+    [Test]
+    public void TheCeilingRatio_IsTheGemmCeilingOverTheSingleTrialsShareOfIt()
+    {
+        var report = Report();
+        double AtShare(double share) => report.GemmGflops * 1e9 * share / report.FlopsPerStep;
+        (report with { SingleTrialStepsPerSecond = AtShare(0.4) }).CeilingVsSingle.ShouldBe(2.5, 1e-12);
+        (report with { SingleTrialStepsPerSecond = AtShare(0.6) }).CeilingVsSingle.ShouldBe(1 / 0.6, 1e-12);
+        (report with { SmallSingleTrialStepsPerSecond = report.GemmGflops * 1e9 * 0.2 / BenchConfig.Small.FlopsPerStep }).SmallCeilingVsSingle.ShouldBe(5.0, 1e-12);
+    }
+
+    static BenchReport Report() =>
+        new BenchReport
         {
             Machine = "test", Processors = 2, TorchSharpVersion = "0", MeasuredUtc = DateTime.UnixEpoch,
             ReferencePytorchStepsPerSecond = 4000, ReferenceMeasured = false, ReferenceSource = "cited", FlopsPerStep = 5.7e5,
@@ -83,13 +108,6 @@ public sealed class BenchmarkSmokeTest
             EpochMeasureMsOneThread = 12, EpochMeasureMsAllCores = 12, EpochEvaluationMs = 4.5,
             PeakWorkingSetMb = 1000, BaselineWorkingSetMb = 150, LiveTensorsBefore = 0, LiveTensorsAfter = 0,
         };
-        report.Validated().ShouldBeSameAs(report);
-        var negative = Should.Throw<InvalidOperationException>(() => (report with { EpochEvaluationMs = -2.08 }).Validated());
-        negative.Message.ShouldContain("epoch_evaluation_ms = -2.08");
-        Should.Throw<InvalidOperationException>(() => (report with { SingleTrialStepsPerSecond = double.PositiveInfinity }).Validated())
-            .Message.ShouldContain("single_trial_steps_per_second");
-        Should.Throw<InvalidOperationException>(() => (report with { LiveTensorsAfter = -1 }).Validated());
-    }
 
     [Test]
     public void TheFlopCountOfAStep_MatchesTheIssuesEstimate()
