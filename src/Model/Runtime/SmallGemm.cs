@@ -115,11 +115,8 @@ internal static unsafe class SmallGemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Rows<R>(int n, int k, double* a, nint aRow, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
     {
-        // Pointers to rows past R.Count repeat the last row; the blocks never read them.
-        var a0 = a;
-        var a1 = a + Math.Min(1, R.Count - 1) * aRow;
-        var a2 = a + Math.Min(2, R.Count - 1) * aRow;
-        var a3 = a + Math.Min(3, R.Count - 1) * aRow;
+        // The blocks read a row's pointer only where R.Count has that row.
+        double* a0 = a, a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow;
         var j = 0;
         for (; j + 16 <= n; j += 16)
         {

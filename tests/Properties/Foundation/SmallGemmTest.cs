@@ -132,16 +132,17 @@ public sealed unsafe class SmallGemmTest
     /// <summary>
     /// Widths that end in 16 columns and 2 more (the step's 50, and 18, 34, 66, 130) take one block for
     /// those 18, also where the 2 left over would have made a panel of their own (k over 64); 2 and 16
-    /// for contrast. Both products, accumulating or not, a read by rows and by columns, 13 rows (a last
-    /// block of 1 row).
+    /// for contrast. Both products, accumulating or not, a read by rows and by columns, 13 to 15 rows (a
+    /// last block of 1, 2 and 3 rows).
     /// </summary>
     public static IEnumerable<Case> EighteenColumnEnds() =>
+        from m in new[] { 13, 14, 15 }
         from n in new[] { 2, 16, 18, 34, 50, 66, 130 }
         from k in new[] { 16, 51, 101 }
         from transposed in new[] { false, true }
         where !transposed || k * n <= 8192
         from accumulate in new[] { false, true }
-        select new Case(13, n, k, ByColumns: accumulate, transposed, accumulate, Seed: n * 1000 + k);
+        select new Case(m, n, k, ByColumns: accumulate, transposed, accumulate, Seed: m * 1_000_000 + n * 1000 + k);
 
     [TestCaseSource(nameof(EighteenColumnEnds))]
     public void AProductEndingIn16And2Columns_IsTheChainToo(Case c)
