@@ -262,16 +262,6 @@ internal static unsafe class HostMemory
         return true;
     }
 
-    /// <summary>r &lt;- y - r over one row, in vector registers where there are 512-bit ones (a call per 50-element row costs more than the arithmetic).</summary>
-    static void SubtractFrom(double* y, double* r, int length)
-    {
-        var j = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; j + 8 <= length; j += 8)
-                (Vector512.Load(y + j) - Vector512.Load(r + j)).Store(r + j);
-        for (; j < length; j++) r[j] = y[j] - r[j];
-    }
-
     static void LeakyRow(Span<double> u, double slope)
     {
         var i = 0;
@@ -351,8 +341,8 @@ internal static unsafe class HostMemory
     }
 
     /// <summary>
-    /// The residuals of one step of T trials that share their inputs, from their products and their
-    /// targets, in one pass per trial: for every trial p and batch row i,
+    /// The residuals of one mini-batch step of T trials (T = 1 for a trial alone), from their products
+    /// and their targets, in one pass per trial: for every trial p and batch row i,
     /// r[p, i] &lt;- y[rows[step, p B + i]] - r[p, i] (r holds the products h~ W on entry), then
     /// <paramref name="halfSquares"/>[p] = 0.5 ||r_p||^2 (summed as <see cref="ResidualRows"/> says where
     /// there are 512-bit registers, else as <see cref="HalfSumsOfSquares"/>: equal to round-off), then
@@ -394,7 +384,10 @@ internal static unsafe class HostMemory
             }
             var all = new Span<double>(rp, block);
             for (var i = 0; i < batch; i++)
-                SubtractFrom((double*)py + index[(int)(p * batch + i)] * width, rp + i * w, w);
+            {
+                var row = all.Slice(i * w, w);
+                TensorPrimitives.Subtract(new ReadOnlySpan<double>((double*)py + index[(int)(p * batch + i)] * width, w), row, row);
+            }
             halfSquares[p] = 0.5 * SumsOfSquares(all);
             TensorPrimitives.Multiply(all, scales[p], all);
         }
