@@ -67,7 +67,7 @@ internal sealed class StepKernel : IDisposable
     Tensor? scale;                    // lr_t / B, (T, 1, 1) or (1, 1)
     Tensor? chunk;                    // (steps, T * B) rows of flatX for the loaded steps
     int chunkStep;
-    Tensor? gathered;                 // the buffer blockX lies in, when the rows could be copied as they lie
+    Tensor? gathered;                 // the buffer blockX lies in (float64 on the CPU)
     Tensor? blockX, blockXT;          // gathered inputs of the next few steps: (k, [T,] B, d + 1) and its transpose (the targets are read where they lie, Residuals_)
     Tensor[] signals = [];            // g_l of the hidden layers, written in place every step: ([T,] rows, n_l)
     Tensor? residualView;             // a mini-batch step's residuals as the products see them: residuals, or its one matrix (B, outputs) for a trial alone
@@ -516,22 +516,26 @@ internal sealed class StepKernel : IDisposable
     {
         ReleaseBlock();
         using var scope = NewDisposeScope();
-        // A shared-input kernel gathers its one batch of inputs per step here and reads each trial's
-        // targets at the step itself (Residuals_).
+        // Only inputs are gathered here (a shared-input kernel's one batch per step); every mini-batch
+        // step reads its targets where they lie (Residuals_).
         var count = wide ? 1 : active.Count;
         var steps = Math.Min(Math.Max(1, BlockRows / (count * batch)), (int)chunk!.shape[0] - chunkStep);
         var rows = (wide ? chunkX! : chunk).narrow(0, chunkStep, steps).reshape(-1);
         long[] shapeX = stacked && !wide ? [steps, count, batch, flatX.shape[1]] : [steps, batch, flatX.shape[1]];
         // Detached, not moved out: the caller (Step) runs in its own scope, and the block outlives it.
-        // Into a buffer kept for the kernel's life where the rows can be copied as they lie, else a new tensor.
+        // Float64 on the CPU: into a buffer kept for the kernel's life (HostMemory.GatherRows_); else a new tensor.
         var needed = rows.size(0);
-        if (gathered is null || gathered.size(0) < needed)
+        Tensor? into = null;
+        if (flatX.dtype == ScalarType.Float64 && flatX.device_type == DeviceType.CPU)
         {
-            gathered?.Dispose();
-            gathered = empty([Math.Max(needed, BlockRows), flatX.size(1)], dtype: flatX.dtype, device: flatX.device).DetachFromDisposeScope();
+            if (gathered is null || gathered.size(0) < needed)
+            {
+                gathered?.Dispose();
+                gathered = empty([Math.Max(needed, BlockRows), flatX.size(1)], dtype: flatX.dtype, device: flatX.device).DetachFromDisposeScope();
+            }
+            into = gathered.narrow(0, 0, needed);
         }
-        var into = gathered.narrow(0, 0, needed);
-        blockX = (HostMemory.GatherRows_(into, flatX, rows) ? into.view(shapeX) : flatX.index_select(0, rows).view(shapeX)).DetachFromDisposeScope();
+        blockX = (into is not null && HostMemory.GatherRows_(into, flatX, rows) ? into : flatX.index_select(0, rows)).view(shapeX).DetachFromDisposeScope();
         blockXT = blockX.transpose(-2, -1).DetachFromDisposeScope();
         blockStart = chunkStep;
     }
