@@ -77,7 +77,8 @@ static class ReproduceCommand
             var settings = new TheoremCheckSettings();
             var result = TheoremChecks.Run(runSeed, settings, workers, new Progress("theorem checks (small problems)").Report);
             report.Section("Theorems on small problems",
-                settings.Describe(runSeed) + " docs/theorems has a page per claim; tests/Properties judges the same claims with the same judges on fresh cases, with negative controls.",
+                settings.Describe(runSeed) + " docs/theorems has a page per claim; tests/Properties judges the same claims with the same judges on fresh cases, with negative controls.\n\n"
+                + MarkdownReport.ReadingsTable(result),
                 null, [.. result.Outcomes]);
         }
         if (only.Contains("two-layer"))

@@ -2,16 +2,18 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Verify.Model;
 using Verify.Model.Claims;
 
 namespace Verify.Cli.Report;
 
 /// <summary>
 /// claims.json: an array with one object per claim of <see cref="ClaimCatalog"/>: id, statement,
-/// paper_ref, outcome (for claims 1, 2 and 4 mirror-aware, with strict_outcome beside it: no credit for mirrors), the case counts (cases_drawn, conclusive, holds, fails, inconclusive), the
+/// paper_ref, reading (claims 1, 2 and 4: paper or hyperplane) and family (the drawn cases' family), outcome, the
+/// case counts (cases_drawn, conclusive, holds, fails, inconclusive), the
 /// Clopper-Pearson 95% upper bound on the failure rate where the claim is universal over drawn
-/// cases, the run seed, the reason of an inconclusive verdict, and the claim's typed numbers. No
-/// timings: two runs with one seed write the same file.
+/// cases, the run seed, the rules' version and hash (<see cref="Rules"/>), the reason of an inconclusive verdict,
+/// and the claim's typed numbers. No timings: two runs with one seed write the same file.
 /// </summary>
 public static class ClaimsJson
 {
@@ -37,8 +39,9 @@ public static class ClaimsJson
                 ["id"] = claim.Id,
                 ["statement"] = claim.Statement,
                 ["paper_ref"] = claim.PaperRef,
+                ["reading"] = claim.Reading?.ToString().ToLowerInvariant(),
+                ["family"] = claim.Family,
                 ["outcome"] = o.Verdict.ToString().ToLowerInvariant(),
-                ["strict_outcome"] = o.StrictVerdict?.ToString().ToLowerInvariant(),
                 ["reason"] = o.Reason,
                 ["cases_drawn"] = cases?.Drawn,
                 ["conclusive"] = cases?.Conclusive,
@@ -47,6 +50,8 @@ public static class ClaimsJson
                 ["inconclusive"] = cases?.Inconclusive,
                 ["failure_rate_upper_95"] = o.NumbersObject is TallyNumbers t ? Number(t.FailureRateUpper95) : null,
                 ["run_seed"] = o.RunSeed,
+                ["rules_version"] = Rules.Version,
+                ["rules_hash"] = Rules.Hash,
                 ["evidence"] = o.Evidence,
                 ["numbers"] = JsonSerializer.SerializeToNode(o.NumbersObject, o.NumbersObject.GetType(), Options),
             });

@@ -22,6 +22,28 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         if (figure is not null) sections.AppendLine($"![{title}]({figure})").AppendLine();
     }
 
+    /// <summary>
+    /// The two readings side by side, one row per claim, activation and family: each reading's outcome, conclusive
+    /// cases and failure-rate bound, and the cases where the paper's reading fails while the hyperplane reading holds.
+    /// </summary>
+    public static string ReadingsTable(TheoremCheckResult result)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| claim, activation, family | paper's reading | hyperplane reading | paper fails, hyperplane holds (rate, 95%) |").AppendLine("|---|---|---|---|");
+        foreach (var gap in result.ReadingGaps())
+        {
+            string Cell(string reading)
+            {
+                var o = result.Outcomes.First(x => x.Claim.Id == $"{gap.Claim}.{reading}");
+                var bound = o.NumbersObject is TallyNumbers { FailureRateUpper95: { } u } ? FormattableString.Invariant($", failure rate <= {u:0.###}") : "";
+                return $"**{Word(o.Verdict)}** ({o.Cases?.Fails} fail of {o.Cases?.Conclusive} conclusive, {o.Cases?.Drawn} drawn{bound})";
+            }
+            text.AppendLine(FormattableString.Invariant(
+                $"| `{gap.Claim}` | {Cell("paper")} | {Cell("hyperplane")} | {gap.PaperFailsHyperplaneHolds} of {gap.Conclusive} ({gap.Rate:P0}, {gap.Low95:0.###}-{gap.High95:0.###}) |"));
+        }
+        return text.ToString();
+    }
+
     /// <summary>A section that reports numbers without judging a claim (the convergence figure's final-loss table).</summary>
     public void Reported(string title, string setup, string? figure, string body)
     {
@@ -59,11 +81,13 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         text.AppendLine("# Reproduction of Tian (ICML 2020), *Student Specialization in Deep Rectified Networks With Finite Width and Input Dimension*").AppendLine();
         text.AppendLine(FormattableString.Invariant(
             $"Scale **{scale.Name}**; run seed **{runSeed}** (`--seed`; the theorem checks draw their cases from it); {workers} workers; {elapsed.TotalMinutes:0.0} minutes; written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. ")
+            + $"Judges' rules {Verify.Model.Rules.Version}, hash `{Verify.Model.Rules.Hash}` (docs/theorems/rules.md). "
             + "Every training run is a line of `runs.jsonl`; every verdict is an object of `claims.json`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given.");
         text.AppendLine().AppendLine("| claim | outcome | cases (conclusive / drawn) | failure rate <= (95%) | evidence |").AppendLine("|---|---|---|---|---|");
         foreach (var c in outcomes)
-            text.AppendLine($"| `{c.Claim.Id}`: {Escape(c.Claim.Statement)} | **{Word(c.Verdict)}**{(c.StrictVerdict is { } strict ? $" (strict, no mirror credit: **{Word(strict)}**)" : "")}{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
-                            $"{(c.Cases is { } n ? $"{n.Conclusive} / {n.Drawn}" : "")} | {(c.NumbersObject is TallyNumbers { FailureRateUpper95: { } u } ? FormattableString.Invariant($"{u:0.###}") : "")} | {Escape(c.Evidence)} |");
+            text.AppendLine($"| `{c.Claim.Id}` | **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
+                            $"{(c.Cases is { } n ? $"{n.Conclusive} / {n.Drawn}" : "")} | {(c.NumbersObject is TallyNumbers { FailureRateUpper95: { } u } ? FormattableString.Invariant($"{u:0.###}") : "")} | " +
+                            $"{Escape(c.NumbersObject is TallyNumbers t ? t.FirstFailure is { } f ? "first failure: " + f : "statement and cases in its section" : c.Evidence)} |");
         text.AppendLine().Append(sections);
         File.WriteAllText(path, text.ToString());
     }

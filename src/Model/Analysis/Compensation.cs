@@ -47,16 +47,16 @@ public static class Compensation
     /// whose kink grazes a few inputs, pre-activation within -0.002 of 0 at one input of 200, is affine there
     /// to 1e-3). Claims (MirrorCheck) read it from here.
     /// </summary>
-    public const double MaxResidue = 0.01;
+    public const double MaxResidue = Rules.MaxCompensationResidue;
 
     /// <summary>cos(w*_j, w_k) below minus this makes k a mirror of j: the specialization threshold (tau 0.95), read with the other sign.</summary>
-    public const double MirrorCosine = 0.95;
+    public const double MirrorCosine = Rules.MirrorCosine;
 
     /// <summary>
     /// Student nodes at cosine at least this are one node for claim 4 (18 degrees, the 0.95 of the
     /// first reading, grouped nodes that compute visibly different functions; 0.999 is 2.6 degrees).
     /// </summary>
-    public const double GroupCosine = 0.999;
+    public const double GroupCosine = Rules.GroupCosine;
 
     /// <summary>Measures a two-layer pair on <paramref name="inputs"/> (N, d).</summary>
     public static CompensationReport Measure(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs)

@@ -15,14 +15,10 @@ namespace Verify.Model.Claims;
 /// <param name="PassRateHigh95">Upper end of its Clopper-Pearson 95% interval.</param>
 /// <param name="FirstFailure">The evidence of the first failing case, with its replay; null with none.</param>
 /// <param name="InconclusiveReasons">Each distinct reason a case was inconclusive, with its count.</param>
-/// <param name="StrictOutcome">Where the claim credits verified mirrors: the tally's verdict under the strict reading (no mirror credit), beside the mirror-aware one; null otherwise.</param>
-/// <param name="StrictHolds">Cases that hold under the strict reading.</param>
-/// <param name="StrictFails">Cases that fail under the strict reading.</param>
 public record TallyNumbers(
     int CasesDrawn, int Conclusive, int Holds, int Fails, int Inconclusive, int MinConclusive,
     double? FailureRateUpper95, double? PassRate, double? PassRateLow95, double? PassRateHigh95,
-    string? FirstFailure, IReadOnlyList<string> InconclusiveReasons,
-    string? StrictOutcome = null, int? StrictHolds = null, int? StrictFails = null) : ClaimNumbers;
+    string? FirstFailure, IReadOnlyList<string> InconclusiveReasons) : ClaimNumbers;
 
 /// <summary>
 /// Turns the verdicts of many cases of a universal claim ("for every teacher ...") into one:
@@ -43,20 +39,9 @@ public static class CaseTally
             .Select(g => FormattableString.Invariant($"{g.Count()} x {g.Key}")).ToArray();
         var rate = counts.PassRate95;
         var verdict = counts.Fails > 0 ? Verdict.Fails : counts.Conclusive < minConclusive ? Verdict.Inconclusive : Verdict.Holds;
-        Verdict? strict = null;
-        int? strictHolds = null, strictFails = null;
-        if (cases.Any(c => c.StrictVerdict is not null))
-        {
-            var s = cases.Select(c => c.StrictVerdict ?? c.Verdict).ToArray();
-            strictHolds = s.Count(v => v == Verdict.Holds);
-            strictFails = s.Count(v => v == Verdict.Fails);
-            strict = strictFails > 0 ? Verdict.Fails : strictHolds + strictFails < minConclusive ? Verdict.Inconclusive : Verdict.Holds;
-        }
         var numbers = new TallyNumbers(counts.Drawn, counts.Conclusive, counts.Holds, counts.Fails, counts.Inconclusive, minConclusive,
-            counts.FailureRateUpper95, rate?.Rate, rate?.Low, rate?.High, firstFailure?.Evidence, reasons,
-            strict?.ToString().ToLowerInvariant(), strictHolds, strictFails);
+            counts.FailureRateUpper95, rate?.Rate, rate?.Low, rate?.High, firstFailure?.Evidence, reasons);
         var evidence = counts + FormattableString.Invariant($" (at least {minConclusive} conclusive needed)")
-            + (strict is null ? "" : FormattableString.Invariant($"; strict reading (no credit for mirrors): {strict.ToString()!.ToLowerInvariant()}, {strictHolds} hold, {strictFails} fail"))
             + (reasons.Length == 0 ? "" : $"; inconclusive: {string.Join(", ", reasons)}")
             + (firstFailure is null ? "" : $"; first failure: {firstFailure.Evidence}");
         return new ClaimOutcome<TallyNumbers>(claim, verdict, evidence, numbers)
@@ -65,7 +50,6 @@ public static class CaseTally
             Reason = verdict == Verdict.Inconclusive ? FormattableString.Invariant($"{counts.Conclusive} conclusive cases, {minConclusive} needed") : null,
             Cases = counts,
             RunSeed = runSeed,
-            StrictVerdict = strict,
         };
     }
 

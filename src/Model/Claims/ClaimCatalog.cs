@@ -9,12 +9,7 @@ public static class ClaimCatalog
 {
     public static IReadOnlyList<(string Experiment, ClaimInfo Claim)> Entries { get; } =
     [
-        ("theorems", LowestLayerSpecializationClaim.Relu),
-        ("theorems", LowestLayerSpecializationClaim.Leaky),
-        ("theorems", CoreArgumentClaim.Relu),
-        ("theorems", CoreArgumentClaim.Leaky),
-        ("theorems", VanishingClaim.Info),
-        ("theorems", ExactFitClaim.Info),
+        .. TheoremChecks.TwoLayerClaims.Select(c => ("theorems", c)),
         ("theorems", IndependenceClaim.Info),
         ("theorems", LowestLayerSpecializationClaim.ThreeLayer),
         ("two-layer", VanishingClaim.LShape),

@@ -28,7 +28,7 @@ public sealed record CoreArgumentNumbers(int Teachers, int TeachersMeetingHypoth
 /// teacher's boundary. Found by a fresh case (run seed 7): a ReLU student reached the gradient target matching a teacher only by its mirror.</param>
 /// <param name="MaxJumpRatio">The measured slope jump of a judged pair must be at most this fraction of (1 - c) alpha_kj w*_j: at zero
 /// gradient the argument needs it cancelled. 0.1: see <see cref="CoreArgumentCriteria.CancelledJump"/>.</param>
-public sealed record CoreArgumentCriteria(double AlignedCosine = 0.95, int MinObservations = 1, double MinAlpha = 1e-6, bool EnforceHypothesis = true,
+public sealed record CoreArgumentCriteria(double AlignedCosine = Rules.AlignedCosine, int MinObservations = 1, double MinAlpha = Rules.MinAlpha, bool EnforceHypothesis = true,
     bool AllowMirror = true, double MaxJumpRatio = CoreArgumentCriteria.CancelledJump)
 {
     /// <summary>
@@ -36,9 +36,15 @@ public sealed record CoreArgumentCriteria(double AlignedCosine = 0.95, int MinOb
     /// (3e-3) the cancelling student kinks match the teacher's to about 1e-3 relative (measured
     /// ratios on the fresh cases: docs/theorems/02), while a jump with no cancelling kink is exactly 1.
     /// </summary>
-    public const double CancelledJump = 0.1;
+    public const double CancelledJump = Rules.CancelledJump;
 
-    public static CoreArgumentCriteria Paper { get; } = new();
+    /// <summary>The paper's reading: an aligned student node (cos above tau), no credit for mirrors.</summary>
+    public static CoreArgumentCriteria Paper { get; } = new(AllowMirror: false);
+
+    /// <summary>The hyperplane reading: an aligned student node or a verified mirror.</summary>
+    public static CoreArgumentCriteria Hyperplane { get; } = new(AllowMirror: true);
+
+    public static CoreArgumentCriteria For(Reading reading) => reading == Reading.Paper ? Paper : Hyperplane;
 }
 
 /// <summary>
@@ -57,15 +63,13 @@ public sealed record CoreArgumentCriteria(double AlignedCosine = 0.95, int MinOb
 public static class CoreArgumentClaim
 {
     public static ClaimInfo Info { get; } = new("core-argument",
-        "At a small per-sample gradient, the slope jump (1 - c) alpha_kj w*_j of a student's residual across an observed teacher boundary is cancelled, by an aligned student node (cos > 0.95) or a verified mirror",
+        "At a small per-sample gradient, the slope jump (1 - c) alpha_kj w*_j of a student's residual across an observed teacher boundary is cancelled by a student node aligned with the teacher",
         "notes section 3, claim 2 (the two-layer argument behind claim 1)");
 
-    public static ClaimInfo Relu { get; } = Info with { Id = Info.Id + ".relu", Statement = Info.Statement + "; ReLU" };
-    public static ClaimInfo Leaky { get; } = Info with { Id = Info.Id + ".leaky", Statement = Info.Statement + "; leaky ReLU 0.1" };
 
     public static ClaimOutcome<CoreArgumentNumbers> Judge(PairEvidence e, CoreArgumentCriteria? criteria = null)
     {
-        criteria ??= CoreArgumentCriteria.Paper;
+        criteria ??= CoreArgumentCriteria.Hyperplane;
         if (criteria.MinObservations < 1) throw new ArgumentOutOfRangeException(nameof(criteria), criteria.MinObservations, "Observations must be >= 1.");
         var report = e.Report;
         if (e.Alpha.GetLength(1) != report.Teachers || e.Jumps is not { } jumps)
@@ -75,7 +79,7 @@ public static class CoreArgumentClaim
         var hypothesis = Enumerable.Range(0, report.Teachers).Select(j => students.Any(k => Measured(j, k))).ToArray();
         var judged = Enumerable.Range(0, report.Teachers).Where(j => !criteria.EnforceHypothesis || hypothesis[j]).ToArray();
         var bestCos = report.BestCosinePerTeacher;
-        bool Aligned(int j, bool mirrors) => bestCos[j] > criteria.AlignedCosine || (mirrors && MirrorCheck.VerifiedMirrors(e, j, 0.95).Length > 0);
+        bool Aligned(int j, bool mirrors) => bestCos[j] > criteria.AlignedCosine || (mirrors && MirrorCheck.VerifiedMirrors(e, j, Rules.Tau).Length > 0);
         var ratios = judged.SelectMany(j => students.Where(k => Measured(j, k)).Select(k => jumps.OutputRatio[j, k])).ToArray();
         var maxRatio = ratios.DefaultIfEmpty(double.NaN).Max();
         var cancelled = ratios.All(r => r <= criteria.MaxJumpRatio);
@@ -91,13 +95,10 @@ public static class CoreArgumentClaim
             FormattableString.Invariant($"{aligned}/{judged.Length} judged teachers have an aligned student (cos > {criteria.AlignedCosine}{(criteria.AllowMirror ? $", or a verified mirror; strictly {strictAligned}" : "")}); ") +
             FormattableString.Invariant($"{ratios.Length} measured jumps, largest residual jump / (1 - c) ||v*_j w*_j^T|| = {maxRatio:G3} (at most {criteria.MaxJumpRatio}); ") +
             FormattableString.Invariant($"{statement.Length} pairs with no co-linear student, statement error {statement.DefaultIfEmpty(double.NaN).Max():G3}; best cos [{Outcome.Join(bestCos)}], ") +
-            FormattableString.Invariant($"max |alpha_kj| per teacher [{Outcome.Join(maxAlpha)}]; {MirrorCheck.Describe(e, 0.95)}; training {e.Training?.ToString() ?? "none"}"));
-        var outcome = Outcome.Judged(Info, missed, judged.Length > 0 && aligned == judged.Length && cancelled, evidence,
+            FormattableString.Invariant($"max |alpha_kj| per teacher [{Outcome.Join(maxAlpha)}]; {MirrorCheck.Describe(e, Rules.Tau)}; training {e.Training?.ToString() ?? "none"}"));
+        return Outcome.Judged(Info, missed, judged.Length > 0 && aligned == judged.Length && cancelled, evidence,
             new CoreArgumentNumbers(report.Teachers, hypothesis.Count(h => h), judged.Length, aligned, ratios.Length, maxRatio,
                 statement.Length, statement.DefaultIfEmpty(double.NaN).Max(), e.MaxSampleGradient));
-        return criteria.AllowMirror
-            ? outcome with { StrictVerdict = missed is not null ? Verdict.Inconclusive : strictAligned == judged.Length && cancelled ? Verdict.Holds : Verdict.Fails }
-            : outcome;
     }
 
     public static ClaimOutcome<CoreArgumentNumbers> Judge(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs, TrainingResult training, CoreArgumentCriteria? criteria = null) =>

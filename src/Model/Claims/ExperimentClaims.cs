@@ -46,7 +46,7 @@ public sealed record TeacherAwareNumbers(IReadOnlyList<SizeValue> Coverage, doub
 public static class TeacherAwareDataClaim
 {
     /// <summary>"Clearly more": with m = 5 teachers, 0.2 is one teacher node per run on average.</summary>
-    public const double MinCoverageGap = 0.2;
+    public const double MinCoverageGap = Rules.TeacherAwareMinCoverageGap;
 
     /// <summary>
     /// Coverages are fractions of whole teachers, so a gap of exactly one teacher in five is 0.2; in
@@ -97,14 +97,14 @@ public sealed record MultiLayerNumbers(IReadOnlyList<double> MeanBestCorrelation
 public static class MultiLayerClaim
 {
     /// <summary>Slack of the ordering, for layers that are all near 1 (where their order is within the seeds' spread, about 0.01 at the default size).</summary>
-    public const double Slack = 0.02;
+    public const double Slack = Rules.MultiLayerSlack;
 
     /// <summary>
     /// "Specialized" for a layer's mean: the paper's multi-layer plots show the lowest layer's mean
     /// best correlation near 1 once the data suffice; 0.9 sits below the coverage threshold tau = 0.95
     /// (a mean over teacher nodes, not every node) and far above an untrained student's level.
     /// </summary>
-    public const double MinLowestLayer = 0.9;
+    public const double MinLowestLayer = Rules.MultiLayerMinLowestLayer;
 
     public static ClaimInfo Info { get; } = new("multi-layer",
         "Deep teacher: the lowest layer specializes: its mean best correlation is at least 0.9 and at least every upper layer's (slack 0.02)",

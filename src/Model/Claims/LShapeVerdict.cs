@@ -42,7 +42,7 @@ public static class LShapeVerdict
                        tally.Evidence;
         return new ClaimOutcome<LShapeNumbers>(tally.Claim, tally.Verdict, evidence, numbers)
         {
-            ConclusionObserved = tally.ConclusionObserved, Reason = tally.Reason, Cases = tally.Cases, RunSeed = tally.RunSeed, StrictVerdict = tally.StrictVerdict,
+            ConclusionObserved = tally.ConclusionObserved, Reason = tally.Reason, Cases = tally.Cases, RunSeed = tally.RunSeed,
         };
     }
 

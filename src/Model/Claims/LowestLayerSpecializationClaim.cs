@@ -30,14 +30,15 @@ public sealed record SpecializationNumbers(int Teachers, int Matched, int Matche
 public static class LowestLayerSpecializationClaim
 {
     public static ClaimInfo Info { get; } = new("lowest-layer-specialization",
-        "Once the gradient is small at every training sample, every lowest-layer teacher node is matched by a student node (rho > 0.95 and cos > 0.95, or a verified mirror w_k = -s w*_j)",
+        "Once the gradient is small at every training sample, every lowest-layer teacher node is specialized by a student node",
         "abstract; notes section 3, claim 1");
 
-    public static ClaimInfo Relu { get; } = Info with { Id = Info.Id + ".relu", Statement = Info.Statement + "; two layers, ReLU" };
-    public static ClaimInfo Leaky { get; } = Info with { Id = Info.Id + ".leaky", Statement = Info.Statement + "; two layers, leaky ReLU 0.1" };
     public static ClaimInfo ThreeLayer { get; } = Info with { Id = Info.Id + ".three-layer", Statement = Info.Statement + "; three layers (a sample, reported as a pass rate)" };
 
-    /// <summary>Judges one trained pair; with <see cref="SpecializationCriteria.AllowMirror"/> the strict verdict rides along (<see cref="ClaimOutcome.StrictVerdict"/>).</summary>
+    /// <summary>The criteria of a reading: the paper's (rho and cos above tau for one node) or the hyperplane reading (verified mirrors too).</summary>
+    public static SpecializationCriteria Criteria(Reading reading) => reading == Reading.Paper ? SpecializationCriteria.Paper : SpecializationCriteria.Hyperplane;
+
+    /// <summary>Judges one trained pair under <paramref name="criteria"/> (the paper's reading unless given).</summary>
     public static ClaimOutcome<SpecializationNumbers> Judge(PairEvidence e, SpecializationCriteria? criteria = null)
     {
         criteria ??= SpecializationCriteria.Paper;
@@ -57,11 +58,8 @@ public static class LowestLayerSpecializationClaim
         var bestCos = report.BestCosinePerTeacher;
         var evidence = (FormattableString.Invariant($"{e.Case}: {covered}/{report.Teachers} teachers matched (rho > {criteria.Correlation}, cos > {criteria.Cosine}{(criteria.AllowMirror ? $", verified mirrors allowed: {mirrored} matched only by a mirror; strictly {strictCovered}/{report.Teachers}" : "")}); ") +
             FormattableString.Invariant($"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; {MirrorCheck.Describe(e, criteria.Correlation)}; training {e.Training?.ToString() ?? "none"}"));
-        var outcome = Outcome.Judged(Info, missed, conclusion, evidence,
+        return Outcome.Judged(Info, missed, conclusion, evidence,
             new SpecializationNumbers(report.Teachers, covered, mirrored, unverified, e.Compensation?.Residue ?? double.NaN, bestRho.Min(), bestCos.Min(), e.MaxSampleGradient, e.Training?.Steps ?? 0));
-        return criteria.AllowMirror
-            ? outcome with { StrictVerdict = missed is not null ? Verdict.Inconclusive : strictCovered == report.Teachers ? Verdict.Holds : Verdict.Fails }
-            : outcome;
     }
 
     /// <summary>Measures and judges a trained pair on <paramref name="inputs"/> (N, d), usually the training inputs.</summary>

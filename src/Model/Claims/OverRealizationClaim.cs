@@ -47,7 +47,7 @@ public static class OverRealizationClaim
 
     /// <param name="runs">Coverage histories; runs with one <see cref="CoverageTimeline.Series"/> form a series.</param>
     /// <param name="alpha">Significance of each sign test.</param>
-    public static ClaimOutcome<OverRealizationNumbers> Judge(IReadOnlyList<CoverageTimeline> runs, double alpha = 0.05)
+    public static ClaimOutcome<OverRealizationNumbers> Judge(IReadOnlyList<CoverageTimeline> runs, double alpha = Rules.Alpha)
     {
         var series = runs.GroupBy(r => r.Series).Select(g => g.OrderBy(r => r.Multi).ToArray()).Where(s => s.Select(r => r.Multi).Distinct().Count() >= 2).ToArray();
         if (series.Length == 0) throw new ArgumentException("No series of runs that differ in multi.", nameof(runs));

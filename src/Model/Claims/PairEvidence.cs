@@ -59,6 +59,17 @@ public sealed record PairEvidence(
             training);
     }
 
+    /// <summary>
+    /// Measures a pair on its own evidence: the student's loss and max per-sample gradient are measured on
+    /// <paramref name="data"/> and read against <paramref name="gradientTarget"/> (<see cref="TrainingResult.Remeasured"/>).
+    /// What a control that perturbs a trained student is judged on.
+    /// </summary>
+    public static PairEvidence MeasureAtOwnGradient(RectifiedNetwork teacher, RectifiedNetwork student, Data.Dataset data, double gradientTarget, string description)
+    {
+        var (loss, gradient) = SgdTrainer.Measure(student, data);
+        return Measure(teacher, student, data.Inputs, TrainingResult.Remeasured(loss, gradient, gradientTarget), description);
+    }
+
     /// <summary>alpha_kj = v_k^T v*_j: [n, m], from the fan-out rows of the lowest layer (bias rows left out).</summary>
     public static double[,] AlphaOf(RectifiedNetwork teacher, RectifiedNetwork student)
     {

@@ -59,7 +59,7 @@ public sealed record SampleScalingNumbers(double Epsilon, double AlignmentConsta
 /// </summary>
 public static class SampleSizeClaim
 {
-    public const double ExponentK = 2.5, ExponentD = 3.0;
+    public const double ExponentK = Rules.SampleExponentK, ExponentD = Rules.SampleExponentD;
 
     public static ClaimInfo Info { get; } = new("sample-complexity",
         "A teacher-aware dataset of N = O(K^{5/2} d^3 / eps) points, trained to max_x ||g_1(x)|| <= eps / (K^{3/2} sqrt d), specializes every teacher node " +

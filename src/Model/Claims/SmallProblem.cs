@@ -12,11 +12,12 @@ public enum SmallData { Gaussian, TeacherAware }
 /// <summary>
 /// One small teacher-student problem: teacher input dimension, hidden widths (lowest first), leak of
 /// the activation (0 = ReLU), fan-out strength decay p, over-realization factor, data kind and
-/// size, and the case seed every stream is named from ("teacher", "train-inputs", "student",
-/// "batches", ...). Printed in full in every verdict, so a case replays from its text.
+/// size, the case seed every stream is named from ("teacher", "train-inputs", "student",
+/// "batches", ...), and the mini-batch size (null: full-batch gradient descent). Printed in full in
+/// every verdict, so a case replays from its text.
 /// </summary>
 public sealed record SmallProblem(int D, int[] Widths, double Leak, double Decay, int Multi, int Samples, long Seed,
-    SmallData Data = SmallData.Gaussian, int Outputs = 5)
+    SmallData Data = SmallData.Gaussian, int Outputs = 5, int? Batch = null)
 {
     /// <summary>Student init std: the paper's 0.005 only spends steps escaping the origin (measured: 0.3 keeps every case within seconds).</summary>
     public const double InitStd = 0.3;
@@ -35,22 +36,73 @@ public sealed record SmallProblem(int D, int[] Widths, double Leak, double Decay
         ? Dataset.Gaussian(teacher, Samples, StreamSeed("train-inputs"))
         : TeacherAware.Dataset(teacher, Samples, StreamSeed("train-inputs"));
 
-    /// <summary>Builds teacher, data and student and trains with <paramref name="budget"/>; the caller owns the result.</summary>
+    /// <summary>Learning rate of the SGD phase of a mini-batch case.</summary>
+    public const double SgdLearningRate = 0.05;
+
+    /// <summary>Epochs of 250 mini-batch steps of the SGD phase (the endpoint the finish starts from).</summary>
+    public const int SgdEpochs = 40;
+
+    /// <summary>
+    /// Builds teacher, data and student and trains with <paramref name="budget"/>; the caller owns the result.
+    /// A mini-batch case (<see cref="Batch"/>) first runs <see cref="SgdEpochs"/> epochs of SGD at
+    /// <see cref="SgdLearningRate"/> with no target (the endpoint of SGD, as the paper trains), measures it,
+    /// and is then finished to the target by <paramref name="budget"/> (full batch).
+    /// </summary>
     public TrainedProblem Train(SgdOptions budget, int[]? studentWidths = null)
     {
         var teacher = BuildTeacher();
         var data = BuildData(teacher);
         var student = Student.WithWidths(teacher, studentWidths ?? StudentWidths, StreamSeed("student"), InitStd);
-        var training = SgdTrainer.Train(student, data, budget, StreamSeed("batches"));
-        return new TrainedProblem(this, teacher, student, data, training);
+        if (Batch is not { } batch)
+            return new TrainedProblem(this, teacher, student, data, SgdTrainer.Train(student, data, budget, StreamSeed("batches")));
+        var sgd = SgdTrainer.Train(student, data,
+            budget with { BatchSize = Math.Min(batch, data.Count), LearningRate = SgdLearningRate, Epochs = SgdEpochs, GradientTarget = null, MeasureEveryEpoch = false },
+            StreamSeed("batches"));
+        if (sgd.Diverged) return new TrainedProblem(this, teacher, student, data, sgd);
+        var endpoint = PairEvidence.Measure(teacher, student, data.Inputs, sgd, ToString(), measureJumps: false).Report;
+        var before = student.WeightArrays();
+        var finish = SgdTrainer.Train(student, data, budget with { BatchSize = null }, StreamSeed("finish"));
+        var moved = Distance(before, student.WeightArrays());
+        var training = finish with { Steps = sgd.Steps + finish.Steps };
+        return new TrainedProblem(this, teacher, student, data, training,
+            new FinishRecord(sgd, moved.Absolute, moved.Relative, endpoint.BestCorrelationPerTeacher.Min(), finish.Steps));
     }
 
-    public override string ToString() => FormattableString.Invariant($"case(d {D}, widths [{string.Join(",", Widths)}], {Activation}, decay {Decay}, multi {Multi}, {Data} N {Samples}, seed {Seed})");
+    static (double Absolute, double Relative) Distance(double[][,] before, double[][,] after)
+    {
+        double moved = 0, size = 0;
+        for (var l = 0; l < before.Length; l++)
+            foreach (var (b, a) in before[l].Cast<double>().Zip(after[l].Cast<double>()))
+            {
+                moved += (a - b) * (a - b);
+                size += b * b;
+            }
+        return (Math.Sqrt(moved), Math.Sqrt(moved / size));
+    }
+
+    public override string ToString() => FormattableString.Invariant(
+        $"case(d {D}, widths [{string.Join(",", Widths)}], {Activation}, decay {Decay:0.###}, multi {Multi}, {Data} N {Samples}, {(Batch is { } b ? $"SGD batch {b}, " : "")}seed {Seed})");
+}
+
+/// <summary>How a mini-batch case was finished: the SGD endpoint's numbers and how far the finish moved the student.</summary>
+/// <param name="Endpoint">The SGD phase's result (loss and max per-sample gradient at the SGD endpoint).</param>
+/// <param name="Distance">Euclidean norm over every weight of (finished - endpoint).</param>
+/// <param name="RelativeDistance">Distance over the endpoint weights' norm.</param>
+/// <param name="EndpointMinBestCorrelation">min_j max_k rho_jk at the SGD endpoint (the finished value is in the verdict's numbers).</param>
+/// <param name="FinishSteps">Full-batch steps of the finish.</param>
+public sealed record FinishRecord(TrainingResult Endpoint, double Distance, double RelativeDistance, double EndpointMinBestCorrelation, long FinishSteps)
+{
+    public override string ToString() => FormattableString.Invariant(
+        $"SGD endpoint: loss {Endpoint.FinalTrainLoss:G3}, gradient {Endpoint.MaxSampleGradient:G3}, min best rho {EndpointMinBestCorrelation:0.####}; finished in {FinishSteps} full-batch steps, moved {Distance:G3} ({RelativeDistance:P2} of the weights)");
 }
 
 /// <summary>A trained small problem: one owner of its teacher, student and data.</summary>
-public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teacher, RectifiedNetwork student, Dataset data, TrainingResult training) : IDisposable
+public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teacher, RectifiedNetwork student, Dataset data, TrainingResult training,
+    FinishRecord? finish = null) : IDisposable
 {
+    /// <summary>For a mini-batch case, how it was finished; null otherwise.</summary>
+    public FinishRecord? Finish { get; } = finish;
+
     public SmallProblem Problem { get; } = problem;
     public RectifiedNetwork Teacher { get; } = teacher;
     public RectifiedNetwork Student { get; } = student;
@@ -59,7 +111,7 @@ public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teache
 
     /// <summary>The analysis record on the training inputs.</summary>
     public PairEvidence Evidence() =>
-        PairEvidence.Measure(Teacher, Student, Data.Inputs, Training, Problem.ToString());
+        PairEvidence.Measure(Teacher, Student, Data.Inputs, Training, Finish is null ? Problem.ToString() : $"{Problem} ({Finish})");
 
     public void Dispose()
     {
@@ -72,19 +124,39 @@ public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teache
 /// <summary>
 /// The space small problems are drawn from, uniformly: d in [MinD, MaxD], Depth hidden layers of
 /// widths in [MinWidth, MaxWidth] (the layers above the lowest get <see cref="UpperWidth"/>),
-/// multi in [MinMulti, MaxMulti], a decay from <see cref="Decays"/>. Every draw meets the
-/// hypotheses by construction: grid teachers have no two co-linear lowest-layer nodes, students
-/// are over-realized.
+/// multi in [MinMulti, MaxMulti], a decay from <see cref="Decays"/> (or, with <see cref="MaxDecay"/>,
+/// uniform in [0, MaxDecay]), and N = <see cref="Samples"/> points of <see cref="Data"/>, or with
+/// <see cref="SamplesOverNStar"/> a log-uniform multiple in [1, SamplesOverNStar] of claim 3's measured
+/// N*(K, d) (<see cref="MeasuredNStar"/>). Every draw meets the hypotheses by construction: grid
+/// teachers have no two co-linear lowest-layer nodes, students are over-realized.
 /// </summary>
 public sealed record SmallProblemSpace(int MinD, int MaxD, int MinWidth, int MaxWidth, double Leak, double[] Decays, int MinMulti, int MaxMulti,
     int Samples, int Depth = 1, int UpperWidth = 2)
 {
+    /// <summary>Decay p uniform in [0, MaxDecay] instead of a draw from <see cref="Decays"/>; null: from the list.</summary>
+    public double? MaxDecay { get; init; }
+
+    /// <summary>N a log-uniform multiple in [1, this] of <see cref="MeasuredNStar"/>, rounded up to whole triplets; null: <see cref="Samples"/>.</summary>
+    public double? SamplesOverNStar { get; init; }
+
+    public SmallData Data { get; init; } = SmallData.Gaussian;
+
+    /// <summary>Mini-batch size of the cases' training (null: full batch).</summary>
+    public int? Batch { get; init; }
+
     public static SmallProblemSpace TwoLayer(double leak) => new(3, 6, 2, 3, leak, [0, 0.5], 2, 2, 200);
 
     /// <summary>The Nightly space: larger d and widths, multi up to 3.</summary>
     public static SmallProblemSpace TwoLayerWide(double leak) => new(2, 8, 2, 4, leak, [0, 0.5], 2, 3, 300);
 
     public static SmallProblemSpace ThreeLayer(double leak) => new(3, 5, 2, 3, leak, [0], 2, 3, 100, Depth: 2);
+
+    /// <summary>
+    /// Claim 3's N*(K, d), teacher-aware points, as measured on the paper-size grid (docs/theorems/03: K 6-15, d 2-8,
+    /// 5 seeds, slopes 2.32 in K and 1.39 in d): exp(-3.605) K^2.32 d^1.39, the least-squares fit in log N* with the
+    /// measured slopes (8 points at K 6, d 3; 30 at K 9, d 4).
+    /// </summary>
+    public static double MeasuredNStar(int k, int d) => Math.Exp(-3.605) * Math.Pow(k, 2.32) * Math.Pow(d, 1.39);
 
     /// <summary>Case <paramref name="index"/> of stream <paramref name="stream"/> of run <paramref name="runSeed"/>.</summary>
     public SmallProblem Draw(long runSeed, string stream, int index)
@@ -95,6 +167,13 @@ public sealed record SmallProblemSpace(int MinD, int MaxD, int MinWidth, int Max
         var widths = new[] { random.Next(MinWidth, MaxWidth + 1) }.Concat(Enumerable.Repeat(UpperWidth, Depth - 1)).ToArray();
         var decay = Decays[random.Next(Decays.Length)];
         var multi = random.Next(MinMulti, MaxMulti + 1);
-        return new SmallProblem(d, widths, Leak, decay, multi, Samples, caseSeed);
+        if (MaxDecay is { } maxDecay) decay = Math.Round(maxDecay * random.NextDouble(), 3);
+        var samples = Samples;
+        if (SamplesOverNStar is { } factor)
+        {
+            var nStar = MeasuredNStar((1 + multi) * widths[0], d);
+            samples = 3 * (int)Math.Ceiling(nStar * Math.Pow(factor, random.NextDouble()) / 3);
+        }
+        return new SmallProblem(d, widths, Leak, decay, multi, samples, caseSeed, Data, Batch: Batch);
     }
 }

@@ -11,12 +11,13 @@ namespace Verify.Model.Claims;
 /// teacher's (cos &lt; -0.95: the same boundary hyperplane, facing the other way) also counts, but
 /// only when the mirror is verified (<see cref="MirrorCheck"/>).
 /// </summary>
-public sealed record SpecializationCriteria(double Correlation = 0.95, double Cosine = 0.95, bool AllowMirror = false)
+public sealed record SpecializationCriteria(double Correlation = Rules.Tau, double Cosine = Rules.AlignedCosine, bool AllowMirror = false)
 {
+    /// <summary>The paper's reading: one student node with rho and cos above tau.</summary>
     public static SpecializationCriteria Paper { get; } = new();
 
-    /// <summary>The paper's thresholds, matching up to a verified mirror w_k = -s w*_j.</summary>
-    public static SpecializationCriteria UpToMirror { get; } = new(AllowMirror: true);
+    /// <summary>The hyperplane reading: the paper's thresholds, matching up to a verified mirror w_k = -s w*_j.</summary>
+    public static SpecializationCriteria Hyperplane { get; } = new(AllowMirror: true);
 
     public void Validate()
     {

@@ -82,19 +82,19 @@ public sealed record StrongFirstNumbers(IReadOnlyList<DecayDrop> Drops, double M
 public static class StrongTeachersFirstClaim
 {
     /// <summary>p below this has teachers of nearly equal strength (1 / 2^0.5 = 0.7 between the first two at p 0.5): reported, not judged.</summary>
-    public const double MinDecay = 1;
+    public const double MinDecay = Rules.StrongFirstMinDecay;
 
     /// <summary>A percentile bootstrap over fewer seeds has no tail: with 2 seeds a resample repeats the worst one 1 time in 4.</summary>
-    public const int MinSeeds = 3;
+    public const int MinSeeds = Rules.StrongFirstMinSeeds;
 
     /// <summary>A rank correlation over fewer values of p takes only the values +-1.</summary>
-    public const int MinTrendDecays = 3;
+    public const int MinTrendDecays = Rules.StrongFirstMinTrendDecays;
 
     /// <summary>Level of the bounds: one-sided 95% for each drop, two-sided 95% for the trend.</summary>
-    public const double Alpha = 0.05;
+    public const double Alpha = Rules.Alpha;
 
     /// <summary>Bootstrap resamples: the 5% percentile's Monte Carlo error is then about 0.005 of the drop's spread.</summary>
-    public const int Resamples = 4000;
+    public const int Resamples = Rules.Resamples;
 
     public static ClaimInfo Info { get; } = new("strong-teachers-first",
         "Strong teachers first: for every p >= 1 the success rate of the strongest third of teachers exceeds the weakest third's (95% bootstrap lower bound over seeds > 0), and the drop grows with p (rank correlation's 95% interval > 0, where 3 or more p)",

@@ -15,11 +15,11 @@ namespace Verify.Model.Claims;
 public sealed record TheoremCheckSettings
 {
     // The calibrated values, named once: tests/Support/Tolerances.cs refers to these and explains each.
-    public const double SmallProblemGradientTarget = 3e-3;
-    public const double DeepProblemGradientTarget = 1e-2;
-    public const double DefaultVanishedFanOut = 0.05;
-    public const double Float64Zero = 1e-9;
-    public const double DefaultIndependenceRelativeRank = 1e-8;
+    public const double SmallProblemGradientTarget = Rules.SmallProblemGradientTarget;
+    public const double DeepProblemGradientTarget = Rules.DeepGradientTarget;
+    public const double DefaultVanishedFanOut = Rules.VanishedFanOut;
+    public const double Float64Zero = Rules.Float64Zero;
+    public const double DefaultIndependenceRelativeRank = Rules.IndependenceRelativeRank;
 
     /// <summary>The run seed of `verify reproduce` when --seed is not given: two runs of the README's command agree.</summary>
     public const long DefaultRunSeed = 2020;
@@ -28,13 +28,16 @@ public sealed record TheoremCheckSettings
     public const double InitStd = SmallProblem.InitStd;
 
     /// <summary>Conclusive cases each claim judged on drawn cases needs (per activation): 16 by default, 100 in the Nightly tier.</summary>
-    public int MinConclusive { get; init; } = 16;
+    public int MinConclusive { get; init; } = Rules.MinConclusive;
 
     /// <summary>Most cases drawn per claim before it is left inconclusive: a claim whose precondition is rarely reached says so.</summary>
-    public int MaxCases => 3 * MinConclusive;
+    public int MaxCases => Rules.MaxDrawsPerConclusive * MinConclusive;
 
-    /// <summary>How claim 4 is judged, here and by its negative controls: at the small gradient, verified mirrors credited.</summary>
-    public VanishingCriteria Vanishing => VanishingCriteria.AtSmallGradient with { FanOut = VanishedFanOut, AllowMirror = true };
+    /// <summary>How claim 4 is judged under a reading, here and by its negative controls: at the small gradient.</summary>
+    public VanishingCriteria Vanishing(Reading reading) => VanishingCriteria.For(reading) with { FanOut = VanishedFanOut };
+
+    /// <summary>The families of two-layer cases judged (every family by default).</summary>
+    public IReadOnlyList<CaseFamily> Families { get; init; } = CaseFamily.All;
 
     /// <summary>Three-layer cases drawn (a sample reported as a pass rate).</summary>
     public int ThreeLayerCases { get; init; } = 6;
@@ -52,7 +55,9 @@ public sealed record TheoremCheckSettings
 
     /// <summary>The small problems in one paragraph, for the report (<see cref="TheoremChecks"/> draws them as it says).</summary>
     public string Describe(long runSeed) => FormattableString.Invariant(
-        $"Two-layer cases drawn from run seed {runSeed} per activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}): d 3-6, m 2-3, multi 2, 5 outputs, N 200 Gaussian points, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {TwoLayerBudget.GradientTarget}; a case that does not get there, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases and no failure the table gives the Clopper-Pearson 95% upper bound on the failure rate. Three-layer cases are a sample, reported as a pass rate.");
+        $"Two-layer cases drawn from run seed {runSeed} per family and activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}), 5 outputs, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {TwoLayerBudget.GradientTarget}. Families: ")
+        + string.Join("; ", Families.Select(f => $"**{f.Name}**: {f.Description}"))
+        + FormattableString.Invariant($". Claims 1, 2 and 4 are judged under two readings, the paper's and the hyperplane reading, each with its own counts. A case that does not reach the target, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases the table gives the Clopper-Pearson 95% upper bound on the failure rate. Rules {Rules.Version}, hash {Rules.Hash}. Three-layer cases are a sample, reported as a pass rate.");
 
     /// <summary>Full-batch GD, lr 0.1, up to <see cref="Epochs"/> epochs of 250 steps.</summary>
     public SgdOptions Budget => new() { LearningRate = 0.1, BatchSize = null, Epochs = Epochs, ItersPerEpoch = 250, GradientTarget = GradientTarget };
@@ -85,15 +90,49 @@ public sealed record TheoremCheckResult(long RunSeed, IReadOnlyList<ClaimOutcome
         Outcomes.FirstOrDefault(o => o.Claim.Id == claim.Id) ?? throw new KeyNotFoundException($"No outcome for claim '{claim.Id}'.");
 
     public IReadOnlyList<CaseVerdict> CasesOf(ClaimInfo claim) => Cases.TryGetValue(claim.Id, out var c) ? c : [];
+
+    /// <summary>
+    /// Per claim judged under two readings (at one activation and family): on how many conclusive cases the paper's
+    /// reading fails while the hyperplane reading holds (a finding about the paper's wording), and on how many the
+    /// paper's reading fails with the hyperplane reading failing too (a counterexample to both).
+    /// </summary>
+    public IReadOnlyList<ReadingGap> ReadingGaps() =>
+        Outcomes.Where(o => o.Claim.Reading == Reading.Paper && Outcomes.Any(h => h.Claim.Id == Twin(o.Claim.Id)))
+            .Select(o =>
+            {
+                var paper = CasesOf(o.Claim);
+                var hyper = Cases[Twin(o.Claim.Id)];
+                var pairs = paper.Zip(hyper).Where(p => p.First.Outcome.Verdict != Verdict.Inconclusive).ToArray();
+                var gap = pairs.Count(p => p.First.Outcome.Verdict == Verdict.Fails && p.Second.Outcome.Verdict == Verdict.Holds);
+                var both = pairs.Count(p => p.First.Outcome.Verdict == Verdict.Fails && p.Second.Outcome.Verdict == Verdict.Fails);
+                var (low, high) = pairs.Length == 0 ? (double.NaN, double.NaN) : Statistics.ClopperPearson(gap, pairs.Length);
+                return new ReadingGap(o.Claim.Id[..^".paper".Length], pairs.Length, gap, both, low, high);
+            }).ToArray();
+
+    static string Twin(string paperId) => paperId[..^"paper".Length] + "hyperplane";
+}
+
+/// <summary>The gap between the two readings of one claim at one activation and family.</summary>
+/// <param name="Claim">The claim's id without its reading.</param>
+/// <param name="Conclusive">Conclusive cases (the readings share the precondition).</param>
+/// <param name="PaperFailsHyperplaneHolds">Cases where only a verified mirror, affine group or cancelling group stands in.</param>
+/// <param name="BothFail">Cases that fail under both readings.</param>
+/// <param name="Low95">Clopper-Pearson 95% interval of the gap's rate.</param>
+/// <param name="High95">Its upper end.</param>
+public sealed record ReadingGap(string Claim, int Conclusive, int PaperFailsHyperplaneHolds, int BothFail, double Low95, double High95)
+{
+    public double Rate => Conclusive == 0 ? double.NaN : PaperFailsHyperplaneHolds / (double)Conclusive;
 }
 
 /// <summary>
 /// The paper's theorems checked on small problems drawn afresh from a run seed: lowest-layer
 /// specialization (claim 1, ReLU and leaky, two layers; three layers as a pass rate), the core
-/// argument (claim 2), un-specialized students vanish (claim 4, leaky), exact fit (claim 7) and
-/// independence of distinct ReLUs (claim 8); claim 3 is a scaling law measured by
-/// <see cref="Experiments.SampleScaling"/>. Each two-layer case is trained once and judged by
-/// every claim that reads it; cases are drawn until every claim has <see cref="TheoremCheckSettings.MinConclusive"/>
+/// argument (claim 2), un-specialized students vanish (claim 4, leaky) and independence of distinct
+/// ReLUs (claim 8); claim 3 is a scaling law measured by <see cref="Experiments.SampleScaling"/>.
+/// Claims 1, 2 and 4 are judged under two readings (<see cref="Reading"/>), each on every family of
+/// cases (<see cref="CaseFamily"/>): one claim per claim, activation, family and reading, with
+/// its own counts and failure-rate bound. Each two-layer case is trained once and judged by every
+/// claim that reads it; cases of a family are drawn until every claim has <see cref="TheoremCheckSettings.MinConclusive"/>
 /// conclusive ones (or <see cref="TheoremCheckSettings.MaxCases"/> were drawn). The report and the
 /// property tests call this, with the same judges.
 /// </summary>
@@ -101,11 +140,38 @@ public static class TheoremChecks
 {
     static readonly double[] Leaks = [0, 0.1];
 
-    /// <summary>How claim 1 is judged, here and by every negative control of it: the paper's thresholds, verified mirrors credited (the strict verdict rides along).</summary>
-    public static SpecializationCriteria Specialization => SpecializationCriteria.UpToMirror;
+    /// <summary>The claims judged under two readings, with the activations each is judged at.</summary>
+    static readonly (ClaimInfo Claim, double[] Leaks)[] ReadClaims =
+    [
+        (LowestLayerSpecializationClaim.Info, Leaks),
+        (CoreArgumentClaim.Info, Leaks),
+        (VanishingClaim.Info, [0.1]),
+    ];
 
-    /// <summary>How claim 2 is judged, here and by its negative controls.</summary>
-    public static CoreArgumentCriteria CoreArgument => CoreArgumentCriteria.Paper;
+    static string ActivationName(double leak) => leak == 0 ? "relu" : "leaky";
+
+    /// <summary>
+    /// The claim <paramref name="claim"/> at one activation, family and reading: id
+    /// "{claim}.{activation}.{family}.{reading}", e.g. lowest-layer-specialization.relu.base.paper.
+    /// </summary>
+    public static ClaimInfo ClaimOf(ClaimInfo claim, double leak, CaseFamily family, Reading reading) =>
+        claim with
+        {
+            Id = $"{claim.Id}.{ActivationName(leak)}.{family.Name}.{reading.ToString().ToLowerInvariant()}",
+            Statement = $"{claim.Statement}; two layers, {(leak == 0 ? "ReLU" : $"leaky ReLU {leak}")}; {family.Name} family ({family.Description}); " +
+                        (reading == Reading.Paper ? "the paper's reading (a node with rho > tau and w_k = c w*_j, c > 0; un-specialized: ~0 fan-out)"
+                            : "the hyperplane reading (the paper's, up to a verified mirror w_k = -c w*_j and verified affine groups)"),
+            Reading = reading,
+            Family = family.Name,
+        };
+
+    /// <summary>Every claim the theorem checks judge on drawn two-layer cases, in the catalog's order.</summary>
+    public static IReadOnlyList<ClaimInfo> TwoLayerClaims { get; } =
+        (from family in CaseFamily.All
+         from c in ReadClaims
+         from leak in c.Leaks
+         from reading in new[] { Reading.Hyperplane, Reading.Paper }
+         select ClaimOf(c.Claim, leak, family, reading)).ToArray();
 
     /// <summary>Runs every check on up to <paramref name="workers"/> cores; one outcome per claim, in a fixed order.</summary>
     public static TheoremCheckResult Run(long runSeed, TheoremCheckSettings? settings = null, int? workers = null, Action<int, int>? onProgress = null)
@@ -116,31 +182,33 @@ public static class TheoremChecks
         var outcomes = new List<ClaimOutcome>();
         var progress = new ProgressCounter(onProgress);
 
-        var twoLayer = Leaks.ToDictionary(leak => leak, leak => DrawUntilConclusive(
-            indices =>
-            {
-                var problems = indices.Select(i => settings.Space(leak).Draw(runSeed, leak == 0 ? "relu" : "leaky", i)).ToArray();
-                return TrialRunner.RunAll(problems, p => JudgeTwoLayer(p, settings), workers, progress.Add(problems.Length));
-            },
-            judged => Enough(judged.Select(j => j.Verdicts).ToArray(), leak, settings.MinConclusive),
-            settings.MinConclusive, settings.MaxCases));
-
         void Add(ClaimInfo claim, IEnumerable<CaseVerdict> verdicts, Func<ClaimInfo, IReadOnlyList<ClaimOutcome>, ClaimOutcome> summarize)
         {
-            var list = verdicts.Select(v => v with { Outcome = Relabel(v.Outcome, claim) }).ToArray();
+            var list = verdicts.ToArray();
             cases[claim.Id] = list;
             outcomes.Add(summarize(claim, list.Select(v => v.Outcome).ToArray()));
         }
         ClaimOutcome Universal(ClaimInfo claim, IReadOnlyList<ClaimOutcome> list) => CaseTally.Summarize(claim, list, settings.MinConclusive, runSeed);
-        IEnumerable<CaseVerdict> Of(double leak, ClaimInfo claim) => twoLayer[leak].Select(j => new CaseVerdict(j.Problem, j.Verdicts[claim.Id]));
 
-        Add(LowestLayerSpecializationClaim.Relu, Of(0, LowestLayerSpecializationClaim.Info), Universal);
-        Add(LowestLayerSpecializationClaim.Leaky, Of(0.1, LowestLayerSpecializationClaim.Info), Universal);
-        Add(CoreArgumentClaim.Relu, Of(0, CoreArgumentClaim.Info), Universal);
-        Add(CoreArgumentClaim.Leaky, Of(0.1, CoreArgumentClaim.Info), Universal);
-        Add(VanishingClaim.Info, Of(0.1, VanishingClaim.Info), Universal);
-        Add(ExactFitClaim.Info, Of(0, ExactFitClaim.Info).Concat(Of(0.1, ExactFitClaim.Info)), Universal);
-        Add(IndependenceClaim.Info, Of(0, IndependenceClaim.Info), Universal);
+        var judged = new Dictionary<(string Family, double Leak), List<Judged>>();
+        foreach (var family in settings.Families)
+            foreach (var leak in Leaks)
+                judged[(family.Name, leak)] = DrawUntilConclusive(
+                    indices =>
+                    {
+                        var space = family.Space(leak, settings.Wide);
+                        var problems = indices.Select(i => space.Draw(runSeed, Stream(family, leak), i)).ToArray();
+                        return TrialRunner.RunAll(problems, p => JudgeTwoLayer(p, family, settings), workers, progress.Add(problems.Length));
+                    },
+                    list => Enough(list.Select(j => j.Verdicts).ToArray(), leak, family, settings.MinConclusive),
+                    settings.MinConclusive, settings.MaxCases);
+
+        foreach (var claim in TwoLayerClaims.Where(c => settings.Families.Any(f => f.Name == c.Family)))
+        {
+            var leak = claim.Id.Contains(".relu.", StringComparison.Ordinal) ? 0 : 0.1;
+            Add(claim, judged[(claim.Family!, leak)].Select(j => new CaseVerdict(j.Problem, j[claim.Id])), Universal);
+        }
+        Add(IndependenceClaim.Info, judged[(CaseFamily.Base.Name, 0)].Select(j => new CaseVerdict(j.Problem, j[IndependenceClaim.Info.Id])), Universal);
 
         var deepProblems = Enumerable.Range(0, settings.ThreeLayerCases)
             .Select(i => SmallProblemSpace.ThreeLayer(i % 2 == 0 ? 0 : 0.1).Draw(runSeed, "three-layer", i)).ToArray();
@@ -150,14 +218,16 @@ public static class TheoremChecks
         return new TheoremCheckResult(runSeed, outcomes, cases);
     }
 
-    /// <summary>The claims a two-layer case of leak <paramref name="leak"/> must bring to the conclusive count (claims 7 and 8 are conclusive on every case).</summary>
-    internal static ClaimInfo[] RequiredClaims(double leak) => leak == 0
-        ? [LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info]
-        : [LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info, VanishingClaim.Info];
+    /// <summary>The stream a family's cases at one activation are drawn from (the base family keeps the names its pinned cases were found with).</summary>
+    static string Stream(CaseFamily family, double leak) => family == CaseFamily.Base ? ActivationName(leak) : $"{family.Name}.{ActivationName(leak)}";
+
+    /// <summary>The claims a two-layer case of leak <paramref name="leak"/> must bring to the conclusive count (a reading shares its precondition with the other; independence is conclusive on every case).</summary>
+    internal static ClaimInfo[] RequiredClaims(double leak, CaseFamily family) =>
+        ReadClaims.Where(c => c.Leaks.Contains(leak)).Select(c => ClaimOf(c.Claim, leak, family, Reading.Hyperplane)).ToArray();
 
     /// <summary>The stopping rule: every claim required at <paramref name="leak"/> has at least <paramref name="minConclusive"/> conclusive cases among <paramref name="judged"/>.</summary>
-    internal static bool Enough(IReadOnlyList<IReadOnlyDictionary<string, ClaimOutcome>> judged, double leak, int minConclusive) =>
-        RequiredClaims(leak).All(c => judged.Count(j => j[c.Id].Verdict != Verdict.Inconclusive) >= minConclusive);
+    internal static bool Enough(IReadOnlyList<IReadOnlyDictionary<string, ClaimOutcome>> judged, double leak, CaseFamily family, int minConclusive) =>
+        RequiredClaims(leak, family).All(c => judged.Count(j => j[c.Id].Verdict != Verdict.Inconclusive) >= minConclusive);
 
     sealed record Judged(SmallProblem Problem, IReadOnlyDictionary<string, ClaimOutcome> Verdicts)
     {
@@ -184,32 +254,31 @@ public static class TheoremChecks
     }
 
     /// <summary>Trains a two-layer case once and judges every claim that reads it.</summary>
-    static Judged JudgeTwoLayer(SmallProblem p, TheoremCheckSettings settings) => new(p, JudgeTwoLayerCase(p, settings).ToDictionary(o => o.Claim.Id));
+    static Judged JudgeTwoLayer(SmallProblem p, CaseFamily family, TheoremCheckSettings settings) =>
+        new(p, JudgeTwoLayerCase(p, family, settings).ToDictionary(o => o.Claim.Id));
 
     /// <summary>
-    /// Every verdict of one two-layer case (claims 1, 2, 7, 8, and for leaky cases 4), each labelled with the case: what a failing case shrinks on.
+    /// Every verdict of one two-layer case of <paramref name="family"/>: claims 1 and 2 under both readings, for leaky cases claim 4
+    /// under both readings, for ReLU cases claim 8; each labelled with its claim of <see cref="TwoLayerClaims"/> (what a failing case shrinks on).
     /// </summary>
-    public static ClaimOutcome[] JudgeTwoLayerCase(SmallProblem p, TheoremCheckSettings? settings = null)
+    public static ClaimOutcome[] JudgeTwoLayerCase(SmallProblem p, CaseFamily family, TheoremCheckSettings? settings = null)
     {
         settings ??= new TheoremCheckSettings();
         using var scope = NewDisposeScope();
         using var trained = p.Train(settings.TwoLayerBudget);
         var evidence = trained.Evidence();
-        using var exact = ExactFit.Build(trained.Teacher, copies: 2, extraNodes: 1, seed: p.StreamSeed("exact-fit"));
-        var list = new List<ClaimOutcome>
+        var list = new List<ClaimOutcome>();
+        foreach (var reading in new[] { Reading.Hyperplane, Reading.Paper })
         {
-            LowestLayerSpecializationClaim.Judge(evidence, Specialization),
-            CoreArgumentClaim.Judge(evidence, CoreArgument),
-            ExactFitClaim.Judge(ExactFitEvidence.Measure(exact, trained.Data, p.ToString()), settings.Zero),
-        };
+            list.Add(LowestLayerSpecializationClaim.Judge(evidence, LowestLayerSpecializationClaim.Criteria(reading)) with { Claim = ClaimOf(LowestLayerSpecializationClaim.Info, p.Leak, family, reading) });
+            list.Add(CoreArgumentClaim.Judge(evidence, CoreArgumentCriteria.For(reading)) with { Claim = ClaimOf(CoreArgumentClaim.Info, p.Leak, family, reading) });
+            if (p.Leak != 0)
+                list.Add(VanishingClaim.Judge(evidence, settings.Vanishing(reading)) with { Claim = ClaimOf(VanishingClaim.Info, p.Leak, family, reading) });
+        }
         if (p.Leak == 0)
         {
             using var aware = TeacherAware.Inputs(trained.Teacher, 30 * p.Widths[0], p.StreamSeed("teacher-aware-inputs"));
             list.Add(IndependenceClaim.Judge(IndependenceEvidence.Measure(trained.Teacher, aware.Inputs, p.ToString()), settings.IndependenceRelativeRank));
-        }
-        else
-        {
-            list.Add(VanishingClaim.Judge(evidence, settings.Vanishing));
         }
         return list.ToArray();
     }
@@ -222,8 +291,6 @@ public static class TheoremChecks
         using var trained = p.Train(settings.DeepBudget);
         return LowestLayerSpecializationClaim.Judge(trained.Evidence(), SpecializationCriteria.Paper);
     }
-
-    static ClaimOutcome Relabel(ClaimOutcome o, ClaimInfo claim) => o with { Claim = claim };
 
     /// <summary>Progress over all rounds: the total grows as rounds are added.</summary>
     sealed class ProgressCounter(Action<int, int>? report)

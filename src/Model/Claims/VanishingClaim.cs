@@ -42,17 +42,29 @@ public sealed record VanishingNumbers(int Students, int Specialized, int Mirrors
 /// At 1e-3 two fresh cases of run seed 39606 (1 of 22 run seeds) had a cancelling pair still forming (cos 0.994 and 0.997
 /// between its nodes, below the 0.999 at which they act as one); at 3e-4 both pairs had formed and cancelled
 /// (VanishingTest.ACancellingPairStillForming_At1e3_HasCancelledAt3e4).</param>
+/// <param name="PaperReading">The paper's reading: a node counts as specialized only when it is aligned with a teacher (rho above tau and
+/// cos above <see cref="Rules.AlignedCosine"/> for one teacher), and every other node must have (near) zero fan-out: no credit for mirrors,
+/// cancelling co-linear groups or affine-on-data nodes.</param>
 /// <param name="MatchedTeacher">With <paramref name="RelativeToTeacher"/>: node k's level is <paramref name="FanOut"/> x ||v*_j|| of the teacher j it
 /// correlates best with (argmax_j rho_jk), so a node near a weak teacher is held to that teacher's scale, not the strongest's.</param>
-public sealed record VanishingCriteria(double Tau = 0.95, double FanOut = 0.05, bool RelativeToTeacher = false, bool AllowMirror = false,
-    double MaxNeitherShare = 0, bool NeedsGradientTarget = true, double MaxGradient = VanishingCriteria.SmallGradient, bool MatchedTeacher = false)
+public sealed record VanishingCriteria(double Tau = Rules.Tau, double FanOut = Rules.VanishedFanOut, bool RelativeToTeacher = false, bool AllowMirror = false,
+    double MaxNeitherShare = 0, bool NeedsGradientTarget = true, double MaxGradient = VanishingCriteria.SmallGradient, bool MatchedTeacher = false,
+    bool PaperReading = false)
 {
     /// <summary>The gradient level claim 4 is judged at on small problems.</summary>
-    public const double SmallGradient = 3e-4;
+    public const double SmallGradient = Rules.TwoLayerGradient;
 
     public static VanishingCriteria AtSmallGradient { get; } = new();
 
-    public static VanishingCriteria AtPaperBudget { get; } = new(FanOut: 0.1, RelativeToTeacher: true, MaxNeitherShare: 0.1, NeedsGradientTarget: false, MatchedTeacher: true);
+    /// <summary>The paper's reading at the small gradient: aligned or (near) zero fan-out, nothing else credited.</summary>
+    public static VanishingCriteria PaperAtSmallGradient { get; } = new(PaperReading: true);
+
+    /// <summary>The hyperplane reading at the small gradient: verified mirrors, affine groups and cancelling co-linear groups credited.</summary>
+    public static VanishingCriteria HyperplaneAtSmallGradient { get; } = new(AllowMirror: true);
+
+    public static VanishingCriteria For(Reading reading) => reading == Reading.Paper ? PaperAtSmallGradient : HyperplaneAtSmallGradient;
+
+    public static VanishingCriteria AtPaperBudget { get; } = new(FanOut: Rules.LShapeRelativeFanOut, RelativeToTeacher: true, MaxNeitherShare: Rules.LShapeMaxNeitherShare, NeedsGradientTarget: false, MatchedTeacher: true);
 }
 
 /// <summary>
@@ -73,7 +85,7 @@ public sealed record VanishingCriteria(double Tau = 0.95, double FanOut = 0.05, 
 public static class VanishingClaim
 {
     public static ClaimInfo Info { get; } = new("unspecialized-students-vanish",
-        "At a small-gradient point every node of an over-realized student specializes or has ~0 fan-out (leaky ReLU; mirrors, affine nodes and cancelling co-linear groups counted apart)",
+        "At a small-gradient point every node of an over-realized student specializes or has ~0 fan-out (leaky ReLU)",
         "notes section 3, claim 4");
 
     /// <summary>The paper's L-shape figure, judged by the same rule on the runs of the two-layer sweep.</summary>
@@ -94,7 +106,10 @@ public static class VanishingClaim
             : criteria.FanOut * report.TeacherFanOutNorms.Max()).ToArray();
         var tolerance = levels.DefaultIfEmpty(criteria.FanOut).Max();
         var best = report.BestCorrelationPerStudent;
-        var comp = e.Compensation;
+        if (criteria.PaperReading)
+            best = Enumerable.Range(0, report.Students).Select(k => Enumerable.Range(0, report.Teachers)
+                .Where(j => report.Cosine[j, k] > Rules.AlignedCosine).Select(j => report.Correlation[j, k]).DefaultIfEmpty(double.NegativeInfinity).Max()).ToArray();
+        var comp = criteria.PaperReading ? null : e.Compensation;
         var affineExcused = comp is not null && comp.Residue <= MirrorCheck.MaxResidue;
         var verifiedMirror = Enumerable.Range(0, report.Students)
             .Select(k => criteria.AllowMirror && comp is not null && comp.MirroredTeacher[k] >= 0 && MirrorCheck.VerifiedMirrors(e, comp.MirroredTeacher[k], criteria.Tau).Contains(k)).ToArray();
@@ -106,7 +121,7 @@ public static class VanishingClaim
             else if (verifiedMirror[k]) mirrored++;
             else if (report.StudentFanOutNorms[k] <= levels[k]) vanished++;
             else if (comp is not null && comp.GroupOutput[k] <= levels[k]) cancelled++;
-            else if ((comp?.AffineOnData[k] ?? e.AffineStudents[k]) && affineExcused) silent++;
+            else if (!criteria.PaperReading && (comp?.AffineOnData[k] ?? e.AffineStudents[k]) && affineExcused) silent++;
             else
             {
                 offending++;
@@ -127,10 +142,9 @@ public static class VanishingClaim
         var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => FormattableString.Invariant($"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));
         var evidence = (FormattableString.Invariant($"{e.Case}: {specialized} specialized (rho > {criteria.Tau}), {(criteria.AllowMirror ? $"{mirrored} mirrors of a teacher (cos < -{criteria.Tau}), " : "")}{vanished} vanished (||v|| <= {levelText}), {cancelled} cancelled in co-linear groups (cos >= {Analysis.Compensation.GroupCosine}), {silent} affine on the data (combined residue {comp?.Residue ?? double.NaN:G3}, at most {MirrorCheck.MaxResidue}), ") +
             FormattableString.Invariant($"{offending} neither ({share:P0}, at most {criteria.MaxNeitherShare:P0} allowed; largest such ||v|| = {worstFanOut:G3}); (best rho, ||v||) per node {perNode}; training {e.Training?.ToString() ?? "none"}"));
-        var outcome = Outcome.Judged(info ?? Info, missed, conclusion, evidence,
+        return Outcome.Judged(info ?? Info, missed, conclusion, evidence,
             new VanishingNumbers(report.Students, specialized, mirrored, vanished, silent, cancelled, offending, share, worstFanOut, tolerance, e.MaxSampleGradient,
                 comp?.Residue ?? double.NaN, worstRatio));
-        return criteria.AllowMirror ? outcome with { StrictVerdict = Judge(e, criteria with { AllowMirror = false }, info).Verdict } : outcome;
     }
 
     public static ClaimOutcome<VanishingNumbers> Judge(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs, TrainingResult training, VanishingCriteria? criteria = null) =>

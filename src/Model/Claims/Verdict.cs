@@ -22,6 +22,12 @@ public enum Verdict
 /// </summary>
 public sealed record ClaimInfo(string Id, string Statement, string PaperRef)
 {
+    /// <summary>Where a claim has two readings (claims 1, 2 and 4): which one this is; null otherwise.</summary>
+    public Reading? Reading { get; init; }
+
+    /// <summary>Where a claim is judged on drawn cases of a family: which one; null otherwise.</summary>
+    public string? Family { get; init; }
+
     public override string ToString() => Id;
 }
 
@@ -82,12 +88,6 @@ public abstract record ClaimOutcome(ClaimInfo Claim, Verdict Verdict, string Evi
     /// Null where a claim does not compute it separately.
     /// </summary>
     public bool? ConclusionObserved { get; init; }
-
-    /// <summary>
-    /// Where a claim credits verified mirrors (claims 1, 2 and 4): the verdict of the strict reading,
-    /// which gives a mirrored node no credit; null where the claim has no such reading.
-    /// </summary>
-    public Verdict? StrictVerdict { get; init; }
 
     /// <summary>Why the verdict is inconclusive (the hypothesis or precondition that was missed); null otherwise.</summary>
     public string? Reason { get; init; }

@@ -42,14 +42,14 @@ public sealed record SampleScalingSettings
     /// eps = 0.05. With C = 1 the conclusion 1 - cos &lt;= eps is cos &gt;= 0.95, the suite's aligned-cosine
     /// threshold (the paper's tau, used by claims 1 and 2), so claim 3 judges the same specialization.
     /// </summary>
-    public const double Epsilon = 0.05;
+    public const double Epsilon = Rules.SampleEpsilon;
 
     /// <summary>
     /// C = 1 in 1 - max_k cos(w_k, w*_j) &lt;= C eps. The abstract reads eps as the specialization error
     /// up to constants it does not give; 1 takes eps at face value as that error in 1 - cos (no
     /// calibration: the constant was fixed before any run).
     /// </summary>
-    public const double AlignmentConstant = 1.0;
+    public const double AlignmentConstant = Rules.SampleAlignmentConstant;
 
     /// <summary>The bound with constants 1 (the paper gives none).</summary>
     public static SampleComplexity Bound { get; } = new(SampleConstant: 1, GradientConstant: 1);

@@ -50,7 +50,7 @@ public sealed record TwoLayerConfig
     public int EarlyEpoch { get; init; } = 5;
 
     /// <summary>Coverage threshold tau for <see cref="TwoLayerRun.FirstCoveredEpoch"/> (0.95, as in the paper's success-rate figure).</summary>
-    public double Tau { get; init; } = 0.95;
+    public double Tau { get; init; } = Rules.Tau;
 
     public static TwoLayerConfig Paper { get; } = new();
 

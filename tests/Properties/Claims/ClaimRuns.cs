@@ -52,6 +52,18 @@ public static class ClaimRuns
         return outcome;
     }
 
+    /// <summary>
+    /// A control that perturbs a trained student, judged on its own gradient (re-measured), misses the precondition:
+    /// the judge must say so (inconclusive, the precondition named) and read the conclusion as missing.
+    /// </summary>
+    public static void ShouldMissThePrecondition(ClaimOutcome control, double ownGradient)
+    {
+        TestContext.Out.WriteLine($"control at its own gradient {ownGradient:G3}: {control.Verdict} [{control.Reason}]");
+        control.Verdict.ShouldBe(Verdict.Inconclusive, control.ToString());
+        control.Reason!.ShouldStartWith("precondition not reached", customMessage: control.ToString());
+        control.ConclusionObserved.ShouldBe(false, control.ToString());
+    }
+
     public static void Print(TheoremCheckResult run, ClaimInfo claim, ClaimOutcome outcome)
     {
         TestContext.Out.WriteLine($"run seed {run.RunSeed} ({RunSeed.Replay} replays it)");
@@ -64,7 +76,25 @@ public static class ClaimRuns
     /// drew the case (the default run's unless given): a Nightly case judged on the default budget is another experiment.
     /// </summary>
     public static Func<SmallProblem, ClaimOutcome> TwoLayerJudge(ClaimInfo claim, TheoremCheckSettings? settings = null) =>
-        p => TheoremChecks.JudgeTwoLayerCase(p, settings ?? new TheoremCheckSettings()).First(o => claim.Id.StartsWith(o.Claim.Id, StringComparison.Ordinal));
+        p => TheoremChecks.JudgeTwoLayerCase(p, CaseFamily.All.First(f => f.Name == (claim.Family ?? CaseFamily.Base.Name)), settings ?? new TheoremCheckSettings())
+            .First(o => o.Claim.Id == claim.Id);
+
+    /// <summary>A claim judged under two readings, at an activation ("relu" or "leaky"), a family and a reading.</summary>
+    public static ClaimInfo Claim(ClaimInfo claim, string activation, string family = "base", Reading reading = Reading.Hyperplane) =>
+        TheoremChecks.ClaimOf(claim, activation == "relu" ? 0 : 0.1, CaseFamily.All.First(f => f.Name == family), reading);
+
+    /// <summary>
+    /// Every family but near-n-star with both activations: the test cases of claims 1 and 2. Near claim 3's N* the
+    /// paper's data condition is not met, and claim 1 fails there at a small gradient: NearNStarFindingTest.
+    /// </summary>
+    public static IEnumerable<TestCaseData> FamiliesAndActivations() =>
+        from f in CaseFamily.All where f != CaseFamily.NearNStar from a in new[] { "relu", "leaky" } select new TestCaseData(a, f.Name);
+
+    /// <summary>The near-n-star family at both activations.</summary>
+    public static IEnumerable<TestCaseData> NearNStar() => new[] { "relu", "leaky" }.Select(a => new TestCaseData(a, CaseFamily.NearNStar.Name));
+
+    /// <summary>Every family but near-n-star, leaky: the test cases of claim 4 (near N*: NearNStarFindingTest).</summary>
+    public static IEnumerable<TestCaseData> FamiliesLeaky() => CaseFamily.All.Where(f => f != CaseFamily.NearNStar).Select(f => new TestCaseData("leaky", f.Name));
 
     /// <summary>
     /// Shrinks a failing case with FsCheck: the case is the only draw, <see cref="ClaimGen.ShrinkProblem"/>

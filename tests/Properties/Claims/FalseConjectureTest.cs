@@ -31,5 +31,5 @@ public sealed class FalseConjectureTest
         Conjecture.About(ClaimGen.Problems(SmallProblemSpace.TwoLayer(leak: 0.1)))
             .TrainedUntilGradient(3e-3)
             .Claims("every teacher node is matched by a student node (rho and cos > 0.95, or its mirror)",
-                e => LowestLayerSpecializationClaim.Judge(e, SpecializationCriteria.UpToMirror).ConclusionObserved == true);
+                e => LowestLayerSpecializationClaim.Judge(e, SpecializationCriteria.Hyperplane).ConclusionObserved == true);
 }

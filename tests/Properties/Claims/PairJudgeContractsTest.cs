@@ -91,7 +91,7 @@ public sealed class PairJudgeContractsTest
         var oneSided = LowestLayerSpecializationClaim.Judge(Record(new[,] { { 0.99 }, { 0.99 } }, new[,] { { 0.99 }, { 0.99 } }, straddles: [true, false]));
         oneSided.Verdict.ShouldBe(Verdict.Inconclusive);
         oneSided.Reason!.ShouldContain("does not cross every teacher boundary");
-        LowestLayerSpecializationClaim.Judge(untrained, SpecializationCriteria.UpToMirror).StrictVerdict.ShouldBe(Verdict.Inconclusive, "the strict reading misses the precondition too");
+        LowestLayerSpecializationClaim.Judge(untrained, SpecializationCriteria.Hyperplane).Verdict.ShouldBe(Verdict.Inconclusive, "the hyperplane reading misses the precondition too");
     }
 
     /// <summary>Student 1 mirrors teacher 0 (cos -0.99); teacher 1 is matched by student 0.</summary>
@@ -122,24 +122,23 @@ public sealed class PairJudgeContractsTest
     }
 
     [Test]
-    public void Claim1_CreditsAVerifiedMirror_OnlyWhenMirrorsAreAllowed_AndSaysSoInTheStrictVerdict()
+    public void Claim1_CreditsAVerifiedMirror_OnlyUnderTheHyperplaneReading()
     {
-        var credited = LowestLayerSpecializationClaim.Judge(MirrorCase(), SpecializationCriteria.UpToMirror);
+        var credited = LowestLayerSpecializationClaim.Judge(MirrorCase(), SpecializationCriteria.Hyperplane);
         credited.Verdict.ShouldBe(Verdict.Holds);
-        credited.StrictVerdict.ShouldBe(Verdict.Fails, "teacher 0 has no aligned student");
         (credited.Numbers.Matched, credited.Numbers.MatchedOnlyByMirror, credited.Numbers.UnverifiedMirrors).ShouldBe((2, 1, 0));
         credited.Numbers.CompensationResidue.ShouldBe(0.001);
 
         var paper = LowestLayerSpecializationClaim.Judge(MirrorCase(), SpecializationCriteria.Paper);
         paper.Verdict.ShouldBe(Verdict.Fails, "the paper's reading gives a mirror no credit");
-        paper.StrictVerdict.ShouldBeNull("no second reading without mirrors");
         paper.Numbers.MatchedOnlyByMirror.ShouldBe(0);
 
-        var unverified = LowestLayerSpecializationClaim.Judge(MirrorCase(residue: 0.5), SpecializationCriteria.UpToMirror);
+        var unverified = LowestLayerSpecializationClaim.Judge(MirrorCase(residue: 0.5), SpecializationCriteria.Hyperplane);
         unverified.Verdict.ShouldBe(Verdict.Fails);
         unverified.Numbers.UnverifiedMirrors.ShouldBe(1);
-        LowestLayerSpecializationClaim.Judge(Record(new[,] { { 0.99 } }, new[,] { { 0.99 } }), SpecializationCriteria.UpToMirror).StrictVerdict
-            .ShouldBe(Verdict.Holds, "matched without a mirror: both readings hold");
+        foreach (var reading in new[] { SpecializationCriteria.Hyperplane, SpecializationCriteria.Paper })
+            LowestLayerSpecializationClaim.Judge(Record(new[,] { { 0.99 } }, new[,] { { 0.99 } }), reading).Verdict
+                .ShouldBe(Verdict.Holds, "matched without a mirror: both readings hold");
     }
 
     [TestCase(1.0, 0.5)]
@@ -226,7 +225,8 @@ public sealed class PairJudgeContractsTest
         var budget = CoreArgumentClaim.Judge(Record(rho, cos, training: new TrainingResult(TrainingOutcome.BudgetExhausted, 10, 1, 1e-3, 0.5, [])));
         budget.Verdict.ShouldBe(Verdict.Inconclusive);
         budget.Reason!.ShouldStartWith("precondition not reached");
-        budget.StrictVerdict.ShouldBe(Verdict.Inconclusive);
+        CoreArgumentClaim.Judge(Record(rho, cos, training: new TrainingResult(TrainingOutcome.BudgetExhausted, 10, 1, 1e-3, 0.5, [])), CoreArgumentCriteria.Paper)
+            .Verdict.ShouldBe(Verdict.Inconclusive, "the paper's reading misses the precondition too");
         CoreArgumentClaim.Judge(Record(rho, cos) with { Training = null }).Reason.ShouldBe("precondition not reached: untrained");
     }
 
@@ -235,14 +235,12 @@ public sealed class PairJudgeContractsTest
     {
         var credited = CoreArgumentClaim.Judge(MirrorCase());
         credited.Verdict.ShouldBe(Verdict.Holds, "the mirror's kink lies on teacher 0's boundary");
-        credited.StrictVerdict.ShouldBe(Verdict.Fails);
         credited.Numbers.Aligned.ShouldBe(2);
-        CoreArgumentClaim.Judge(MirrorCase(), CoreArgumentCriteria.Paper with { AllowMirror = false }).Verdict.ShouldBe(Verdict.Fails);
-        CoreArgumentClaim.Judge(MirrorCase(), CoreArgumentCriteria.Paper with { AllowMirror = false }).StrictVerdict.ShouldBeNull();
+        CoreArgumentClaim.Judge(MirrorCase(), CoreArgumentCriteria.Paper).Verdict.ShouldBe(Verdict.Fails, "the paper's reading gives a mirror no credit");
         CoreArgumentClaim.Judge(MirrorCase(residue: 0.5)).Verdict.ShouldBe(Verdict.Fails, "an unverified mirror aligns nothing");
-        CoreArgumentClaim.Judge(Record(new[,] { { 0.99 } }, new[,] { { 0.99 } })).StrictVerdict.ShouldBe(Verdict.Holds);
-        CoreArgumentClaim.Judge(Record(new[,] { { 0.99 } }, new[,] { { 0.99 } }, jumps: Jumps(1, 1, 0.5))).StrictVerdict
-            .ShouldBe(Verdict.Fails, "aligned but not cancelled fails strictly too");
+        CoreArgumentClaim.Judge(Record(new[,] { { 0.99 } }, new[,] { { 0.99 } }), CoreArgumentCriteria.Paper).Verdict.ShouldBe(Verdict.Holds);
+        CoreArgumentClaim.Judge(Record(new[,] { { 0.99 } }, new[,] { { 0.99 } }, jumps: Jumps(1, 1, 0.5)), CoreArgumentCriteria.Paper).Verdict
+            .ShouldBe(Verdict.Fails, "aligned but not cancelled fails under the paper's reading too");
     }
 
     // ---- claim 4 ----
@@ -303,10 +301,10 @@ public sealed class PairJudgeContractsTest
         var allowed = VanishingClaim.Judge(Students(fanOut, comp), VanishingCriteria.AtSmallGradient with { AllowMirror = true });
         allowed.Verdict.ShouldBe(Verdict.Holds);
         allowed.Numbers.MirrorsOfATeacher.ShouldBe(1);
-        allowed.StrictVerdict.ShouldBe(Verdict.Fails, "without mirror credit the mirror is a node with fan-out");
-        var paper = VanishingClaim.Judge(Students(fanOut, comp));
-        paper.Numbers.MirrorsOfATeacher.ShouldBe(0);
-        paper.StrictVerdict.ShouldBeNull();
+        var noMirrors = VanishingClaim.Judge(Students(fanOut, comp));
+        noMirrors.Verdict.ShouldBe(Verdict.Fails, "without mirror credit the mirror is a node with fan-out");
+        noMirrors.Numbers.MirrorsOfATeacher.ShouldBe(0);
+        VanishingClaim.Judge(Students(fanOut, comp), VanishingCriteria.PaperAtSmallGradient).Verdict.ShouldBe(Verdict.Fails, "the paper's reading credits no mirror");
         VanishingClaim.Judge(Students(fanOut, comp with { Residue = 0.5 }), VanishingCriteria.AtSmallGradient with { AllowMirror = true }).Numbers.MirrorsOfATeacher.ShouldBe(0);
     }
 

@@ -36,26 +36,29 @@ public sealed class TheoremChecksContractsTest
 
         // A case that misses the precondition is drawn again, up to the cap.
         Unreachable.MaxCases.ShouldBe(3);
-        foreach (var claim in new[] { LowestLayerSpecializationClaim.Relu, CoreArgumentClaim.Relu, IndependenceClaim.Info })
+        foreach (var claim in new[] { ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, "relu"), ClaimRuns.Claim(CoreArgumentClaim.Info, "relu", reading: Reading.Paper), IndependenceClaim.Info })
         {
             var cases = result.CasesOf(claim);
             cases.Count.ShouldBe(3, $"{claim.Id}: no ReLU case reached the target, so all {Unreachable.MaxCases} were drawn");
             cases.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 3).Select(i => Seeds.Of(31, "relu", i)), $"{claim.Id}: cases 0, 1, 2 of the ReLU stream");
             cases.ShouldAllBe(c => c.Problem.Leak == 0 && c.Outcome.Claim.Id == claim.Id);
         }
-        foreach (var claim in new[] { LowestLayerSpecializationClaim.Leaky, CoreArgumentClaim.Leaky, VanishingClaim.Info })
+        foreach (var claim in new[] { ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, "leaky"), ClaimRuns.Claim(CoreArgumentClaim.Info, "leaky"), ClaimRuns.Claim(VanishingClaim.Info, "leaky", reading: Reading.Paper) })
         {
             var cases = result.CasesOf(claim);
             cases.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 3).Select(i => Seeds.Of(31, "leaky", i)), $"{claim.Id}: the leaky stream");
             cases.ShouldAllBe(c => c.Problem.Leak == 0.1 && c.Outcome.Claim.Id == claim.Id);
         }
-        result.CasesOf(ExactFitClaim.Info).Select(c => c.Problem.Leak).ShouldBe([0, 0, 0, 0.1, 0.1, 0.1], "claim 7 reads the cases of both activations");
+        var decay = result.CasesOf(ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, "relu", "decay"));
+        decay.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 3).Select(i => Seeds.Of(31, "decay.relu", i)), "each other family has a stream of its own");
+        decay.ShouldAllBe(c => c.Problem.Decay >= 0 && c.Problem.Decay <= 2.5);
         var deep = result.CasesOf(LowestLayerSpecializationClaim.ThreeLayer);
         deep.ShouldAllBe(c => c.Problem.Depth == 2);
         deep.Select(c => c.Problem.Leak).ShouldBe([0, 0.1, 0], "three-layer cases alternate ReLU and leaky");
         deep.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 3).Select(i => Seeds.Of(31, "three-layer", i)));
-        Unreachable.Vanishing.AllowMirror.ShouldBeTrue("claim 4 credits verified mirrors, as claims 1 and 2 do (issue 11: mirrors treated alike)");
-        Unreachable.Vanishing.FanOut.ShouldBe(Unreachable.VanishedFanOut);
+        Unreachable.Vanishing(Reading.Hyperplane).AllowMirror.ShouldBeTrue("the hyperplane reading of claim 4 credits verified mirrors, as claims 1 and 2 do");
+        Unreachable.Vanishing(Reading.Paper).PaperReading.ShouldBeTrue("the paper's reading credits nothing but alignment and ~0 fan-out");
+        Unreachable.Vanishing(Reading.Paper).FanOut.ShouldBe(Unreachable.VanishedFanOut);
         foreach (var c in result.CasesOf(IndependenceClaim.Info))
             c.Outcome.Evidence.ShouldContain($"on N = {30 * c.Problem.Widths[0]}:", Case.Insensitive, "claim 8 reads 30 teacher-aware points per teacher node");
 
@@ -65,7 +68,7 @@ public sealed class TheoremChecksContractsTest
             var cases = result.CasesOf(outcome.Claim);
             outcome.Cases.ShouldBe(CaseCounts.Of(cases.Select(c => c.Outcome)), outcome.Claim.Id);
         }
-        foreach (var claim in new[] { LowestLayerSpecializationClaim.Relu, LowestLayerSpecializationClaim.Leaky, CoreArgumentClaim.Relu, CoreArgumentClaim.Leaky, VanishingClaim.Info })
+        foreach (var claim in TheoremChecks.TwoLayerClaims)
             result.Outcome(claim).Verdict.ShouldBe(Verdict.Inconclusive, $"{claim.Id}: no case reached the precondition");
         result.Outcomes.ShouldAllBe(o => ((ClaimOutcome<TallyNumbers>)o).Numbers.MinConclusive == Unreachable.MinConclusive);
     }
@@ -74,10 +77,11 @@ public sealed class TheoremChecksContractsTest
     public void ProgressCounts_EveryCase_UpToTheTotal()
     {
         var progress = Run().Progress;
-        progress.Count.ShouldBe(3 + 3 + 3, "one report per case drawn");
-        progress.Select(p => p.Done).Order().ShouldBe(Enumerable.Range(1, 9));
+        var total = CaseFamily.All.Count * (3 + 3) + 3;
+        progress.Count.ShouldBe(total, "one report per case drawn: 3 per family and activation, 3 three-layer");
+        progress.Select(p => p.Done).Order().ShouldBe(Enumerable.Range(1, total));
         progress.ShouldAllBe(p => p.Done <= p.Total);
-        progress.Max(p => p.Total).ShouldBe(9);
+        progress.Max(p => p.Total).ShouldBe(total);
     }
 
     // ---- the stopping rule and the rounds, without training ----
@@ -111,22 +115,24 @@ public sealed class TheoremChecksContractsTest
     [Test]
     public void Enough_NeedsTheMinimumOfEveryRequiredClaim_ForEachActivation()
     {
-        TheoremChecks.RequiredClaims(0).ShouldBe([LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info], "ReLU cases: claims 1 and 2");
-        TheoremChecks.RequiredClaims(0.1).ShouldBe([LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info, VanishingClaim.Info], "leaky cases: and claim 4");
+        var c1 = ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, "relu");
+        var c2 = ClaimRuns.Claim(CoreArgumentClaim.Info, "relu");
+        TheoremChecks.RequiredClaims(0, CaseFamily.Base).ShouldBe([c1, c2], "ReLU cases: claims 1 and 2 (one reading: they share the precondition)");
+        var l1 = ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, "leaky");
+        var l2 = ClaimRuns.Claim(CoreArgumentClaim.Info, "leaky");
+        var c4 = ClaimRuns.Claim(VanishingClaim.Info, "leaky");
+        TheoremChecks.RequiredClaims(0.1, CaseFamily.Base).ShouldBe([l1, l2, c4], "leaky cases: and claim 4");
+        var full = Verdicts((c1, Verdict.Holds), (c2, Verdict.Fails), (l1, Verdict.Holds), (l2, Verdict.Fails), (c4, Verdict.Holds));
+        var noC2 = Verdicts((c1, Verdict.Holds), (c2, Verdict.Inconclusive), (l1, Verdict.Holds), (l2, Verdict.Inconclusive), (c4, Verdict.Holds));
+        var noC4 = Verdicts((c1, Verdict.Holds), (c2, Verdict.Holds), (l1, Verdict.Holds), (l2, Verdict.Holds), (c4, Verdict.Inconclusive));
+        var b = CaseFamily.Base;
 
-        var c1 = LowestLayerSpecializationClaim.Info;
-        var c2 = CoreArgumentClaim.Info;
-        var c4 = VanishingClaim.Info;
-        var full = Verdicts((c1, Verdict.Holds), (c2, Verdict.Fails), (c4, Verdict.Holds));
-        var noC2 = Verdicts((c1, Verdict.Holds), (c2, Verdict.Inconclusive), (c4, Verdict.Holds));
-        var noC4 = Verdicts((c1, Verdict.Holds), (c2, Verdict.Holds), (c4, Verdict.Inconclusive));
-
-        TheoremChecks.Enough([full, full], 0, 2).ShouldBeTrue("a failing case is conclusive");
-        TheoremChecks.Enough([full, full], 0, 3).ShouldBeFalse("two cases are not three");
-        TheoremChecks.Enough([full, noC2], 0, 2).ShouldBeFalse("claim 2 has one conclusive case");
-        TheoremChecks.Enough([full, noC4], 0, 2).ShouldBeTrue("claim 4 is not required of ReLU cases");
-        TheoremChecks.Enough([full, noC4], 0.1, 2).ShouldBeFalse("claim 4 is required of leaky cases");
-        TheoremChecks.Enough([full, noC4, full], 0.1, 2).ShouldBeTrue();
-        TheoremChecks.Enough([], 0, 1).ShouldBeFalse();
+        TheoremChecks.Enough([full, full], 0, b, 2).ShouldBeTrue("a failing case is conclusive");
+        TheoremChecks.Enough([full, full], 0, b, 3).ShouldBeFalse("two cases are not three");
+        TheoremChecks.Enough([full, noC2], 0, b, 2).ShouldBeFalse("claim 2 has one conclusive case");
+        TheoremChecks.Enough([full, noC4], 0, b, 2).ShouldBeTrue("claim 4 is not required of ReLU cases");
+        TheoremChecks.Enough([full, noC4], 0.1, b, 2).ShouldBeFalse("claim 4 is required of leaky cases");
+        TheoremChecks.Enough([full, noC4, full], 0.1, b, 2).ShouldBeTrue();
+        TheoremChecks.Enough([], 0, b, 1).ShouldBeFalse();
     }
 }

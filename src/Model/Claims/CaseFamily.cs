@@ -1,0 +1,52 @@
+namespace Verify.Model.Claims;
+
+/// <summary>
+/// How a claim about one trained pair reads "specialized". <see cref="Paper"/> is the paper's own
+/// wording and its code's metric: a student node with activation correlation above tau and
+/// w_k = c w*_j, c &gt; 0 (cosine above the aligned threshold); an un-specialized node has (near) zero
+/// fan-out. <see cref="Hyperplane"/> is the suite's reading: the same, up to a verified mirror
+/// (w_k = -c w*_j whose linear term the other nodes compensate) and verified affine groups: the
+/// teacher's hyperplane is matched, in either orientation.
+/// </summary>
+public enum Reading
+{
+    Paper,
+    Hyperplane,
+}
+
+/// <summary>
+/// A family of small two-layer cases: where the drawn cases come from. Each is gated on its own
+/// (at least <see cref="Rules.MinConclusive"/> conclusive cases per claim, activation and reading),
+/// and claims.json names it (<c>family</c>).
+/// </summary>
+/// <param name="Name">The family's name, part of its claims' ids.</param>
+/// <param name="Description">The space in words, for the report.</param>
+/// <param name="Space">The space at a leak: the default run's, and with wide true the Nightly tier's.</param>
+public sealed record CaseFamily(string Name, string Description, Func<double, bool, SmallProblemSpace> Space)
+{
+    /// <summary>The easy corner every claim was first judged on: d 3-6, m 2-3, multi 2, p in {0, 0.5}, N 200 Gaussian, full-batch GD.</summary>
+    public static CaseFamily Base { get; } = new("base", "d 3-6, m 2-3, multi 2, p in {0, 0.5}, N 200 Gaussian points, full-batch GD",
+        (leak, wide) => wide ? SmallProblemSpace.TwoLayerWide(leak) : SmallProblemSpace.TwoLayer(leak));
+
+    /// <summary>Strength decay anywhere in [0, 2.5]: the weakest teacher's fan-out down to 1/3^2.5 = 1/15.6 of the strongest's.</summary>
+    public static CaseFamily Decay { get; } = new("decay", "as base, with p uniform in [0, 2.5]",
+        (leak, wide) => SmallProblemSpace.TwoLayer(leak) with { MaxDecay = 2.5 });
+
+    /// <summary>Widths up to 4 and d up to 10, multi 2-3: more nodes, more room for mirrors and groups.</summary>
+    public static CaseFamily Wide { get; } = new("wide", "d 3-10, m 2-4, multi 2-3, p in {0, 0.5}, N 300 Gaussian points, full-batch GD",
+        (leak, wide) => new SmallProblemSpace(3, 10, 2, 4, leak, [0, 0.5], 2, 3, 300));
+
+    /// <summary>The endpoint of mini-batch SGD as the paper trains (batch 16), finished to the target by full-batch GD.</summary>
+    public static CaseFamily Sgd { get; } = new("sgd",
+        $"as base, trained by mini-batch SGD (batch 16, lr {SmallProblem.SgdLearningRate}, {SmallProblem.SgdEpochs * 250} steps) and finished to the target by full-batch GD",
+        (leak, wide) => SmallProblemSpace.TwoLayer(leak) with { Batch = 16 });
+
+    /// <summary>Teacher-aware data of N from claim 3's measured N*(K, d) up to 10 times it.</summary>
+    public static CaseFamily NearNStar { get; } = new("near-n-star",
+        "as base, on teacher-aware data of N log-uniform in [1, 10] x claim 3's measured N*(K, d) (8 to 540 points)",
+        (leak, wide) => SmallProblemSpace.TwoLayer(leak) with { SamplesOverNStar = 10, Data = SmallData.TeacherAware });
+
+    public static IReadOnlyList<CaseFamily> All { get; } = [Base, Decay, Wide, Sgd, NearNStar];
+
+    public override string ToString() => Name;
+}
