@@ -36,9 +36,9 @@ public sealed record CaseFamily(string Name, string Description, Func<double, bo
     public static CaseFamily Wide { get; } = new("wide", "d 3-10, m 2-4, multi 2-3, p in {0, 0.5}, N 300 Gaussian points, full-batch GD",
         (leak, wide) => new SmallProblemSpace(3, 10, 2, 4, leak, [0, 0.5], 2, 3, 300));
 
-    /// <summary>The endpoint of mini-batch SGD as the paper trains (batch 16), finished to the target by full-batch GD.</summary>
+    /// <summary>The endpoint of mini-batch SGD as the paper trains (batch 16), finished to the target by Levenberg-Marquardt (<see cref="Training.Finisher"/>).</summary>
     public static CaseFamily Sgd { get; } = new("sgd",
-        $"as base, trained by mini-batch SGD (batch 16, lr {SmallProblem.SgdLearningRate}, {SmallProblem.SgdEpochs * 250} steps) and finished to the target by full-batch GD",
+        $"as base, trained by mini-batch SGD (batch 16, lr {SmallProblem.SgdLearningRate}, {SmallProblem.SgdEpochs * 250} steps) and finished to the target by Levenberg-Marquardt",
         (leak, wide) => SmallProblemSpace.TwoLayer(leak) with { Batch = 16 });
 
     /// <summary>Teacher-aware data of N from claim 3's measured N*(K, d) up to 10 times it.</summary>

@@ -45,8 +45,8 @@ public sealed record SmallProblem(int D, int[] Widths, double Leak, double Decay
     /// <summary>
     /// Builds teacher, data and student and trains with <paramref name="budget"/>; the caller owns the result.
     /// A mini-batch case (<see cref="Batch"/>) first runs <see cref="SgdEpochs"/> epochs of SGD at
-    /// <see cref="SgdLearningRate"/> with no target (the endpoint of SGD, as the paper trains), measures it,
-    /// and is then finished to the target by <paramref name="budget"/> (full batch).
+    /// <see cref="SgdLearningRate"/> with no target (the endpoint of SGD, as the paper trains), and is then
+    /// finished to <paramref name="budget"/>'s gradient target by <see cref="Finisher"/> (Levenberg-Marquardt).
     /// </summary>
     public TrainedProblem Train(SgdOptions budget, int[]? studentWidths = null)
     {
@@ -60,40 +60,22 @@ public sealed record SmallProblem(int D, int[] Widths, double Leak, double Decay
             StreamSeed("batches"));
         if (sgd.Diverged) return new TrainedProblem(this, teacher, student, data, sgd);
         var endpoint = PairEvidence.Measure(teacher, student, data.Inputs, sgd, ToString(), measureJumps: false).Report;
-        var before = student.WeightArrays();
-        var finish = SgdTrainer.Train(student, data, budget with { BatchSize = null }, StreamSeed("finish"));
-        var moved = Distance(before, student.WeightArrays());
-        var training = finish with { Steps = sgd.Steps + finish.Steps };
-        return new TrainedProblem(this, teacher, student, data, training,
-            new FinishRecord(sgd, moved.Absolute, moved.Relative, endpoint.BestCorrelationPerTeacher.Min(), finish.Steps));
-    }
-
-    static (double Absolute, double Relative) Distance(double[][,] before, double[][,] after)
-    {
-        double moved = 0, size = 0;
-        for (var l = 0; l < before.Length; l++)
-            foreach (var (b, a) in before[l].Cast<double>().Zip(after[l].Cast<double>()))
-            {
-                moved += (a - b) * (a - b);
-                size += b * b;
-            }
-        return (Math.Sqrt(moved), Math.Sqrt(moved / size));
+        var finish = Finisher.Finish(student, data, new FinishOptions { GradientTarget = budget.GradientTarget ?? Rules.TwoLayerGradient }, sgd);
+        return new TrainedProblem(this, teacher, student, data, finish.Training, new FinishRecord(sgd, finish, endpoint.BestCorrelationPerTeacher.Min()));
     }
 
     public override string ToString() => FormattableString.Invariant(
         $"case(d {D}, widths [{string.Join(",", Widths)}], {Activation}, decay {Decay:0.###}, multi {Multi}, {Data} N {Samples}, {(Batch is { } b ? $"SGD batch {b}, " : "")}seed {Seed})");
 }
 
-/// <summary>How a mini-batch case was finished: the SGD endpoint's numbers and how far the finish moved the student.</summary>
+/// <summary>How a mini-batch case was finished: the SGD endpoint's numbers and what the finish did.</summary>
 /// <param name="Endpoint">The SGD phase's result (loss and max per-sample gradient at the SGD endpoint).</param>
-/// <param name="Distance">Euclidean norm over every weight of (finished - endpoint).</param>
-/// <param name="RelativeDistance">Distance over the endpoint weights' norm.</param>
+/// <param name="Finish">The finisher's result: iterations, the parameter distance it moved the student, why it stopped.</param>
 /// <param name="EndpointMinBestCorrelation">min_j max_k rho_jk at the SGD endpoint (the finished value is in the verdict's numbers).</param>
-/// <param name="FinishSteps">Full-batch steps of the finish.</param>
-public sealed record FinishRecord(TrainingResult Endpoint, double Distance, double RelativeDistance, double EndpointMinBestCorrelation, long FinishSteps)
+public sealed record FinishRecord(TrainingResult Endpoint, FinishResult Finish, double EndpointMinBestCorrelation)
 {
     public override string ToString() => FormattableString.Invariant(
-        $"SGD endpoint: loss {Endpoint.FinalTrainLoss:G3}, gradient {Endpoint.MaxSampleGradient:G3}, min best rho {EndpointMinBestCorrelation:0.####}; finished in {FinishSteps} full-batch steps, moved {Distance:G3} ({RelativeDistance:P2} of the weights)");
+        $"SGD endpoint: loss {Endpoint.FinalTrainLoss:G3}, gradient {Endpoint.MaxSampleGradient:G3}, min best rho {EndpointMinBestCorrelation:0.####}; finished in {Finish.Iterations} Levenberg-Marquardt steps ({Finish.Stop}), moved {Finish.ParameterDistance:G3} ({Finish.RelativeDistance:P2} of the weights)");
 }
 
 /// <summary>A trained small problem: one owner of its teacher, student and data.</summary>

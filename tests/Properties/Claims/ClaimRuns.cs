@@ -24,7 +24,7 @@ public static class ClaimRuns
     static readonly Lazy<TheoremCheckResult> DefaultRun = new(() => TheoremChecks.Run(RunSeed.Value, new TheoremCheckSettings()));
 
     /// <summary>The Nightly tier's settings: at least 100 conclusive cases per claim, the wider space, four times the budget.</summary>
-    public static TheoremCheckSettings NightlySettings { get; } = new() { MinConclusive = 100, Wide = true, ThreeLayerCases = 40, Epochs = 400 };
+    public static TheoremCheckSettings NightlySettings { get; } = new() { MinConclusive = Verify.Model.Rules.NightlyMinConclusive, Wide = true, ThreeLayerCases = 40, Epochs = 400 };
 
     static readonly Lazy<TheoremCheckResult> NightlyRun = new(() => TheoremChecks.Run(RunSeed.Value, NightlySettings));
 

@@ -29,7 +29,8 @@ public enum BrokenHypothesis
 /// <summary>
 /// The power of the judges of claims 1, 2 and 4: controls with one hypothesis broken, each trained from its own
 /// initialization to the rules' per-sample gradient (<see cref="Rules.TwoLayerGradient"/>, the precondition of
-/// the fresh cases) and judged on its own evidence by the same judges, under both readings. Each shows the
+/// the fresh cases; gradient descent as the fresh cases train, then the Levenberg-Marquardt finisher where that
+/// stops short) and judged on its own evidence by the same judges, under both readings. Each shows the
 /// conclusion missing; a control that reaches the precondition with no hypothesis the judge checks fails, one
 /// that misses a hypothesis the judge checks is inconclusive with that hypothesis named, and one that cannot
 /// reach the precondition is inconclusive with its gradient.
@@ -57,6 +58,8 @@ public sealed class JudgePowerTest
         var widths = broken == BrokenHypothesis.UnderRealizedStudent ? new[] { 2 } : [6];
         var student = Student.WithWidths(teacher, widths, problem.StreamSeed("student"), SmallProblem.InitStd);
         var training = SgdTrainer.Train(student, data, new TheoremCheckSettings().TwoLayerBudget, problem.StreamSeed("batches"));
+        if (training.Outcome == TrainingOutcome.BudgetExhausted)
+            training = Finisher.Finish(student, data, new FinishOptions { GradientTarget = Rules.TwoLayerGradient }, training).Training;
         return new TrainedProblem(problem, teacher, student, data, training);
     }
 
@@ -105,6 +108,12 @@ public sealed class JudgePowerTest
         }
     }
 
+    /// <summary>
+    /// The judge names the missed hypothesis at both activations. With ReLU the conclusion is missing too; with leaky
+    /// ReLU it is not (measured, seed 422: teacher 0 matched at rho 1, cos 0.997): a leaky node is linear with slope c on
+    /// its inactive side, so the labels still carry c w*_0 and a student node finds it. The hypothesis is the judge's
+    /// to check either way; the claim is not judged there.
+    /// </summary>
     [TestCase(0.0, 421L), TestCase(0.1, 422L)]
     public void DataThatNeverCrossesABoundary_ReachesTheTarget_AndTheJudgeNamesTheMissedHypothesis(double leak, long seed)
     {
@@ -116,7 +125,7 @@ public sealed class JudgePowerTest
         {
             var claim1 = LowestLayerSpecializationClaim.Judge(e, LowestLayerSpecializationClaim.Criteria(r));
             TestContext.Out.WriteLine(claim1);
-            claim1.ConclusionObserved.ShouldBe(false, "no student matches a teacher the data never shows: " + claim1);
+            if (leak == 0) claim1.ConclusionObserved.ShouldBe(false, "no student matches a ReLU teacher the data never shows: " + claim1);
             claim1.Verdict.ShouldBe(Verdict.Inconclusive, claim1.ToString());
             claim1.Reason!.ShouldContain("does not cross every teacher boundary");
         }

@@ -8,7 +8,7 @@ namespace Verify.Properties.Claims;
 
 /// <summary>
 /// How <see cref="TheoremChecks.Run"/> draws and tallies, on a run whose precondition cannot be met
-/// (a gradient target no one-epoch training reaches): every case of claims 1, 2 and 4 is then
+/// (a gradient target of exactly 0, which neither one epoch of training nor the finisher of the sgd family reaches): every case of claims 1, 2 and 4 is then
 /// inconclusive, so the draw goes on to <see cref="TheoremCheckSettings.MaxCases"/>, and each
 /// verdict is left inconclusive with the cases it drew. What the claims conclude on trained cases
 /// is TheoremChecksTest's (the default run); this pins the machinery around them.
@@ -16,7 +16,7 @@ namespace Verify.Properties.Claims;
 [TestFixture]
 public sealed class TheoremChecksContractsTest
 {
-    static readonly TheoremCheckSettings Unreachable = new() { MinConclusive = 1, Epochs = 1, GradientTarget = 1e-12, ThreeLayerCases = 3, DeepEpochs = 1 };
+    static readonly TheoremCheckSettings Unreachable = new() { MinConclusive = 1, Epochs = 1, GradientTarget = 0, ThreeLayerCases = 3, DeepEpochs = 1 };
 
     /// <summary>A fresh run per test (about a second), never a cached one: a mutant of the checks must reach every test that reads them.</summary>
     static (TheoremCheckResult Result, List<(int Done, int Total)> Progress) Run()

@@ -23,6 +23,23 @@ public sealed class TheoremChecksTest
             run.Outcome(claim).Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(Tolerances.MinConclusiveCases, $"{run.Outcome(claim)}; replay: {RunSeed.Replay}");
     }
 
+    /// <summary>
+    /// The Nightly tier: at least 100 conclusive cases per claim, activation, reading and family, each outcome printed
+    /// with its counts and bound, and the gap between the readings (the figures of docs/theorems/rules.md).
+    /// </summary>
+    [Test, Category("Nightly")]
+    public void EveryTwoLayerTrainingClaim_HasAtLeast100ConclusiveCases_InEveryFamily_Nightly()
+    {
+        var run = ClaimRuns.FreshNightly;
+        TestContext.Out.WriteLine($"run seed {run.RunSeed}, rules {Verify.Model.Rules.Version} ({Verify.Model.Rules.Hash})");
+        foreach (var o in run.Outcomes)
+            TestContext.Out.WriteLine($"{o.Claim.Id,-60} {o.Verdict,-12} {o.Cases}" + (o.NumbersObject is TallyNumbers { FirstFailure: { } f } ? $"\n    first failure: {f}" : ""));
+        foreach (var g in run.ReadingGaps())
+            TestContext.Out.WriteLine($"{g.Claim,-52} paper fails, hyperplane holds: {g.PaperFailsHyperplaneHolds} of {g.Conclusive} ({g.Rate:P1}, 95% {g.Low95:0.###}-{g.High95:0.###}); both fail: {g.BothFail}");
+        foreach (var claim in TheoremChecks.TwoLayerClaims.Append(IndependenceClaim.Info))
+            run.Outcome(claim).Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(Verify.Model.Rules.NightlyMinConclusive, $"{run.Outcome(claim)}; replay: {RunSeed.Replay}");
+    }
+
     /// <summary>Claim 8 on teacher-aware data of each fresh ReLU case's teacher.</summary>
     [Test, Judges("independence")]
     public void Independence_HoldsOnTheFreshCases() =>
