@@ -94,7 +94,7 @@ static class ReproduceCommand
                 $"\"near-zero fan-out\" levels: a node's level is {criteria.FanOut} x the fan-out norm of the teacher it matches best, between {criteria.FanOut} x the weakest teacher's (lower dotted line) and {criteria.FanOut} x the strongest's (upper); a node right of the dashed line or below its own level fits the L-shape.",
                 Figures.LShapeScatter(outDir, lshape), claims.Where(c => c.Claim == VanishingClaim.LShape).ToArray());
             report.Section("Two-layer: success rate", $"Sweep: {scale.Success}.", Figures.SuccessRate(outDir, success),
-                claims.Where(c => c.Claim == StrongTeachersFirstClaim.Info || c.Claim == OverRealizationClaim.Info || c.Claim == KeepsWhatItFoundClaim.Info).ToArray());
+                claims.Where(c => c.Claim == StrongTeachersFirstClaim.Info || c.Claim == StrongTeachersFirstByGradientClaim.Info || c.Claim == OverRealizationClaim.Info || c.Claim == KeepsWhatItFoundClaim.Info).ToArray());
             report.Reported("Two-layer: convergence", $"Sweep: {scale.LShape}. Reported, not judged: the paper claims more teachers specialized in fewer iterations (`over-realization-helps`), not a lower final loss at a fixed budget.",
                 Figures.Convergence(outDir, lshape), MarkdownReport.FinalLossTable(Convergence.FinalLoss(lshape)));
         }

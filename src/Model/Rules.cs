@@ -16,7 +16,7 @@ namespace Verify.Model;
 public static class Rules
 {
     /// <summary>The rules' version: the date they were frozen and a counter.</summary>
-    public const string Version = "2026-12-06.1";
+    public const string Version = "2026-12-06.2";
 
     // Specialization (claims 1, 2, 4; the paper's coverage threshold).
 
@@ -92,6 +92,15 @@ public static class Rules
 
     /// <summary>Values of p the trend needs.</summary>
     public const int StrongFirstMinTrendDecays = 3;
+
+    /// <summary>Claim 5 compares the strongest and the weakest 1/Thirds of the teachers (at least one each), as the success-rate figure does.</summary>
+    public const int StrongFirstThirds = 3;
+
+    /// <summary>Claim 5 on the gradient: the share of runs with strong &gt; weak that teachers of equal strength give; the claim must beat it.</summary>
+    public const double StrongFirstGradientNullShare = 0.5;
+
+    /// <summary>Claim 5 on the gradient: usable runs needed (fewer: even a unanimous sign test cannot reject 1/2 at 95%).</summary>
+    public const int StrongFirstGradientMinRuns = 5;
 
     /// <summary>Level of the statistical bounds (one-sided 95% for a drop, two-sided for a trend; over-realization's sign test).</summary>
     public const double Alpha = 0.05;

@@ -40,6 +40,8 @@ static class RunsJsonl
             ["eval_loss"] = run.EvalLoss,
             ["best_corr_per_teacher"] = run.BestCorrPerTeacher,
             ["first_covered_epoch"] = run.FirstCoveredEpoch,
+            ["grad_at_first_cover"] = run.GradAtFirstCover,
+            ["loss_at_first_cover"] = run.LossAtFirstCover,
             ["tau"] = c.Tau,
             ["early_epoch"] = run.EarlyEpoch,
             ["best_corr_per_teacher_early"] = run.BestCorrPerTeacherEarly,

@@ -14,6 +14,7 @@ public static class ClaimCatalog
         ("theorems", LowestLayerSpecializationClaim.ThreeLayer),
         ("two-layer", VanishingClaim.LShape),
         ("two-layer", StrongTeachersFirstClaim.Info),
+        ("two-layer", StrongTeachersFirstByGradientClaim.Info),
         ("two-layer", OverRealizationClaim.Info),
         ("two-layer", KeepsWhatItFoundClaim.Info),
         ("leaky", VanishingClaim.LShapeLeaky),

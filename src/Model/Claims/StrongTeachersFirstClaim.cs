@@ -20,8 +20,12 @@ namespace Verify.Model.Claims;
 /// <param name="EarlyEpoch">The early epoch (5 of 100 in the paper's success-rate figure).</param>
 /// <param name="EpochsRun">Epochs the run trained.</param>
 /// <param name="TeacherFanOutNorms">||v*_j|| per teacher (reported: the strength ratio the decay produced).</param>
+/// <param name="GradientAtFirstCover">Per teacher, max_x ||g_1(x)|| on the training set at its first covered epoch; null: never covered. The array is null where the run recorded none.</param>
+/// <param name="LossAtFirstCover">Per teacher, the training loss on the paper's axis (mean squared error over samples and outputs) at its first covered epoch; null: never covered. The array is null where the run recorded none.</param>
+/// <param name="FinalGradient">max_x ||g_1(x)|| on the training set at the end of the run (NaN where it was not measured).</param>
 public sealed record CoverageTimeline(string Case, string Series, long Seed, double Decay, int Multi, int?[] FirstCoveredEpoch,
-    bool[] CoveredEarly, bool[] CoveredAtEnd, int EarlyEpoch, int EpochsRun, double[] TeacherFanOutNorms)
+    bool[] CoveredEarly, bool[] CoveredAtEnd, int EarlyEpoch, int EpochsRun, double[] TeacherFanOutNorms,
+    double?[]? GradientAtFirstCover = null, double?[]? LossAtFirstCover = null, double FinalGradient = double.NaN)
 {
     /// <summary>First-covered epoch with "never" ranked after every epoch of the run (epochs run + 1).</summary>
     public double[] EpochOrNever => FirstCoveredEpoch.Select(e => (double)(e ?? EpochsRun + 1)).ToArray();

@@ -11,13 +11,15 @@ namespace Verify.Model.Claims;
 public static class SweepEvidence
 {
     /// <summary>
-    /// One timeline per run (eval data, the run's tau): first-covered epochs, coverage after the early
-    /// epoch and at the end. Runs that differ only in multi form a series (same seed, p, data,
+    /// One timeline per run (eval data, the run's tau): first-covered epochs with the training loss
+    /// and max per-sample gradient there, coverage after the early epoch and at the end, the final
+    /// max per-sample gradient. Runs that differ only in multi form a series (same seed, p, data,
     /// activation, m and budget: the same teacher and data, <see cref="TwoLayerExperiment.Streams"/>).
     /// </summary>
     public static CoverageTimeline[] Timelines(IEnumerable<TwoLayerRun> runs) =>
         runs.Select(r => new CoverageTimeline(r.Config.ToString(), SeriesKey(r.Config), r.Config.Seed, r.Config.Decay, r.Config.Multi,
-            r.FirstCoveredEpoch, r.CoveredEarly, r.CoveredAtEnd, r.EarlyEpoch, r.EvalLossPerEpoch.Length, r.TeacherFanoutNorm)).ToArray();
+            r.FirstCoveredEpoch, r.CoveredEarly, r.CoveredAtEnd, r.EarlyEpoch, r.EvalLossPerEpoch.Length, r.TeacherFanoutNorm,
+            r.GradAtFirstCover, r.LossAtFirstCover, r.MaxSampleGrad)).ToArray();
 
     static string SeriesKey(TwoLayerConfig c) => FormattableString.Invariant(
         $"seed {c.Seed}, p {c.Decay}, m {c.M}, {c.TrainData}, {c.Activation}, N {c.NTrain}, {c.Epochs}x{c.ItersPerEpoch}");

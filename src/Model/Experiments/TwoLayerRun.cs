@@ -99,7 +99,10 @@ public enum TrainingData
 
 /// <summary>
 /// The numbers of one run: what `runs.jsonl` holds, one object per run. Teacher order is strength
-/// order (teacher 1 has the largest fan-out for decay p &gt; 0).
+/// order (teacher 1 has the largest fan-out for decay p &gt; 0). <see cref="GradAtFirstCover"/> and
+/// <see cref="LossAtFirstCover"/> hold, per teacher, max_x ||g_1(x)|| on the training set and the
+/// training loss on the paper's axis (as <see cref="TrainLoss"/>) at its <see cref="FirstCoveredEpoch"/>
+/// (null: never covered); they are null for a run recorded without them.
 /// </summary>
 public sealed record TwoLayerRun(
     TwoLayerConfig Config,
@@ -117,7 +120,9 @@ public sealed record TwoLayerRun(
     TrainingOutcome Outcome,
     double Seconds,
     long? DivergedAtStep = null,
-    double? LastFiniteLoss = null)
+    double? LastFiniteLoss = null,
+    double?[]? GradAtFirstCover = null,
+    double?[]? LossAtFirstCover = null)
 {
     /// <summary>The trained pair's analysis record on the training inputs (claim 4 reads it); set by the experiment.</summary>
     public PairEvidence Analysis { get; init; } = null!;
@@ -159,7 +164,7 @@ public static class TwoLayerExperiment
     {
         using var scope = NewDisposeScope();
         using var run = new PreparedRun(config, inputs);
-        return run.Finish(SgdTrainer.Train(run.Student, run.Train, run.Options, run.TrainSeed, e => Evaluating(1, () => run.Observe(e.Epoch))));
+        return run.Finish(SgdTrainer.Train(run.Student, run.Train, run.Options, run.TrainSeed, e => Evaluating(1, () => run.Observe(e))));
     }
 
     [ThreadStatic] static double evaluationSeconds;
@@ -204,9 +209,9 @@ public static class TwoLayerExperiment
             int[] evalGroup;
             using (Phases.Time("evaluation-groups"))
                 evalGroup = EvaluationGroups(runs);
-            var epochs = new int[runs.Count];
+            var epochs = new EpochRecord[runs.Count];
             var results = SgdTrainer.Train(runs.Select(r => new Trial(r.Student, r.Train, r.Options, r.TrainSeed)).ToArray(),
-                (i, e) => epochs[i] = e.Epoch,
+                (i, e) => epochs[i] = e,
                 ended =>
                 {
                     using var phase = Phases.Time("evaluate");
@@ -233,7 +238,8 @@ public static class TwoLayerExperiment
 
     /// <summary>
     /// A run set up and observed epoch by epoch: teacher, data, student, and the eval-set numbers
-    /// (loss, coverage, first covered epoch) recorded after every epoch. Owns its tensors.
+    /// (loss, coverage, first covered epoch) recorded after every epoch, with the training loss and
+    /// max per-sample gradient at each teacher's first covered epoch. Owns its tensors.
     /// </summary>
     sealed class PreparedRun : IDisposable
     {
@@ -323,20 +329,25 @@ public static class TwoLayerExperiment
             }
         }
 
-        public void Observe(int epoch)
+        public void Observe(EpochRecord epoch)
         {
             var (loss, best) = EvaluateOn(Student, eval, teacherEval);
             Record(epoch, loss, best);
         }
 
-        /// <summary>Records the evaluation after <paramref name="epoch"/>: eval loss and max_k rho_jk per teacher.</summary>
-        public void Record(int epoch, double loss, double[] best)
+        /// <summary>
+        /// Records the evaluation after <paramref name="epoch"/>: eval loss and max_k rho_jk per
+        /// teacher; where a teacher is covered for the first time, the training loss and max
+        /// per-sample gradient then (<see cref="FirstCoverage.Measure"/>: the trainer measures only
+        /// the last epoch of a sweep's run, so other epochs are measured here, and only these).
+        /// </summary>
+        public void Record(EpochRecord epoch, double loss, double[] best)
         {
             evalLoss.Add(loss);
             last = best;
             coverage.Add(best.Count(r => r > config.Tau) / (double)config.M);
-            first.Observe(epoch, best);
-            if (epoch == earlyEpoch) early = best;
+            first.Observe(epoch.Epoch, best, () => FirstCoverage.Measure(epoch, Student, Train));
+            if (epoch.Epoch == earlyEpoch) early = best;
         }
 
         public TwoLayerRun Finish(TrainingResult result)
@@ -361,7 +372,9 @@ public static class TwoLayerExperiment
                 result.Outcome,
                 clock.Elapsed.TotalSeconds,
                 result.DivergedAtStep,
-                result.LastFiniteLoss is { } lastFinite ? Losses.FromObjective(lastFinite, Student.OutputDim) : null) { Analysis = analysis };
+                result.LastFiniteLoss is { } lastFinite ? Losses.FromObjective(lastFinite, Student.OutputDim) : null,
+                first.GradientAtFirstCover,
+                first.LossAtFirstCover) { Analysis = analysis };
         }
 
         public void Dispose()
@@ -455,7 +468,7 @@ public static class TwoLayerExperiment
     /// <see cref="Correlation.Pearson"/>, <see cref="Losses.MeanSquaredError(Tensor, Tensor)"/>), to
     /// round-off (SharedSeedRunTest).
     /// </summary>
-    static void ObserveTogether(IReadOnlyList<PreparedRun> runs, IReadOnlyList<int> epochs)
+    static void ObserveTogether(IReadOnlyList<PreparedRun> runs, IReadOnlyList<EpochRecord> epochs)
     {
         if (runs.Count == 1)
         {

@@ -22,7 +22,7 @@ public sealed class CommandTest
     static readonly string[] Fields =
     [
         "seed", "d", "m", "multi", "n", "decay", "epochs", "iters_per_epoch", "batch", "lr", "n_train", "train_loss", "eval_loss",
-        "best_corr_per_teacher", "first_covered_epoch", "best_corr_per_student", "student_fanout_norm", "max_sample_grad", "seconds",
+        "best_corr_per_teacher", "first_covered_epoch", "grad_at_first_cover", "loss_at_first_cover", "best_corr_per_student", "student_fanout_norm", "max_sample_grad", "seconds",
     ];
 
     [Test]
@@ -47,6 +47,9 @@ public sealed class CommandTest
             root.GetProperty("student_fanout_norm").GetArrayLength().ShouldBe(n);
             root.GetProperty("first_covered_epoch").EnumerateArray()
                 .ShouldAllBe(e => e.ValueKind == JsonValueKind.Null || (e.GetInt32() >= 1 && e.GetInt32() <= 2));
+            var first = root.GetProperty("first_covered_epoch").EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null).ToArray();
+            foreach (var f in new[] { "grad_at_first_cover", "loss_at_first_cover" })
+                root.GetProperty(f).EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null).ShouldBe(first, $"{f}: a number exactly where the teacher was covered, in {line}");
         }
     }
 

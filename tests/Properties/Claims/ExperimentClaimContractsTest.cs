@@ -205,7 +205,8 @@ public sealed class ExperimentClaimContractsTest
     {
         var runs = new[]
         {
-            Run(seed: 1, multi: 2, end: Covering(3, 3), early: Covering(3, 1), firstCovered: [1, 2, null], evalLoss: [0.9, 0.3, 0.1], earlyEpoch: 2),
+            Run(seed: 1, multi: 2, end: Covering(3, 3), early: Covering(3, 1), firstCovered: [1, 2, null], evalLoss: [0.9, 0.3, 0.1], earlyEpoch: 2)
+                with { GradAtFirstCover = [4.0, 2.0, null], LossAtFirstCover = [0.4, 0.2, null], MaxSampleGrad = 0.5 },
             Run(seed: 1, multi: 1, evalLoss: [0.9, 0.5, 0.2], earlyEpoch: 2),
             Run(seed: 2, multi: 1, evalLoss: [1.0, 1.0, 1.0], earlyEpoch: 2),
             Run(seed: 1, decay: 0, multi: 3, evalLoss: [1.0, 1.0, 1.0], earlyEpoch: 2),
@@ -218,6 +219,10 @@ public sealed class ExperimentClaimContractsTest
         t[0].CoveredEarly.ShouldBe([true, false, false]);
         t[0].CoveredAtEnd.ShouldBe([true, true, true]);
         t[0].FirstCoveredEpoch.ShouldBe([1, 2, null]);
+        t[0].GradientAtFirstCover.ShouldBe([4.0, 2.0, null]);
+        t[0].LossAtFirstCover.ShouldBe([0.4, 0.2, null]);
+        t[0].FinalGradient.ShouldBe(0.5, "the run's final max per-sample gradient");
+        t[1].GradientAtFirstCover.ShouldBeNull("a run recorded without the gradient at first cover");
         t[0].TeacherFanOutNorms.ShouldBe([1.0, 0.5, 1.0 / 3]);
         SweepEvidence.Seeds(runs).ShouldBe(2);
         SweepEvidence.Unusable(Array.Empty<TwoLayerRun>(), r => r.Outcome, r => r.Config).ShouldBe("no runs");
@@ -497,12 +502,13 @@ public sealed class ExperimentClaimContractsTest
         var leakyRun = WithAnalysis(Run(multi: 2, m: 1, activation: leaky, end: [0.99]), spareFanOut: 0.1);
         SweepClaims.Leaky([leakyRun]).Select(o => (o.Claim.Id, o.Verdict)).ShouldBe([("lshape.leaky", Verdict.Holds), ("leaky-strong-teachers", Verdict.Holds)]);
         var twoLayer = SweepClaims.TwoLayer([vanished], [Run(multi: 1)], runSeed: 5);
-        twoLayer.Select(o => o.Claim.Id).ShouldBe(["lshape", "strong-teachers-first", "over-realization-helps", "keeps-what-it-found"], "convergence is a table, not a claim");
-        twoLayer[2].Reason.ShouldBe("hypothesis missed: no runs that differ only in multi");
+        twoLayer.Select(o => o.Claim.Id).ShouldBe(["lshape", "strong-teachers-first", "strong-teachers-first.gradient", "over-realization-helps", "keeps-what-it-found"], "convergence is a table, not a claim");
+        twoLayer[3].Reason.ShouldBe("hypothesis missed: no runs that differ only in multi");
         var paired = SweepClaims.TwoLayer([vanished], [Run(multi: 1), Run(multi: 2)], runSeed: 5);
-        paired[2].Claim.ShouldBe(OverRealizationClaim.Info);
-        paired[2].Reason.ShouldBe("non-tied series: 0 for early coverage, 0 for the first-covered epoch; 5 needed per sign test", "a paired series is judged");
+        paired[3].Claim.ShouldBe(OverRealizationClaim.Info);
+        paired[3].Reason.ShouldBe("non-tied series: 0 for early coverage, 0 for the first-covered epoch; 5 needed per sign test", "a paired series is judged");
         paired[1].NumbersObject.ShouldBeOfType<StrongFirstNumbers>().BootstrapSeed.ShouldBe(Verify.Model.Runtime.Seeds.Of(5, "bootstrap"), "the run seed names the bootstrap");
+        paired[2].NumbersObject.ShouldBeOfType<StrongFirstByGradientNumbers>().BootstrapSeed.ShouldBe(Verify.Model.Runtime.Seeds.Of(5, "gradient-bootstrap"), "and the gradient reading's");
     }
     // ---- what each sweep verdict says, and its remaining rules ----
 
@@ -566,8 +572,9 @@ public sealed class ExperimentClaimContractsTest
         var lshapeRun = WithAnalysis(Run(multi: 2, m: 1), spareFanOut: 0.1);
         var empty = SweepClaims.TwoLayer([lshapeRun], [], runSeed: 5);
         (empty[1].Verdict, empty[1].Reason).ShouldBe((Verdict.Inconclusive, "no runs"));
+        (empty[2].Claim, empty[2].Verdict, empty[2].Reason).ShouldBe((StrongTeachersFirstByGradientClaim.Info, Verdict.Inconclusive, "no runs"));
         var oneWidth = SweepClaims.TwoLayer([lshapeRun], [Run(multi: 1, seed: 1), Run(multi: 1, seed: 2)], runSeed: 5);
-        oneWidth[2].Reason.ShouldBe("hypothesis missed: no runs that differ only in multi", "two seeds of one width are no series");
+        oneWidth[3].Reason.ShouldBe("hypothesis missed: no runs that differ only in multi", "two seeds of one width are no series");
 
         // L-shape: shares per multi in increasing multi; a run of multi 1 is never the worst run.
         var lshape = LShapeVerdict.Judge([WithWeakTeacher(0.05, matched: 1) with { Config = WithWeakTeacher(0.05, matched: 1).Config with { Multi = 4 } }, WithWeakTeacher(0.01, matched: 1)]);

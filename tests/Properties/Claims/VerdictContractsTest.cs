@@ -273,7 +273,7 @@ public sealed class VerdictContractsTest
         foreach (var (part, claims) in new[]
                  {
                      ("theorems", new[] { IndependenceClaim.Info, ClaimRuns.Claim(VanishingClaim.Info, "leaky") }),
-                     ("two-layer", new[] { VanishingClaim.LShape, StrongTeachersFirstClaim.Info, OverRealizationClaim.Info, KeepsWhatItFoundClaim.Info }),
+                     ("two-layer", new[] { VanishingClaim.LShape, StrongTeachersFirstClaim.Info, StrongTeachersFirstByGradientClaim.Info, OverRealizationClaim.Info, KeepsWhatItFoundClaim.Info }),
                      ("leaky", new[] { VanishingClaim.LShapeLeaky, LeakyStrongTeachersClaim.Info }),
                      ("sample-size", new[] { SampleSizeClaim.Info, TeacherAwareDataClaim.Info }),
                      ("multi-layer", new[] { MultiLayerClaim.Info }),

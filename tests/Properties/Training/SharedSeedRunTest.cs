@@ -115,10 +115,15 @@ public sealed class SharedSeedRunTest
         Each("best correlation per teacher, early", alone.BestCorrPerTeacherEarly, together.BestCorrPerTeacherEarly, relative: false);
         Each("best correlation per student", alone.BestCorrPerStudent, together.BestCorrPerStudent, relative: false);
         Each("student fan-out norms", alone.StudentFanoutNorm, together.StudentFanoutNorm, relative: true);
+        Each("gradient at first cover", Known(alone.GradAtFirstCover), Known(together.GradAtFirstCover), relative: true);
+        Each("training loss at first cover", Known(alone.LossAtFirstCover), Known(together.LossAtFirstCover), relative: true);
         if (!alone.FirstCoveredEpoch.SequenceEqual(together.FirstCoveredEpoch))
             found.Add($"first covered epochs {string.Join(",", together.FirstCoveredEpoch)}, alone {string.Join(",", alone.FirstCoveredEpoch)}");
         if (alone.Outcome != together.Outcome) found.Add($"outcome {together.Outcome}, alone {alone.Outcome}");
         return found;
+
+        // Never covered reads as 0, which no measured gradient or loss is: a teacher covered in one run and not the other differs.
+        static double[] Known(double?[]? values) => values?.Select(v => v ?? 0).ToArray() ?? [];
 
         void Each(string what, double[] a, double[] b, bool relative)
         {
