@@ -16,7 +16,7 @@ namespace Verify.Model;
 public static class Rules
 {
     /// <summary>The rules' version: the date they were frozen and a counter.</summary>
-    public const string Version = "2026-12-06.2";
+    public const string Version = "2026-12-06.3";
 
     // Specialization (claims 1, 2, 4; the paper's coverage threshold).
 
@@ -48,8 +48,18 @@ public static class Rules
 
     // Preconditions of the drawn two-layer cases.
 
-    /// <summary>The per-sample gradient max_x ||g_1(x)|| at which claims 1, 2 and 4 are judged on two-layer cases.</summary>
+    /// <summary>The gradient descent phase's target of the drawn two-layer cases (the level the pinned cases were found at).</summary>
     public const double TwoLayerGradient = 3e-4;
+
+    /// <summary>
+    /// The per-sample gradient max_x ||g_1(x)|| at which claims 1, 2 and 4 are judged on drawn two-layer cases: gradient
+    /// descent (or SGD) first, then the Levenberg-Marquardt finisher. The theorem is about the limit of zero gradient;
+    /// at 3e-4 a three-node cancelling group was still forming (docs/theorems/rules.md, version 2026-12-06.3).
+    /// </summary>
+    public const double FinishedGradient = 1e-6;
+
+    /// <summary>Trial steps the finisher may take on a case.</summary>
+    public const int FinisherMaxIterations = 200;
 
     /// <summary>The gradient target of the default training budget of small problems (the cases train on to <see cref="TwoLayerGradient"/>).</summary>
     public const double SmallProblemGradientTarget = 3e-3;

@@ -45,44 +45,47 @@ public sealed record SmallProblem(int D, int[] Widths, double Leak, double Decay
     /// <summary>
     /// Builds teacher, data and student and trains with <paramref name="budget"/>; the caller owns the result.
     /// A mini-batch case (<see cref="Batch"/>) first runs <see cref="SgdEpochs"/> epochs of SGD at
-    /// <see cref="SgdLearningRate"/> with no target (the endpoint of SGD, as the paper trains), and is then
-    /// finished to <paramref name="budget"/>'s gradient target by <see cref="Finisher"/> (Levenberg-Marquardt).
+    /// <see cref="SgdLearningRate"/> with no target (the endpoint of SGD, as the paper trains). With
+    /// <paramref name="finishTo"/> (always for a mini-batch case: the budget's target by default) the end of
+    /// training is then finished to that gradient by <see cref="Finisher"/> (Levenberg-Marquardt), and how far it
+    /// moved the student is recorded (<see cref="TrainedProblem.Finish"/>).
     /// </summary>
-    public TrainedProblem Train(SgdOptions budget, int[]? studentWidths = null)
+    public TrainedProblem Train(SgdOptions budget, int[]? studentWidths = null, double? finishTo = null)
     {
         var teacher = BuildTeacher();
         var data = BuildData(teacher);
         var student = Student.WithWidths(teacher, studentWidths ?? StudentWidths, StreamSeed("student"), InitStd);
-        if (Batch is not { } batch)
-            return new TrainedProblem(this, teacher, student, data, SgdTrainer.Train(student, data, budget, StreamSeed("batches")));
-        var sgd = SgdTrainer.Train(student, data,
-            budget with { BatchSize = Math.Min(batch, data.Count), LearningRate = SgdLearningRate, Epochs = SgdEpochs, GradientTarget = null, MeasureEveryEpoch = false },
-            StreamSeed("batches"));
-        if (sgd.Diverged) return new TrainedProblem(this, teacher, student, data, sgd);
-        var endpoint = PairEvidence.Measure(teacher, student, data.Inputs, sgd, ToString(), measureJumps: false).Report;
-        var finish = Finisher.Finish(student, data, new FinishOptions { GradientTarget = budget.GradientTarget ?? Rules.TwoLayerGradient }, sgd);
-        return new TrainedProblem(this, teacher, student, data, finish.Training, new FinishRecord(sgd, finish, endpoint.BestCorrelationPerTeacher.Min()));
+        var trained = Batch is { } batch
+            ? SgdTrainer.Train(student, data,
+                budget with { BatchSize = Math.Min(batch, data.Count), LearningRate = SgdLearningRate, Epochs = SgdEpochs, GradientTarget = null, MeasureEveryEpoch = false },
+                StreamSeed("batches"))
+            : SgdTrainer.Train(student, data, budget, StreamSeed("batches"));
+        var target = finishTo ?? (Batch is null ? null : budget.GradientTarget ?? Rules.TwoLayerGradient);
+        if (target is not { } to || trained.Diverged) return new TrainedProblem(this, teacher, student, data, trained);
+        var endpoint = PairEvidence.Measure(teacher, student, data.Inputs, trained, ToString(), measureJumps: false).Report;
+        var finish = Finisher.Finish(student, data, new FinishOptions { GradientTarget = to, MaxIterations = Rules.FinisherMaxIterations }, trained);
+        return new TrainedProblem(this, teacher, student, data, finish.Training, new FinishRecord(trained, finish, endpoint.BestCorrelationPerTeacher.Min()));
     }
 
     public override string ToString() => FormattableString.Invariant(
         $"case(d {D}, widths [{string.Join(",", Widths)}], {Activation}, decay {Decay:0.###}, multi {Multi}, {Data} N {Samples}, {(Batch is { } b ? $"SGD batch {b}, " : "")}seed {Seed})");
 }
 
-/// <summary>How a mini-batch case was finished: the SGD endpoint's numbers and what the finish did.</summary>
-/// <param name="Endpoint">The SGD phase's result (loss and max per-sample gradient at the SGD endpoint).</param>
+/// <summary>How a case was finished: the end of its training and what the finisher did.</summary>
+/// <param name="Endpoint">Where training (gradient descent or SGD) left the student: its loss and max per-sample gradient.</param>
 /// <param name="Finish">The finisher's result: iterations, the parameter distance it moved the student, why it stopped.</param>
-/// <param name="EndpointMinBestCorrelation">min_j max_k rho_jk at the SGD endpoint (the finished value is in the verdict's numbers).</param>
+/// <param name="EndpointMinBestCorrelation">min_j max_k rho_jk where training left the student (the finished value is in the verdict's numbers).</param>
 public sealed record FinishRecord(TrainingResult Endpoint, FinishResult Finish, double EndpointMinBestCorrelation)
 {
     public override string ToString() => FormattableString.Invariant(
-        $"SGD endpoint: loss {Endpoint.FinalTrainLoss:G3}, gradient {Endpoint.MaxSampleGradient:G3}, min best rho {EndpointMinBestCorrelation:0.####}; finished in {Finish.Iterations} Levenberg-Marquardt steps ({Finish.Stop}), moved {Finish.ParameterDistance:G3} ({Finish.RelativeDistance:P2} of the weights)");
+        $"end of training: loss {Endpoint.FinalTrainLoss:G3}, gradient {Endpoint.MaxSampleGradient:G3}, min best rho {EndpointMinBestCorrelation:0.####}; finished in {Finish.Iterations} Levenberg-Marquardt steps ({Finish.Stop}), moved {Finish.ParameterDistance:G3} ({Finish.RelativeDistance:P2} of the weights)");
 }
 
 /// <summary>A trained small problem: one owner of its teacher, student and data.</summary>
 public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teacher, RectifiedNetwork student, Dataset data, TrainingResult training,
     FinishRecord? finish = null) : IDisposable
 {
-    /// <summary>For a mini-batch case, how it was finished; null otherwise.</summary>
+    /// <summary>How the case was finished; null when it was not.</summary>
     public FinishRecord? Finish { get; } = finish;
 
     public SmallProblem Problem { get; } = problem;

@@ -33,8 +33,14 @@ public sealed record TheoremCheckSettings
     /// <summary>Most cases drawn per claim before it is left inconclusive: a claim whose precondition is rarely reached says so.</summary>
     public int MaxCases => Rules.MaxDrawsPerConclusive * MinConclusive;
 
-    /// <summary>How claim 4 is judged under a reading, here and by its negative controls: at the small gradient.</summary>
-    public VanishingCriteria Vanishing(Reading reading) => VanishingCriteria.For(reading) with { FanOut = VanishedFanOut };
+    /// <summary>How claim 4 is judged under a reading, here and by its negative controls: at the finished gradient.</summary>
+    public VanishingCriteria Vanishing(Reading reading) => VanishingCriteria.For(reading) with { FanOut = VanishedFanOut, MaxGradient = FinishTarget };
+
+    /// <summary>
+    /// The precondition of the drawn two-layer cases: the finisher takes each case from the end of its gradient descent
+    /// (or SGD) to <see cref="Rules.FinishedGradient"/> (or <see cref="GradientTarget"/> when lower).
+    /// </summary>
+    public double FinishTarget => Math.Min(GradientTarget, Rules.FinishedGradient);
 
     /// <summary>The families of two-layer cases judged (every family by default).</summary>
     public IReadOnlyList<CaseFamily> Families { get; init; } = CaseFamily.All;
@@ -55,7 +61,7 @@ public sealed record TheoremCheckSettings
 
     /// <summary>The small problems in one paragraph, for the report (<see cref="TheoremChecks"/> draws them as it says).</summary>
     public string Describe(long runSeed) => FormattableString.Invariant(
-        $"Two-layer cases drawn from run seed {runSeed} per family and activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}), 5 outputs, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {TwoLayerBudget.GradientTarget}. Families: ")
+        $"Two-layer cases drawn from run seed {runSeed} per family and activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}), 5 outputs, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {TwoLayerBudget.GradientTarget}, then the Levenberg-Marquardt finisher to {FinishTarget:G3}, the precondition. Families: ")
         + string.Join("; ", Families.Select(f => $"**{f.Name}**: {f.Description}"))
         + FormattableString.Invariant($". Claims 1, 2 and 4 are judged under two readings, the paper's and the hyperplane reading, each with its own counts. A case that does not reach the target, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases the table gives the Clopper-Pearson 95% upper bound on the failure rate. Rules {Rules.Version}, hash {Rules.Hash}. Three-layer cases are a sample, reported as a pass rate.");
 
@@ -265,7 +271,7 @@ public static class TheoremChecks
     {
         settings ??= new TheoremCheckSettings();
         using var scope = NewDisposeScope();
-        using var trained = p.Train(settings.TwoLayerBudget);
+        using var trained = p.Train(settings.TwoLayerBudget, finishTo: settings.FinishTarget);
         var evidence = trained.Evidence();
         var list = new List<ClaimOutcome>();
         foreach (var reading in new[] { Reading.Hyperplane, Reading.Paper })

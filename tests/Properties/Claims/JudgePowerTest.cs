@@ -28,9 +28,8 @@ public enum BrokenHypothesis
 
 /// <summary>
 /// The power of the judges of claims 1, 2 and 4: controls with one hypothesis broken, each trained from its own
-/// initialization to the rules' per-sample gradient (<see cref="Rules.TwoLayerGradient"/>, the precondition of
-/// the fresh cases; gradient descent as the fresh cases train, then the Levenberg-Marquardt finisher where that
-/// stops short) and judged on its own evidence by the same judges, under both readings. Each shows the
+/// initialization to the rules' per-sample gradient (<see cref="Rules.FinishedGradient"/>, the precondition of
+/// the fresh cases: gradient descent as the fresh cases train, then the Levenberg-Marquardt finisher) and judged on its own evidence by the same judges, under both readings. Each shows the
 /// conclusion missing; a control that reaches the precondition with no hypothesis the judge checks fails, one
 /// that misses a hypothesis the judge checks is inconclusive with that hypothesis named, and one that cannot
 /// reach the precondition is inconclusive with its gradient.
@@ -58,8 +57,8 @@ public sealed class JudgePowerTest
         var widths = broken == BrokenHypothesis.UnderRealizedStudent ? new[] { 2 } : [6];
         var student = Student.WithWidths(teacher, widths, problem.StreamSeed("student"), SmallProblem.InitStd);
         var training = SgdTrainer.Train(student, data, new TheoremCheckSettings().TwoLayerBudget, problem.StreamSeed("batches"));
-        if (training.Outcome == TrainingOutcome.BudgetExhausted)
-            training = Finisher.Finish(student, data, new FinishOptions { GradientTarget = Rules.TwoLayerGradient }, training).Training;
+        if (!training.Diverged)
+            training = Finisher.Finish(student, data, new FinishOptions { GradientTarget = Rules.FinishedGradient, MaxIterations = Rules.FinisherMaxIterations }, training).Training;
         return new TrainedProblem(problem, teacher, student, data, training);
     }
 
@@ -139,7 +138,7 @@ public sealed class JudgePowerTest
         using var control = Control(BrokenHypothesis.UnderRealizedStudent, leak, seed);
         var e = control.Evidence();
         TestContext.Out.WriteLine(control.Training);
-        control.Training.MaxSampleGradient.ShouldBeGreaterThan(Rules.TwoLayerGradient, control.Training.ToString());
+        control.Training.MaxSampleGradient.ShouldBeGreaterThan(Rules.FinishedGradient, control.Training.ToString());
         foreach (var o in JudgeAll(e, leaky: leak > 0))
         {
             TestContext.Out.WriteLine(o);
