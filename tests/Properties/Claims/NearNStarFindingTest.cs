@@ -12,9 +12,10 @@ namespace Verify.Properties.Claims;
 /// Known finding: near claim 3's measured N*(K, d), far below the paper's sample bound K^{5/2} d^3 / eps, claim 1
 /// fails at a small per-sample gradient: the student fits the data without specializing every teacher. Drawn by
 /// run seed 2020 (`verify reproduce`, the near-n-star family, leaky stream): d 3, m 2, multi 2, p 0, 33
-/// teacher-aware points (N* 8, the bound 47,600), case seed 1682617696284020778. At the rules' gradient (3e-4,
-/// loss 6.9e-7) teacher 0's best student has rho 0.970, cos 0.939; trained on to 9.8e-7 (loss 6.5e-12) it is
-/// still at rho 0.970, cos 0.939: a stationary point, not an unfinished run. The near-n-star family's claims 1
+/// teacher-aware points (N* 8, the bound 47,600), case seed 1682617696284020778. At the gradient descent target
+/// (3e-4, loss 6.9e-7) teacher 0's best student has rho 0.970, cos 0.939; trained on to 9.8e-7, below the rules'
+/// precondition of 1e-6 (loss 6.5e-12), it is still at rho 0.970, cos 0.939: a stationary point, not an
+/// unfinished run. The near-n-star family's claims 1
 /// and 2 (and claim 4, whose un-specialized nodes keep fan-out there: run seed 514663336 drew d 4, m 2, p 0.5, N 36
 /// with two nodes at rho 0.91 and 0.92 to one teacher, fan-outs 0.31 and 0.80, at gradient 3.0e-4) are judged and
 /// reported like every family (gated, with their bounds), and asserted here as the finding, not as the claim: the
