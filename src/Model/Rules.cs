@@ -16,7 +16,7 @@ namespace Verify.Model;
 public static class Rules
 {
     /// <summary>The rules' version: the date they were frozen and a counter.</summary>
-    public const string Version = "2026-12-06.3";
+    public const string Version = "2026-12-06.4";
 
     // Specialization (claims 1, 2, 4; the paper's coverage threshold).
 
@@ -57,6 +57,12 @@ public static class Rules
     /// at 3e-4 a three-node cancelling group was still forming (docs/theorems/rules.md, version 2026-12-06.3).
     /// </summary>
     public const double FinishedGradient = 1e-6;
+
+    /// <summary>
+    /// The largest relative parameter distance (||after - before|| / ||before||) a finish may move a student and still
+    /// count as reaching the precondition: a polish of the point training led to, not a jump to another.
+    /// </summary>
+    public const double MaxFinishDistance = 0.1;
 
     /// <summary>Trial steps the finisher may take on a case.</summary>
     public const int FinisherMaxIterations = 200;

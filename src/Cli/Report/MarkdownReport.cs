@@ -41,6 +41,14 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
             text.AppendLine(FormattableString.Invariant(
                 $"| `{gap.Claim}` | {Cell("paper")} | {Cell("hyperplane")} | {gap.PaperFailsHyperplaneHolds} of {gap.Conclusive} ({gap.Rate:P0}, {gap.Low95:0.###}-{gap.High95:0.###}) |"));
         }
+        text.AppendLine().AppendLine("How far the finisher moved the students (from the end of training to the precondition), per family: median and largest relative parameter distance, and how many cases training alone had brought to the gradient descent target.").AppendLine();
+        text.AppendLine(FormattableString.Invariant($"| family | cases | median distance | largest | moved more than {Verify.Model.Rules.MaxFinishDistance:P0} (inconclusive) | at the descent target before finishing |")).AppendLine("|---|---|---|---|---|---|");
+        foreach (var (family, finishes) in result.Finishes.Where(f => f.Value.Count > 0))
+        {
+            var relative = finishes.Select(f => f.Finish.RelativeDistance).Order().ToArray();
+            text.AppendLine(FormattableString.Invariant(
+                $"| {family} | {finishes.Count} | {relative[relative.Length / 2]:P2} | {relative[^1]:P1} | {relative.Count(r => !(r <= Verify.Model.Rules.MaxFinishDistance))} | {finishes.Count(f => f.Endpoint.Outcome == Verify.Model.Training.TrainingOutcome.ReachedGradientTarget)} |"));
+        }
         return text.ToString();
     }
 

@@ -51,7 +51,7 @@ public static class LowestLayerSpecializationClaim
             ? Enumerable.Range(0, report.Students).Count(k => comp.MirroredTeacher[k] >= 0 && !MirrorCheck.VerifiedMirrors(e, comp.MirroredTeacher[k], criteria.Correlation).Contains(k))
             : 0;
         var conclusion = covered == report.Teachers;
-        var missed = !e.ReachedGradientTarget ? $"precondition not reached: {e.Training?.ToString() ?? "untrained"}"
+        var missed = !e.ReachedGradientTarget ? $"precondition not reached: {e.TrainingText}"
             : !e.DataStraddles.All(s => s) ? "hypothesis missed: the data does not cross every teacher boundary"
             : null;
         var bestRho = report.BestCorrelationPerTeacher;

@@ -34,8 +34,22 @@ public sealed record PairEvidence(
     int Samples,
     TrainingResult? Training)
 {
-    /// <summary>The theorem's precondition: the run stopped because max_x ||g_1(x)|| reached its target.</summary>
-    public bool ReachedGradientTarget => Training?.Outcome == TrainingOutcome.ReachedGradientTarget;
+    /// <summary>How the student was finished after training, where it was; null otherwise.</summary>
+    public FinishRecord? Finish { get; init; }
+
+    /// <summary>A finish that moved the student more than <see cref="Rules.MaxFinishDistance"/> of its weights read another point than training led to.</summary>
+    public bool FinishedTooFar => Finish is { } f && !(f.Finish.RelativeDistance <= Rules.MaxFinishDistance);
+
+    /// <summary>
+    /// The theorem's precondition: the run stopped because max_x ||g_1(x)|| reached its target, and a finish, if any,
+    /// stayed next to where training led (<see cref="FinishedTooFar"/>).
+    /// </summary>
+    public bool ReachedGradientTarget => Training?.Outcome == TrainingOutcome.ReachedGradientTarget && !FinishedTooFar;
+
+    /// <summary>The training in words, with the finish when it went too far: what a missed precondition names.</summary>
+    public string TrainingText => (Training?.ToString() ?? "untrained") + (FinishedTooFar
+        ? FormattableString.Invariant($"; the finisher moved the student {Finish!.Finish.RelativeDistance:P1} of its weights, more than the {Rules.MaxFinishDistance:P0} a finish may move")
+        : "");
 
     public double MaxSampleGradient => Training?.MaxSampleGradient ?? double.NaN;
 

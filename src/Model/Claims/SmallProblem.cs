@@ -96,7 +96,7 @@ public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teache
 
     /// <summary>The analysis record on the training inputs.</summary>
     public PairEvidence Evidence() =>
-        PairEvidence.Measure(Teacher, Student, Data.Inputs, Training, Finish is null ? Problem.ToString() : $"{Problem} ({Finish})");
+        PairEvidence.Measure(Teacher, Student, Data.Inputs, Training, Finish is null ? Problem.ToString() : $"{Problem} ({Finish})") with { Finish = Finish };
 
     public void Dispose()
     {

@@ -92,6 +92,9 @@ public sealed record CaseVerdict(SmallProblem Problem, ClaimOutcome Outcome);
 /// <summary>Every verdict of one run of the theorem checks: one outcome per claim, and each case behind them.</summary>
 public sealed record TheoremCheckResult(long RunSeed, IReadOnlyList<ClaimOutcome> Outcomes, IReadOnlyDictionary<string, IReadOnlyList<CaseVerdict>> Cases)
 {
+    /// <summary>How each drawn two-layer case was finished, by family name (empty for a result built without them).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<FinishRecord>> Finishes { get; init; } = new Dictionary<string, IReadOnlyList<FinishRecord>>();
+
     public ClaimOutcome Outcome(ClaimInfo claim) =>
         Outcomes.FirstOrDefault(o => o.Claim.Id == claim.Id) ?? throw new KeyNotFoundException($"No outcome for claim '{claim.Id}'.");
 
@@ -221,7 +224,9 @@ public static class TheoremChecks
         var deep = TrialRunner.RunAll(deepProblems, p => new CaseVerdict(p, JudgeThreeLayer(p, settings)), workers, progress.Add(deepProblems.Length));
         Add(LowestLayerSpecializationClaim.ThreeLayer, deep, (claim, list) => CaseTally.PassRate(claim, list, settings.MinConclusive, runSeed));
 
-        return new TheoremCheckResult(runSeed, outcomes, cases);
+        var finishes = settings.Families.ToDictionary(f => f.Name,
+            f => (IReadOnlyList<FinishRecord>)Leaks.SelectMany(leak => judged[(f.Name, leak)]).Select(j => j.Finish).OfType<FinishRecord>().ToArray());
+        return new TheoremCheckResult(runSeed, outcomes, cases) { Finishes = finishes };
     }
 
     /// <summary>The stream a family's cases at one activation are drawn from (the base family keeps the names its pinned cases were found with).</summary>
@@ -235,7 +240,7 @@ public static class TheoremChecks
     internal static bool Enough(IReadOnlyList<IReadOnlyDictionary<string, ClaimOutcome>> judged, double leak, CaseFamily family, int minConclusive) =>
         RequiredClaims(leak, family).All(c => judged.Count(j => j[c.Id].Verdict != Verdict.Inconclusive) >= minConclusive);
 
-    sealed record Judged(SmallProblem Problem, IReadOnlyDictionary<string, ClaimOutcome> Verdicts)
+    sealed record Judged(SmallProblem Problem, IReadOnlyDictionary<string, ClaimOutcome> Verdicts, FinishRecord? Finish)
     {
         public ClaimOutcome this[string id] => Verdicts[id];
     }
@@ -260,14 +265,21 @@ public static class TheoremChecks
     }
 
     /// <summary>Trains a two-layer case once and judges every claim that reads it.</summary>
-    static Judged JudgeTwoLayer(SmallProblem p, CaseFamily family, TheoremCheckSettings settings) =>
-        new(p, JudgeTwoLayerCase(p, family, settings).ToDictionary(o => o.Claim.Id));
+    static Judged JudgeTwoLayer(SmallProblem p, CaseFamily family, TheoremCheckSettings settings)
+    {
+        var (outcomes, finish) = JudgeTwoLayerCaseAndFinish(p, family, settings);
+        return new(p, outcomes.ToDictionary(o => o.Claim.Id), finish);
+    }
 
     /// <summary>
     /// Every verdict of one two-layer case of <paramref name="family"/>: claims 1 and 2 under both readings, for leaky cases claim 4
     /// under both readings, for ReLU cases claim 8; each labelled with its claim of <see cref="TwoLayerClaims"/> (what a failing case shrinks on).
     /// </summary>
-    public static ClaimOutcome[] JudgeTwoLayerCase(SmallProblem p, CaseFamily family, TheoremCheckSettings? settings = null)
+    public static ClaimOutcome[] JudgeTwoLayerCase(SmallProblem p, CaseFamily family, TheoremCheckSettings? settings = null) =>
+        JudgeTwoLayerCaseAndFinish(p, family, settings).Outcomes;
+
+    /// <summary><see cref="JudgeTwoLayerCase"/>, with how the case was finished.</summary>
+    public static (ClaimOutcome[] Outcomes, FinishRecord? Finish) JudgeTwoLayerCaseAndFinish(SmallProblem p, CaseFamily family, TheoremCheckSettings? settings = null)
     {
         settings ??= new TheoremCheckSettings();
         using var scope = NewDisposeScope();
@@ -286,7 +298,7 @@ public static class TheoremChecks
             using var aware = TeacherAware.Inputs(trained.Teacher, 30 * p.Widths[0], p.StreamSeed("teacher-aware-inputs"));
             list.Add(IndependenceClaim.Judge(IndependenceEvidence.Measure(trained.Teacher, aware.Inputs, p.ToString()), settings.IndependenceRelativeRank));
         }
-        return list.ToArray();
+        return (list.ToArray(), trained.Finish);
     }
 
     /// <summary>Claim 1 on a three-layer case.</summary>

@@ -136,10 +136,12 @@ public static class VanishingClaim
         var conclusion = share <= criteria.MaxNeitherShare;
         var missed = report.Students <= report.Teachers ? "hypothesis missed: the student is not over-realized"
             : criteria.NeedsGradientTarget && !(e.ReachedGradientTarget && e.MaxSampleGradient <= criteria.MaxGradient)
-                ? FormattableString.Invariant($"precondition not reached (gradient <= {criteria.MaxGradient:G3}): {e.Training?.ToString() ?? "untrained"}")
+                ? FormattableString.Invariant($"precondition not reached (gradient <= {criteria.MaxGradient:G3}): {e.TrainingText}")
             : e.Training?.Diverged == true ? $"precondition not reached: {e.Training}"
             : null;
-        var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => FormattableString.Invariant($"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));
+        var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => double.IsNegativeInfinity(best[k])
+            ? FormattableString.Invariant($"(aligned with none, {report.StudentFanOutNorms[k]:0.###})")
+            : FormattableString.Invariant($"({best[k]:0.###}, {report.StudentFanOutNorms[k]:0.###})")));
         var evidence = (FormattableString.Invariant($"{e.Case}: {specialized} specialized (rho > {criteria.Tau}), {(criteria.AllowMirror ? $"{mirrored} mirrors of a teacher (cos < -{criteria.Tau}), " : "")}{vanished} vanished (||v|| <= {levelText}), {cancelled} cancelled in co-linear groups (cos >= {Analysis.Compensation.GroupCosine}), {silent} affine on the data (combined residue {comp?.Residue ?? double.NaN:G3}, at most {MirrorCheck.MaxResidue}), ") +
             FormattableString.Invariant($"{offending} neither ({share:P0}, at most {criteria.MaxNeitherShare:P0} allowed; largest such ||v|| = {worstFanOut:G3}); (best rho, ||v||) per node {perNode}; training {e.Training?.ToString() ?? "none"}"));
         return Outcome.Judged(info ?? Info, missed, conclusion, evidence,
