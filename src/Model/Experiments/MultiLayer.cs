@@ -86,17 +86,11 @@ public static class MultiLayer
     /// <summary>Per hidden layer: mean over teacher nodes j of max_k rho_jk on <paramref name="inputs"/>.</summary>
     static double[] MeanBestCorrelationPerLayer(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs)
     {
-        // Specialization.Analyze also compares weight vectors, which only share a space at layer 1;
-        // the correlation of activations is defined at every layer.
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var t = teacher.Trace(inputs);
         using var s = student.Trace(inputs);
-        return Enumerable.Range(0, teacher.HiddenLayers).Select(l =>
-        {
-            var rho = Correlation.Pearson(t.Activations[l], s.Activations[l]);
-            return Enumerable.Range(0, rho.GetLength(0)).Average(j => Enumerable.Range(0, rho.GetLength(1)).Max(k => rho[j, k]));
-        }).ToArray();
+        return LayerCorrelations.BestPerTeacherNode(t.Activations, s.Activations).Select(best => best.Average()).ToArray();
     }
 
     /// <summary>Mean over runs of each layer's mean best correlation.</summary>
