@@ -21,7 +21,7 @@ public sealed record LeftOutRun(long Seed, int NTrain, AuthorsRunState State, do
 {
     public override string ToString() => State == AuthorsRunState.Diverged
         ? string.Create(CultureInfo.InvariantCulture, $"seed {Seed} at N {NTrain} diverged at step {DivergedAtStep} (last finite loss {LastFiniteLoss:G4})")
-        : string.Create(CultureInfo.InvariantCulture, $"seed {Seed} at N {NTrain} stalled (training MSE {InitialTrainLoss:G4} -> {TrainLoss:G4}, ratio {LossRatio:0.000})");
+        : string.Create(CultureInfo.InvariantCulture, $"seed {Seed} at N {NTrain} stalled (training MSE {InitialTrainLoss:G4} -> {TrainLoss:G4}, ratio {LossRatio:G3})");
 }
 
 /// <param name="Sizes">The training-set sizes, ascending.</param>
