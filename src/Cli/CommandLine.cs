@@ -38,6 +38,17 @@ sealed class ValueList<T>(IReadOnlyList<T> items) where T : IFormattable
 }
 
 /// <summary>
+/// A learning-rate schedule as an option's value: epoch:rate pairs, "0:0.2,20:0.1" (the rate from
+/// that epoch on), printed the way it is written.
+/// </summary>
+sealed class EpochRates(IReadOnlyList<(int Epoch, double Rate)> items)
+{
+    public IReadOnlyList<(int Epoch, double Rate)> Items { get; } = items;
+
+    public override string ToString() => string.Join(",", Items.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Epoch}:{p.Rate}")));
+}
+
+/// <summary>
 /// The option kinds of every `verify` command, declared once with their default and their check:
 /// a value out of range is a parse error whose message names the option, the value and what it
 /// accepts (shown as "verify: error: ..." with exit code 2). `--help` lists each option with its default.
@@ -117,6 +128,41 @@ static class Options
             return new ValueList<double>(parts.Select(p => ParseDouble(name, p, min, max, false)).ToArray());
         }, null!),
     };
+
+    /// <summary>
+    /// Epoch:rate pairs, "0:0.2,20:0.1" (the authors' yaml writes "{0:0.2,20:0.1}", also accepted):
+    /// epochs whole, increasing, the first 0; rates finite, in (0, <paramref name="maxRate"/>].
+    /// </summary>
+    public static Option<EpochRates> EpochRates(string name, IEnumerable<(int Epoch, double Rate)> fallback, double maxRate, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => new EpochRates(fallback.ToArray()),
+        HelpName = "EPOCH:LR,...",
+        Arity = LastWins,
+        CustomParser = r => Parse(r, s => ParseEpochRates(name, s, maxRate), null!),
+    };
+
+    internal static EpochRates ParseEpochRates(string name, string s, double maxRate)
+    {
+        var text = s.Trim();
+        if (text.StartsWith('{') && text.EndsWith('}')) text = text[1..^1];
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) throw new UsageException($"{name} needs at least one epoch:rate pair, like 0:0.2,20:0.1.");
+        var pairs = new List<(int, double)>();
+        foreach (var part in parts)
+        {
+            var halves = part.Split(':', StringSplitOptions.TrimEntries);
+            if (halves.Length != 2 || !int.TryParse(halves[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
+                throw new UsageException($"{name}: '{part}' is not an epoch:rate pair like 20:0.1.");
+            if (epoch < 0) throw new UsageException($"{name}: epoch {epoch} in '{part}' must be >= 0.");
+            var rate = ParseDouble(name, halves[1], 0, maxRate, exclusiveMin: true);
+            if (pairs.Count > 0 && epoch <= pairs[^1].Item1)
+                throw new UsageException($"{name}: epochs must increase; got {pairs[^1].Item1} then {epoch}.");
+            pairs.Add((epoch, rate));
+        }
+        if (pairs[0].Item1 != 0) throw new UsageException($"{name} must give the rate from epoch 0 first (like 0:0.2,20:0.1); got '{s}'.");
+        return new EpochRates(pairs);
+    }
 
     /// <summary>A text value; <paramref name="check"/> (optional) turns it into an error message or null.</summary>
     public static Option<string> String(string name, string? fallback, string helpName, string description, Func<string, string?>? check = null)

@@ -33,6 +33,7 @@ namespace Verify.Cli
         {
             ReproduceCommand.Create(),
             TwoLayerCommand.Create(),
+            MultiLayerCommand.Create(),
             SweepCommand.Create(),
             InfoCommand(),
             BenchCommand(),

@@ -124,6 +124,14 @@ static class ReproduceCommand
             records.AddRange(runs.Select(MultiLayerRecord));
             report.Section("Multi-layer", $"Runs: {scale.MultiLayer[0]} (seeds {string.Join(",", scale.MultiLayer.Select(c => c.Seed))}).",
                 Figures.MultiLayer(outDir, runs), MultiLayerClaim.Judge(runs));
+            var authors = scale.MultiLayerAuthors;
+            var authorsRuns = MultiLayerCommand.Train(authors.Configs(), workers, "multi-layer runs, the authors' protocol");
+            records.AddRange(authorsRuns.Select(r => RunsJsonl.Record(r)));
+            var judged = MultiLayerAuthorsClaim.Judge(authorsRuns);
+            report.Section("Multi-layer, the authors' protocol", $"Runs: {authors}. The authors' teacher (grid weights, biases tuned to half activity on the evaluation inputs, " +
+                "rows normalized, outputs standardized), PyTorch's default student initialization, one shuffled pass per epoch, their MSELoss rates (docs/theorems/01, \"The authors' protocol\"). " +
+                "The figure shows each layer's mean best correlation against N: the mean over the conclusive seeds, band min to max; dashed: the level of a specialized layer.",
+                Figures.MultiLayerAgainstN(outDir, MultiLayerCommand.Drawn(authorsRuns, judged), MultiLayerCommand.FigureCaption(authors, judged)), judged);
         }
         if (only.Contains("cifar10"))
         {

@@ -16,7 +16,7 @@ namespace Verify.Model;
 public static class Rules
 {
     /// <summary>The rules' version: the date they were frozen and a counter.</summary>
-    public const string Version = "2026-12-06.4";
+    public const string Version = "2026-12-06.5";
 
     // Specialization (claims 1, 2, 4; the paper's coverage threshold).
 
@@ -148,6 +148,26 @@ public static class Rules
 
     /// <summary>Slack of the layers' ordering.</summary>
     public const double MultiLayerSlack = 0.02;
+
+    // Multi-layer, the authors' protocol (recon_multilayer.py; claim multi-layer.authors).
+
+    /// <summary>A run trained when its final training MSE is at most this fraction of its initial one; above it the run stalled (inconclusive, never a failure).</summary>
+    public const double MultiLayerStallFraction = 0.5;
+
+    /// <summary>A layer is specialized at N once its mean best correlation (mean over conclusive seeds) reaches this.</summary>
+    public const double MultiLayerAuthorsLevel = 0.9;
+
+    /// <summary>"Rises with N": a layer's mean may fall by at most this from one N to the next.</summary>
+    public const double MultiLayerAuthorsDropSlack = 0.02;
+
+    /// <summary>"Rises with N": a layer's mean must gain at least this from the smallest to the largest N, unless it is at the level already at the smallest.</summary>
+    public const double MultiLayerAuthorsMinRise = 0.05;
+
+    /// <summary>Seeds that trained at every N, at least.</summary>
+    public const int MultiLayerAuthorsMinSeeds = 2;
+
+    /// <summary>Training-set sizes, at least.</summary>
+    public const int MultiLayerAuthorsMinSizes = 3;
 
     /// <summary>Every rule by name, in declaration order.</summary>
     public static IReadOnlyList<(string Name, string Value)> All { get; } = typeof(Rules)

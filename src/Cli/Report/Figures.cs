@@ -228,6 +228,41 @@ static class Figures
         return name;
     }
 
+    /// <summary>
+    /// The authors' multi-layer figure: per hidden layer, the mean best correlation (mean over
+    /// teacher nodes of max_k rho on eval data) against the training-set size N on a log axis, one
+    /// line per layer (the mean over seeds) with its band (min to max over seeds); the dashed line is
+    /// the level of a specialized layer.
+    /// </summary>
+    public static string MultiLayerAgainstN(string dir, IReadOnlyList<AuthorsMultiLayerRun> runs, string caption, string name = "multi_layer_authors.png")
+    {
+        var plot = new Plot();
+        var curves = AuthorsMultiLayerSweep.Curves(runs);
+        foreach (var curve in curves)
+        {
+            var xs = curve.Sizes.Select(n => Math.Log10(n)).ToArray();
+            var line = plot.Add.Scatter(xs, curve.PerSize.Select(s => s.Mean).ToArray());
+            line.LegendText = curve.Layer == 1 ? "layer 1 (lowest)" : $"layer {curve.Layer}";
+            line.MarkerSize = 6;
+            line.LineWidth = 2;
+            Band(plot, xs, curve.PerSize.Select(s => s.Min).ToArray(), curve.PerSize.Select(s => s.Max).ToArray(), line.Color);
+        }
+        if (curves.Length > 0)
+        {
+            var sizes = curves[0].Sizes;
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(sizes.Select(n => Math.Log10(n)).ToArray(), sizes.Select(Short).ToArray());
+            plot.Add.HorizontalLine(MultiLayerAuthorsClaim.Level, 1, Colors.Gray, LinePattern.Dashed);
+        }
+        plot.Title($"Mean best correlation per layer vs N\n{caption}", 11);
+        plot.XLabel("training-set size N (log scale)", 11);
+        plot.YLabel("mean over teacher nodes of max_k rho (eval)", 11);
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.SavePng(Path.Combine(dir, name), 720, 480);
+        return name;
+    }
+
+    static string Short(int n) => n >= 1_000_000 && n % 1_000_000 == 0 ? $"{n / 1_000_000}M" : n >= 1000 && n % 1000 == 0 ? $"{n / 1000}k" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A translucent band from <paramref name="low"/> to <paramref name="high"/> in the colour of its line: the spread over seeds.</summary>
     static void Band(Plot plot, double[] xs, double[] low, double[] high, Color color, double alpha = 0.18)
     {

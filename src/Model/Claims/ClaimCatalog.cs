@@ -22,6 +22,7 @@ public static class ClaimCatalog
         ("sample-size", SampleSizeClaim.Info),
         ("sample-size", TeacherAwareDataClaim.Info),
         ("multi-layer", MultiLayerClaim.Info),
+        ("multi-layer", MultiLayerAuthorsClaim.Info),
         ("cifar10", ImagesOverRealizationClaim.Info),
     ];
 

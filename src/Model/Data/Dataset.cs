@@ -23,9 +23,14 @@ public sealed class Dataset : IDisposable
         Targets = targets.DetachFromDisposeScope();
     }
 
-    /// <summary>Labels <paramref name="inputs"/> with <paramref name="teacher"/> (the dataset takes ownership of a copy).</summary>
-    public static Dataset Label(RectifiedNetwork teacher, Tensor inputs)
+    /// <summary>
+    /// Labels <paramref name="inputs"/> with <paramref name="teacher"/> (the dataset takes ownership of a copy).
+    /// <paramref name="blockRows"/> (optional) labels that many rows at a time, so that a large dataset
+    /// never holds every hidden layer of every sample at once; without it, one pass over all rows.
+    /// </summary>
+    public static Dataset Label(RectifiedNetwork teacher, Tensor inputs, int? blockRows = null)
     {
+        if (blockRows is < 1) throw new ArgumentOutOfRangeException(nameof(blockRows), blockRows, $"Rows per block must be >= 1; got {blockRows}.");
         if (inputs.dim() != 2 || inputs.shape[1] != teacher.InputDim)
             throw new ArgumentException($"Inputs have shape [{string.Join(", ", inputs.shape)}]; the teacher expects (N, {teacher.InputDim}).", nameof(inputs));
         if (inputs.shape[0] < 1) throw new ArgumentException("A dataset needs at least one sample.", nameof(inputs));
@@ -34,8 +39,26 @@ public sealed class Dataset : IDisposable
             throw new ArgumentException("Inputs contain non-finite values (NaN or infinity).", nameof(inputs));
         var x = inputs.to(teacher.DType, teacher.Device).detach().clone();
         using var noGrad = no_grad();
-        var y = teacher.forward(x);
+        var n = x.shape[0];
+        var y = blockRows is { } b && b < n
+            ? cat(Enumerable.Range(0, (int)((n + b - 1) / b)).Select(k => Block(teacher, x, k * (long)b, Math.Min(b, n - k * (long)b))).ToArray(), 0)
+            : teacher.forward(x);
         return new Dataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
+    }
+
+    static Tensor Block(RectifiedNetwork teacher, Tensor x, long start, long rows)
+    {
+        using var scope = NewDisposeScope();
+        using var part = x.narrow(0, start, rows);
+        return teacher.forward(part).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The samples at <paramref name="rows"/> (int64 indices), copied into a new dataset.</summary>
+    public Dataset Rows(Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        using var index = rows.to(Inputs.device);
+        return new Dataset(Inputs.index_select(0, index).MoveToOuterDisposeScope(), Targets.index_select(0, index).MoveToOuterDisposeScope());
     }
 
     /// <summary>Plain Gaussian inputs x ~ N(0, std^2 I_d), labelled by the teacher.</summary>

@@ -11,14 +11,32 @@ namespace Verify.Model.Experiments;
 /// <param name="Leaky">The leaky-ReLU variant of the two-layer sweep.</param>
 /// <param name="SampleSize">Teacher-aware against Gaussian data over dataset sizes.</param>
 /// <param name="MultiLayer">Deep-teacher runs, one per seed.</param>
+/// <param name="MultiLayerAuthors">The authors' multi-layer protocol over training-set sizes and seeds, reduced (<see cref="AuthorsReduction"/>, <see cref="AuthorsLargerReduction"/>).</param>
 public sealed record ExperimentScale(
     string Name,
     TwoLayerSweep LShape,
     TwoLayerSweep Success,
     TwoLayerSweep Leaky,
     SampleSizeSweep SampleSize,
-    IReadOnlyList<MultiLayerConfig> MultiLayer)
+    IReadOnlyList<MultiLayerConfig> MultiLayer,
+    AuthorsMultiLayerSweep MultiLayerAuthors)
 {
+    /// <summary>
+    /// The authors' multi-layer protocol reduced to seconds: their d 20, data_std 10, batch 64,
+    /// node_multi 10, lr 0.2 (MSELoss; their drop to 0.1 at epoch 20 lies past the 10 epochs) and
+    /// N_eval 10,240, with teacher widths [10, 15, 20] instead of [50, 75, 100, 125], 10 epochs
+    /// instead of 100, N 1,000, 4,000 and 16,000 instead of 5,000 to 2,000,000, and 2 seeds.
+    /// </summary>
+    public static AuthorsMultiLayerSweep AuthorsReduction { get; } = new(
+        AuthorsMultiLayerConfig.Authors with { Ks = [10, 15, 20], Epochs = 10 }, [1_000, 4_000, 16_000], [1, 2]);
+
+    /// <summary>
+    /// The same reduction, larger (the Nightly tier and `--scale paper`): 25 epochs, so the lr drop
+    /// to 0.1 at epoch 20 takes place, N up to 64,000, 3 seeds.
+    /// </summary>
+    public static AuthorsMultiLayerSweep AuthorsLargerReduction { get; } = new(
+        AuthorsMultiLayerConfig.Authors with { Ks = [10, 15, 20], Epochs = 25 }, [1_000, 4_000, 16_000, 64_000], [1, 2, 3]);
+
     static readonly long[] DefaultSeeds = [1, 2, 3];
     static readonly long[] PaperSeeds = [1, 2, 3, 4, 5];
 
@@ -32,14 +50,15 @@ public sealed record ExperimentScale(
         twoLayer: new TwoLayerConfig { NTrain = 4000, NEval = 4000, Epochs = 10 },
         lshapeM: 10, successM: 20, successDecays: [0.5, 1.5, 2.5], seeds: DefaultSeeds,
         sampleSizes: [15, 30, 60, 120, 240, 480], sampleEpochs: 10, sampleEval: 4000,
-        multiLayer: new MultiLayerConfig { D = 20, Widths = [10, 15, 20], Outputs = 20, NTrain = 500, NEval = 4000, Epochs = 20, LearningRate = 0.05 });
+        multiLayer: new MultiLayerConfig { D = 20, Widths = [10, 15, 20], Outputs = 20, NTrain = 500, NEval = 4000, Epochs = 20, LearningRate = 0.05 },
+        multiLayerAuthors: AuthorsReduction);
 
     /// <summary>The paper's protocol (notes section 4) with 5 seeds.</summary>
     public static ExperimentScale Paper { get; } = Build("paper",
         twoLayer: TwoLayerConfig.Paper,
         lshapeM: 10, successM: 20, successDecays: [0.5, 1, 1.5, 2, 2.5], seeds: PaperSeeds,
         sampleSizes: [15, 30, 60, 120, 240, 480, 960, 1920], sampleEpochs: 100, sampleEval: 10_000,
-        multiLayer: MultiLayerConfig.Paper);
+        multiLayer: MultiLayerConfig.Paper, multiLayerAuthors: AuthorsLargerReduction);
 
     public static ExperimentScale Parse(string name) => name.Trim().ToLowerInvariant() switch
     {
@@ -49,7 +68,7 @@ public sealed record ExperimentScale(
     };
 
     static ExperimentScale Build(string name, TwoLayerConfig twoLayer, int lshapeM, int successM, double[] successDecays, long[] seeds,
-        int[] sampleSizes, int sampleEpochs, int sampleEval, MultiLayerConfig multiLayer)
+        int[] sampleSizes, int sampleEpochs, int sampleEval, MultiLayerConfig multiLayer, AuthorsMultiLayerSweep multiLayerAuthors)
     {
         int[] multis = [1, 2, 5, 10];
         var lshape = new TwoLayerSweep(twoLayer with { M = lshapeM }, multis, [0, 1, 2], seeds);
@@ -60,6 +79,6 @@ public sealed record ExperimentScale(
         var sample = new SampleSizeSweep(
             twoLayer with { M = 5, Multi = 2, Decay = 1, NEval = sampleEval, Epochs = sampleEpochs }, sampleSizes, seeds);
         var deep = seeds.Select(s => multiLayer with { Seed = s }).ToArray();
-        return new ExperimentScale(name, lshape, success, leaky, sample, deep);
+        return new ExperimentScale(name, lshape, success, leaky, sample, deep, multiLayerAuthors);
     }
 }

@@ -30,6 +30,11 @@ static class ExperimentRuns
         (MultiLayerRun[])Cache.GetOrAdd($"{scale}/multi-layer", _ => new Lazy<object>(() =>
             Model.Training.TrialRunner.RunAll(Scale(scale).MultiLayer, Model.Experiments.MultiLayer.Run))).Value;
 
+    /// <summary>The authors' multi-layer protocol at the scale's reduction (<see cref="ExperimentScale.MultiLayerAuthors"/>).</summary>
+    public static AuthorsMultiLayerRun[] MultiLayerAuthors(string scale) =>
+        (AuthorsMultiLayerRun[])Cache.GetOrAdd($"{scale}/multi-layer-authors", _ => new Lazy<object>(() =>
+            Model.Training.TrialRunner.RunAll(Scale(scale).MultiLayerAuthors.Configs(), c => AuthorsMultiLayer.Run(c)))).Value;
+
     public static TwoLayerRun[] TwoLayer(string key, IReadOnlyList<TwoLayerConfig> configs) =>
         (TwoLayerRun[])Cache.GetOrAdd(key, _ => new Lazy<object>(() => TwoLayerExperiment.RunAll(configs))).Value;
 }

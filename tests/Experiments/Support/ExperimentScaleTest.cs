@@ -37,6 +37,20 @@ public sealed class ExperimentScaleTest
             foreach (var c in sweep.Configs()) Should.NotThrow(c.Validate, c.ToString());
         foreach (var c in scale.SampleSize.Configs()) Should.NotThrow(c.Validate, c.ToString());
         foreach (var c in scale.MultiLayer) Should.NotThrow(c.Validate, c.ToString());
+        foreach (var c in scale.MultiLayerAuthors.Configs()) Should.NotThrow(c.Validate, c.ToString());
+    }
+
+    /// <summary>The authors' multi-layer protocol is reduced only where its reductions say so (widths, epochs, N, seeds); every other key is the yaml's.</summary>
+    [TestCase("default")]
+    [TestCase("paper")]
+    public void TheAuthorsProtocol_IsReducedOnlyInWidthsEpochsSizesAndSeeds(string name)
+    {
+        var reduced = ExperimentScale.Parse(name).MultiLayerAuthors.Base;
+        var authors = AuthorsMultiLayerConfig.Authors;
+
+        (reduced with { Ks = authors.Ks, Epochs = authors.Epochs }).ShouldBe(authors with { LearningRates = reduced.LearningRates });
+        reduced.LearningRates.ShouldBe(authors.LearningRates);
+        reduced.Ks.ShouldBe([10, 15, 20]);
     }
 
     /// <summary>The paper's deep teacher ([50, 75, 100, 125], d = 20) can be drawn and trained: a few steps of the real configuration.</summary>

@@ -80,6 +80,41 @@ public sealed class CommandLineErrorTest
         run.Stdout.ShouldContain("--device");
     }
 
+    /// <summary>Every option of `multi-layer` is listed by `--help` with its default, and the defaults are the authors' yaml (config_multilayer.yaml).</summary>
+    [Test]
+    public void MultiLayerHelp_ListsEveryOptionWithTheAuthorsDefault()
+    {
+        var run = VerifyProgram.Run("multi-layer", "--help");
+
+        run.ExitCode.ShouldBe(0, run.ToString());
+        foreach (var (option, fallback) in new (string, object)[]
+                 {
+                     ("--d", 20), ("--ks", "50,75,100,125"), ("--node-multi", 10), ("--data-std", 10), ("--n-train", 2_000_000), ("--n-eval", 10_240),
+                     ("--batch", 64), ("--epochs", 100), ("--lr", "0:0.2,20:0.1"), ("--seeds", 1), ("--out", "report/multi-layer"),
+                     ("--workers", Environment.ProcessorCount),
+                 })
+            run.Stdout.Split('\n').ShouldContain(l => l.TrimStart().StartsWith(option + " ") && l.Contains($"[default: {fallback}]"),
+                $"{option} with [default: {fallback}] in:\n{run.Stdout}");
+        run.Stdout.ShouldContain("--device");
+    }
+
+    [TestCase("0:0.2,20:0.1", "0:0.2,20:0.1")]
+    [TestCase("{0:0.2,20:0.1}", "0:0.2,20:0.1")]
+    [TestCase(" 0 : 0.5 ", "0:0.5")]
+    public void ALearningRateScheduleParses(string text, string printed) =>
+        Options.ParseEpochRates("--lr", text, 1000).ToString().ShouldBe(printed);
+
+    [TestCase("20:0.1", "from epoch 0 first")]
+    [TestCase("0:0.2,20:0.1,10:0.05", "epochs must increase")]
+    [TestCase("0:0.2,0:0.1", "epochs must increase")]
+    [TestCase("0-0.2", "not an epoch:rate pair")]
+    [TestCase("0:x", "finite number")]
+    [TestCase("0:-0.1", "(0, 1000]")]
+    [TestCase("-1:0.1", "must be >= 0")]
+    [TestCase("", "at least one epoch:rate pair")]
+    public void ALearningRateScheduleThatDoesNotParse(string text, string mention) =>
+        Should.Throw<UsageException>(() => Options.ParseEpochRates("--lr", text, 1000)).Message.ShouldContain(mention);
+
     [Test]
     public void HelpOnAWord_IsHelpOnThatCommand()
     {
