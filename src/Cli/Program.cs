@@ -34,6 +34,7 @@ namespace Verify.Cli
             ReproduceCommand.Create(),
             TwoLayerCommand.Create(),
             SweepCommand.Create(),
+            HuntCommand.Create(),
             InfoCommand(),
             BenchCommand(),
         };

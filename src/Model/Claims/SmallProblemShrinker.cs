@@ -7,12 +7,12 @@ namespace Verify.Model.Claims;
 /// </summary>
 public static class SmallProblemShrinker
 {
-    /// <summary>Least samples a candidate is halved down to.</summary>
+    /// <summary>Samples are halved while above this.</summary>
     public const int MinSamples = 25;
 
     /// <summary>
     /// One step smaller: lower d, narrower lowest layer, fewer layers, smaller multi (down to 2, keeping
-    /// the student over-realized), half the samples (down to <see cref="MinSamples"/>), no strength decay.
+    /// the student over-realized), half the samples (while above <see cref="MinSamples"/>), no strength decay.
     /// The activation, the data kind and the batch are kept: they name the claim's variant and family.
     /// </summary>
     public static IEnumerable<SmallProblem> Candidates(SmallProblem p)

@@ -47,8 +47,8 @@ public sealed record HuntSummary(
             var shrink = HuntShrink.Replay(r, judged);
             return new HuntFailure(r, shrink, ReplayCommand(hunt, r.Case), ReplayCommand(hunt, shrink.Smallest));
         }).ToArray();
-        var reasons = search.Where(r => r.Verdict == Verdict.Inconclusive).GroupBy(r => r.Reason ?? "precondition not reached")
-            .OrderByDescending(g => g.Count()).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} x {Shorten(g.Key)}")).ToArray();
+        var reasons = search.Where(r => r.Verdict == Verdict.Inconclusive).GroupBy(r => Shorten(r.Reason ?? "precondition not reached"))
+            .OrderByDescending(g => g.Count()).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} x {g.Key}")).ToArray();
         return new HuntSummary(hunt, search.Length, conclusive.Length, conclusive.Length - fails, fails, search.Length - conclusive.Length,
             conclusive.Length == 0 ? null : Statistics.ClopperPearson(fails, conclusive.Length).High, reasons, families, streams, failures,
             records.Count(r => !r.IsSearch), conclusive.Where(r => r.Margin is not null).Select(r => r.Margin).Min(), records.Sum(r => r.Seconds));
