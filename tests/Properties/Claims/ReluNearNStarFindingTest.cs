@@ -1,0 +1,57 @@
+using NUnit.Framework;
+using Shouldly;
+using Verify.Model;
+using Verify.Model.Claims;
+using Verify.Model.Hunt;
+using Verify.TestSupport;
+using static TorchSharp.torch;
+
+namespace Verify.Properties.Claims;
+
+/// <summary>
+/// Finding of `verify hunt` (docs/theorems/hunt.md): near claim 3's measured N*, claim 1 fails on ReLU cases too, not
+/// only on the leaky ones of <see cref="NearNStarFindingTest"/>. Found by `verify hunt lowest-layer-specialization
+/// --reading hyperplane --budget 10m --db /tmp/h1` (hunt seed 2020, 6 Dec 2026): case main#815, near-n-star family,
+/// d 5, m 2, ReLU, p 0.5, multi 2, 72 teacher-aware points, case seed 4641007155752055910, shrunk in one step (N 72 -> 36;
+/// N* is 16 there, the paper's bound 8,800 at eps 0.05). Its report: "1/2 teachers matched; best rho per teacher [1, -0.336],
+/// best cos [1, -0.3373]; node 3 mirrors teacher 1 (||v|| 0.862, rewritten rho 0.9644, not verified); compensation residue
+/// 0.545 (at most 0.01); training ReachedGradientTarget after 11500 steps: loss 1.81372E-09, max per-sample gradient 0.000268".
+/// Teacher 1's hyperplane is held by a mirrored node whose linear term nothing affine cancels on the data: 36 points are
+/// fitted to loss 2e-9 by a student that computes another function. Trained on to a gradient 300 times smaller it stays so:
+/// a stationary fit of few points, as in the leaky finding. The same teacher failed at N 36 to 81 (up to 5 N*), ReLU and leaky.
+/// </summary>
+[TestFixture, Category("Finding")]
+public sealed class ReluNearNStarFindingTest
+{
+    static readonly SmallProblem Case = new(5, [2], 0, 0.5, 2, 36, 4641007155752055910, SmallData.TeacherAware);
+
+    [Test]
+    [Judges("lowest-layer-specialization.relu.near-n-star.hyperplane")]
+    public void AReluCaseNearNStar_FitsItsPoints_WithAMirrorNothingCompensates_AtAStationaryPoint()
+    {
+        using var scope = NewDisposeScope();
+        var settings = new TheoremCheckSettings();
+        using var trained = Case.Train(settings.TwoLayerBudget);
+        var outcome = LowestLayerSpecializationClaim.Judge(trained.Evidence(), SpecializationCriteria.Hyperplane);
+        TestContext.Out.WriteLine(outcome);
+        using var further = Case.Train(settings.TwoLayerBudget with { GradientTarget = 1e-6, Epochs = 4000 });
+        var later = LowestLayerSpecializationClaim.Judge(further.Evidence(), SpecializationCriteria.Hyperplane);
+        TestContext.Out.WriteLine(later);
+
+        outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
+        outcome.Numbers.UnverifiedMirrors.ShouldBeGreaterThan(0, "the unmatched teacher's hyperplane is held by a mirror: " + outcome);
+        outcome.Numbers.CompensationResidue.ShouldBeGreaterThan(10 * Rules.MaxCompensationResidue, "whose linear term is not cancelled on the data");
+        further.Training.MaxSampleGradient.ShouldBeLessThanOrEqualTo(1e-6, further.Training.ToString());
+        later.Verdict.ShouldBe(Verdict.Fails, "at a gradient 300 times smaller it is still unmatched: " + later);
+    }
+
+    /// <summary>The hunt's replay of the case gives the judge's verdict and the margin the hunt recorded (-1.2873).</summary>
+    [Test]
+    public void TheHuntsReplay_GivesTheRecordedVerdictAndMargin()
+    {
+        var target = HuntTargets.For(LowestLayerSpecializationClaim.Info.Id, Reading.Hyperplane);
+        var judgement = target.Judge(Case, target.Family(CaseFamily.NearNStar.Name));
+        judgement.Verdict.ShouldBe(Verdict.Fails, judgement.Evidence);
+        judgement.Margin.ShouldBe(-1.2873, 1e-3, judgement.Evidence);
+    }
+}
