@@ -47,6 +47,9 @@ static class HuntReport
         md.AppendLine("|---|---|---|---|---|---|---|---|");
         md.AppendLine($"| {s.Tried} | {s.Conclusive} | {s.Holds} | {s.Fails} | {s.Inconclusive} | {F(s.FailureRateUpper95)} | {F(s.MinMargin)} | {s.ShrinkCandidates} |");
         md.AppendLine();
+        var (rc, rf, ru) = s.RandomDraws;
+        md.AppendLine($"The bound above is over every conclusive case, most of them steered toward where the claim came closest to failing. The random draws alone (the families' own distribution, as the theorem checks draw): {rc} conclusive, {rf} fail, failure rate at most {F(ru)} (Clopper-Pearson 95%).");
+        md.AppendLine();
         md.AppendLine($"Margin: {ClaimMargin.Description}. Smaller is closer to failing; at most 0 on a failure.");
         md.AppendLine();
         if (s.InconclusiveReasons.Count > 0) md.AppendLine($"Inconclusive: {string.Join("; ", s.InconclusiveReasons)}.").AppendLine();
@@ -103,6 +106,7 @@ static class HuntReport
             ["inconclusive"] = s.Inconclusive,
             ["failure_rate_upper_95"] = N(s.FailureRateUpper95),
             ["min_margin"] = N(s.MinMargin),
+            ["random_draws"] = new JsonObject { ["conclusive"] = s.RandomDraws.Conclusive, ["fails"] = s.RandomDraws.Fails, ["failure_rate_upper_95"] = N(s.RandomDraws.Upper95) },
             ["shrink_candidates"] = s.ShrinkCandidates,
             ["seconds"] = Math.Round(s.Seconds, 1),
             ["inconclusive_reasons"] = new JsonArray(s.InconclusiveReasons.Select(r => (JsonNode?)r).ToArray()),

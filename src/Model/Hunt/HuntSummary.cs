@@ -23,6 +23,13 @@ public sealed record HuntSummary(
     IReadOnlyList<string> InconclusiveReasons, IReadOnlyList<HuntFamilyRow> Families, IReadOnlyList<HuntStreamRow> Streams,
     IReadOnlyList<HuntFailure> Failures, int ShrinkCandidates, double? MinMargin, double Seconds)
 {
+    /// <summary>
+    /// The random draws alone: conclusive, failing, and the Clopper-Pearson 95% upper bound on their failure rate. The guided
+    /// cases are drawn where the claim came closest to failing, so the bound over every case says how much was searched,
+    /// while this one bounds the rate on the families' own distribution (the theorem checks').
+    /// </summary>
+    public (int Conclusive, int Fails, double? Upper95) RandomDraws { get; init; }
+
     /// <summary>The command that re-judges one case of a hunt.</summary>
     public static string ReplayCommand(HuntIdentity hunt, HuntCase c) =>
         $"verify hunt {hunt.Claim} --reading {hunt.Reading.ToString().ToLowerInvariant()} --replay {c}";
@@ -49,9 +56,14 @@ public sealed record HuntSummary(
         }).ToArray();
         var reasons = search.Where(r => r.Verdict == Verdict.Inconclusive).GroupBy(r => Shorten(r.Reason ?? "precondition not reached"))
             .OrderByDescending(g => g.Count()).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} x {g.Key}")).ToArray();
+        var random = conclusive.Where(r => r.Origin == HuntSearch.Random).ToArray();
+        var randomFails = random.Count(r => r.Verdict == Verdict.Fails);
         return new HuntSummary(hunt, search.Length, conclusive.Length, conclusive.Length - fails, fails, search.Length - conclusive.Length,
             conclusive.Length == 0 ? null : Statistics.ClopperPearson(fails, conclusive.Length).High, reasons, families, streams, failures,
-            records.Count(r => !r.IsSearch), conclusive.Where(r => r.Margin is not null).Select(r => r.Margin).Min(), records.Sum(r => r.Seconds));
+            records.Count(r => !r.IsSearch), conclusive.Where(r => r.Margin is not null).Select(r => r.Margin).Min(), records.Sum(r => r.Seconds))
+        {
+            RandomDraws = (random.Length, randomFails, random.Length == 0 ? null : Statistics.ClopperPearson(randomFails, random.Length).High),
+        };
     }
 
     /// <summary>An inconclusive reason without its training details (step counts and losses differ case by case).</summary>
