@@ -166,7 +166,7 @@ static class HuntCommand
     static string Short(string s) => s.Length <= 90 ? s : s[..87] + "...";
 
     static string Totals(HuntSummary s) => FormattableString.Invariant(
-        $"{s.Tried} cases tried, {s.Conclusive} conclusive, {s.Fails} failures{(s.FailureRateUpper95 is { } b ? $", failure rate <= {b:0.####} (Clopper-Pearson 95%)" : "")}; {s.ShrinkCandidates} shrink candidates judged");
+        $"{s.Tried} cases tried, {s.Conclusive} conclusive, {s.Fails} failing{(s.FailureRateUpper95 is { } b ? $", failure rate <= {b:0.####} (Clopper-Pearson 95%)" : "")}; {s.ShrinkCandidates} shrink candidates judged");
 
     static HuntSummary WriteReport(string folder, HuntDatabase database, HuntSettings settings)
     {

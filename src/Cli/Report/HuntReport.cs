@@ -154,7 +154,7 @@ static class HuntReport
             $"{s.Hunt.Claim} ({s.Hunt.Reading.ToString().ToLowerInvariant()}): {s.Tried} cases, {s.Conclusive} conclusive, {s.Fails} fail{(streams > 1 ? $", {streams} streams overlaid" : "")}"), 12);
         plot.XLabel("case number in its stream (search order)", 11);
         plot.YLabel("margin (smaller: closer to failing; <= 0 fails)", 11);
-        if (search.Length > 0) plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(Path.Combine(dir, FigureFile), 760, 460);
+        if (search.Length > 0) plot.ShowLegend(Edge.Bottom);
+        plot.SavePng(Path.Combine(dir, FigureFile), 760, 500);
     }
 }
