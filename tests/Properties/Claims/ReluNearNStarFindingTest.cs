@@ -11,7 +11,7 @@ namespace Verify.Properties.Claims;
 /// <summary>
 /// Finding of `verify hunt` (docs/theorems/hunt.md): near claim 3's measured N*, claim 1 fails on ReLU cases too, not
 /// only on the leaky ones of <see cref="NearNStarFindingTest"/>. Found by `verify hunt lowest-layer-specialization
-/// --reading hyperplane --budget 10m --db /tmp/h1` (hunt seed 2020, 6 Dec 2026): case main#815, near-n-star family,
+/// --reading hyperplane --budget 10m --db /tmp/h1` (hunt seed 2020): case main#815, near-n-star family,
 /// d 5, m 2, ReLU, p 0.5, multi 2, 72 teacher-aware points, case seed 4641007155752055910, shrunk in one step (N 72 -> 36;
 /// N* is 16 there, the paper's bound K^{5/2} d^3 / eps 220,000). Its report: "1/2 teachers matched; best rho per teacher [1, -0.336],
 /// best cos [1, -0.3373]; node 3 mirrors teacher 1 (||v|| 0.862, rewritten rho 0.9644, not verified); compensation residue

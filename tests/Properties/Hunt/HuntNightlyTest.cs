@@ -9,7 +9,7 @@ namespace Verify.Properties.Hunt;
 
 /// <summary>
 /// The Nightly hunt: 400 cases of each two-layer claim under the hyperplane reading, steered by the hunt from the run
-/// seed (`VERIFY_SEED` replays it; about 4 minutes a claim on 2 cores). The claims fail near claim 3's N* (the
+/// seed (`VERIFY_SEED` replays it). The claims fail near claim 3's N* (the
 /// near-n-star family: <see cref="Claims.NearNStarFindingTest"/>, <see cref="Claims.ReluNearNStarFindingTest"/>);
 /// anywhere else a failure is a new counterexample, printed with its shrunk form and replay command.
 /// </summary>

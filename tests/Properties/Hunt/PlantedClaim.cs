@@ -7,7 +7,7 @@ namespace Verify.Properties.Hunt;
 
 /// <summary>
 /// A false claim planted for the hunt's tests, judged on cheap evidence (the teacher alone, no data and no
-/// training, well under a millisecond a case): "every lowest-layer teacher node's fan-out norm is at least
+/// training): "every lowest-layer teacher node's fan-out norm is at least
 /// <see cref="Threshold"/> of the strongest's". It fails where the decay p is large, the layer wide and the
 /// weakest node's random fan-out row short: in a few cases of a thousand drawn as the theorem checks draw
 /// (only the decay family reaches p 2.5). A teacher of one node misses the hypothesis (inconclusive). The
