@@ -121,6 +121,7 @@ static class HuntCommand
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCtrlC = (_, e) =>
         {
+            if (cancel.IsCancellationRequested) return; // the second Ctrl-C ends the process; the database keeps every whole line
             e.Cancel = true;
             cancel.Cancel();
             Console.Error.WriteLine("hunt: interrupted; finishing the cases being judged and writing the report (Ctrl-C again to stop at once)");
