@@ -27,7 +27,7 @@ public sealed class HuntNightlyTest
         using var db = HuntDatabase.InMemory(hunt);
         HuntRunner.Run(HuntTargets.For(claim, Reading.Hyperplane), HuntStream.Main(hunt.Seed), new HuntBudget(null, Budget), db, new HuntSettings { ShrinkLimit = 3 });
         var s = HuntSummary.Of(hunt, db.Records);
-        TestContext.Out.WriteLine($"hunt {hunt}: {s.Tried} tried, {s.Conclusive} conclusive, {s.Fails} fail, failure rate <= {s.FailureRateUpper95:0.####}; random draws {s.RandomDraws}; replay: {RunSeed.Replay}");
+        TestContext.Out.WriteLine($"hunt {hunt}: {s.Tried} tried, {s.Conclusive} conclusive, {s.Fails} fail, failure rate <= {s.FailureRateUpper95:0.####}; random draws {s.RandomDraws.Conclusive} conclusive, {s.RandomDraws.Fails} fail, failure rate <= {s.RandomDraws.Upper95:0.####}; replay: {RunSeed.Replay}");
         foreach (var f in s.Families) TestContext.Out.WriteLine($"  {f.Family,-12} {f.Activation,-6} {f.Tried,4} tried {f.Conclusive,4} conclusive {f.Fails,3} fail, smallest margin {f.MinMargin:0.####}");
         foreach (var f in s.Failures.Take(5)) TestContext.Out.WriteLine($"  failure {f.Record.Index}: {f.Replay}; shrunk: {f.ReplaySmallest}");
 
