@@ -85,6 +85,15 @@ static class Options
         CustomParser = r => Parse<int?>(r, s => ParseInt(name, s, min, max), null),
     };
 
+    /// <summary>A whole number (64-bit) with no default: null when the option is not given.</summary>
+    public static Option<long?> OptionalLong(string name, long min, long max, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        Arity = LastWins,
+        CustomParser = r => Parse<long?>(r, s => ParseLong(name, s, min, max), null),
+    };
+
     public static Option<double> Double(string name, double fallback, double min, double max, string description, bool exclusiveMin = false) => new(name)
     {
         Description = description,

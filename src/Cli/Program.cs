@@ -35,6 +35,7 @@ namespace Verify.Cli
             TwoLayerCommand.Create(),
             MultiLayerCommand.Create(),
             SweepCommand.Create(),
+            HuntCommand.Create(),
             InfoCommand(),
             BenchCommand(),
         };

@@ -31,24 +31,12 @@ static class SlurmScript
                 return Cli.Exit.Ok;
             }
         }
-        var logs = Directory.CreateDirectory(Path.Combine(dir, "logs")).FullName;
         var array = SweepCommand.Ranges(tasks) + (s.MaxParallel is { } k ? $"%{k}" : "");
-        var text = new StringBuilder()
-            .AppendLine("#!/bin/bash")
-            .AppendLine($"# Written by `verify sweep slurm`: {tasks.Length} task(s) of {s.Chunk} manifest line(s) each, of {manifest.Entries.Count} runs in {dir}.")
-            .AppendLine("# A task skips runs that already have a result, so resubmitting this script (or `verify sweep slurm DIR --missing`) is safe.")
-            .AppendLine("#SBATCH --job-name=verify-sweep")
-            .AppendLine($"#SBATCH --array={array}")
-            .AppendLine($"#SBATCH --output={logs}/%A_%a.log")
-            .AppendLine($"#SBATCH --cpus-per-task={s.CpusPerTask}");
-        if (s.Partition is not null) text.AppendLine($"#SBATCH --partition={s.Partition}");
-        if (s.Time is not null) text.AppendLine($"#SBATCH --time={s.Time}");
-        if (s.Mem is not null) text.AppendLine($"#SBATCH --mem={s.Mem}");
-        if (s.Gpus is not null) text.AppendLine($"#SBATCH --gpus={s.Gpus}");
-        text.AppendLine("set -eu")
-            .AppendLine($"exec {s.Verify ?? ThisProgram()} sweep run {Quote(dir)} --chunk {s.Chunk} --workers \"${{SLURM_CPUS_PER_TASK:-1}}\"{(s.Gpus is not null ? " --device cuda" : "")}");
+        var text = Compose("verify-sweep", $"`verify sweep slurm`: {tasks.Length} task(s) of {s.Chunk} manifest line(s) each, of {manifest.Entries.Count} runs in {dir}.",
+            "A task skips runs that already have a result, so resubmitting this script (or `verify sweep slurm DIR --missing`) is safe.",
+            array, dir, s, $"sweep run {Quote(dir)} --chunk {s.Chunk} --workers \"${{SLURM_CPUS_PER_TASK:-1}}\"{(s.Gpus is not null ? " --device cuda" : "")}");
         var script = Path.Combine(dir, FileName);
-        SweepFiles.WriteAtomically(script, text.ToString(), overwrite: true);
+        SweepFiles.WriteAtomically(script, text, overwrite: true);
         Console.WriteLine($"wrote {script}: array {array}, {tasks.Length} task(s)");
         if (!submit)
         {
@@ -60,8 +48,30 @@ static class SlurmScript
         return Cli.Exit.Ok;
     }
 
+    /// <summary>
+    /// A job array script (<paramref name="what"/>: who wrote it and what it runs): #SBATCH lines from <paramref name="s"/>, logs under DIR/logs/&lt;job&gt;_&lt;task&gt;.log, and one
+    /// command, `verify <paramref name="arguments"/>` (each task reads its index from SLURM_ARRAY_TASK_ID).
+    /// </summary>
+    internal static string Compose(string jobName, string what, string note, string array, string dir, Settings s, string arguments)
+    {
+        var logs = Directory.CreateDirectory(Path.Combine(dir, "logs")).FullName;
+        var text = new StringBuilder()
+            .AppendLine("#!/bin/bash")
+            .AppendLine($"# Written by {what}")
+            .AppendLine($"# {note}")
+            .AppendLine($"#SBATCH --job-name={jobName}")
+            .AppendLine($"#SBATCH --array={array}")
+            .AppendLine($"#SBATCH --output={logs}/%A_%a.log")
+            .AppendLine($"#SBATCH --cpus-per-task={s.CpusPerTask}");
+        if (s.Partition is not null) text.AppendLine($"#SBATCH --partition={s.Partition}");
+        if (s.Time is not null) text.AppendLine($"#SBATCH --time={s.Time}");
+        if (s.Mem is not null) text.AppendLine($"#SBATCH --mem={s.Mem}");
+        if (s.Gpus is not null) text.AppendLine($"#SBATCH --gpus={s.Gpus}");
+        return text.AppendLine("set -eu").AppendLine($"exec {s.Verify ?? ThisProgram()} {arguments}").ToString();
+    }
+
     /// <summary>Runs `sbatch --parsable`; returns the job id.</summary>
-    static string Sbatch(string script)
+    internal static string Sbatch(string script)
     {
         var start = new ProcessStartInfo("sbatch") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("--parsable");
@@ -91,5 +101,5 @@ static class SlurmScript
             : Quote(host);
     }
 
-    static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    internal static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

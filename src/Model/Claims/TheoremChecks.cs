@@ -159,6 +159,14 @@ public static class TheoremChecks
 
     static string ActivationName(double leak) => leak == 0 ? "relu" : "leaky";
 
+    /// <summary>The leaks of the drawn cases: 0 (ReLU) and 0.1 (leaky ReLU).</summary>
+    public static IReadOnlyList<double> Activations => Leaks;
+
+    /// <summary>The leaks <paramref name="claim"/> (claim 1, 2 or 4, by its base id) is judged at on drawn two-layer cases.</summary>
+    public static IReadOnlyList<double> LeaksOf(ClaimInfo claim) =>
+        ReadClaims.Where(c => c.Claim.Id == claim.Id).Select(c => c.Leaks).FirstOrDefault()
+        ?? throw new ArgumentException($"'{claim.Id}' is not judged on drawn two-layer cases; these are: {string.Join(", ", ReadClaims.Select(c => c.Claim.Id))}.", nameof(claim));
+
     /// <summary>
     /// The claim <paramref name="claim"/> at one activation, family and reading: id
     /// "{claim}.{activation}.{family}.{reading}", e.g. lowest-layer-specialization.relu.base.paper.

@@ -59,17 +59,10 @@ public static class ClaimGen
     /// <summary>
     /// Shrinks a small problem one step: lower d, narrower lowest layer, fewer layers, smaller multi
     /// (down to 2, keeping it over-realized), half the samples (down to 25), no strength decay.
-    /// The activation is kept: it names the claim's variant.
+    /// The activation is kept: it names the claim's variant. The rule is the library's
+    /// (<see cref="SmallProblemShrinker"/>), shared with `verify hunt`.
     /// </summary>
-    public static IEnumerable<SmallProblem> ShrinkProblem(SmallProblem p)
-    {
-        if (p.D > 2) yield return p with { D = p.D - 1 };
-        if (p.Widths[0] > 1) yield return p with { Widths = [p.Widths[0] - 1, .. p.Widths[1..]] };
-        if (p.Depth > 1) yield return p with { Widths = p.Widths[..^1] };
-        if (p.Multi > 2) yield return p with { Multi = p.Multi - 1 };
-        if (p.Samples > 25) yield return p with { Samples = p.Samples / 2 };
-        if (p.Decay != 0) yield return p with { Decay = 0 };
-    }
+    public static IEnumerable<SmallProblem> ShrinkProblem(SmallProblem p) => SmallProblemShrinker.Candidates(p);
 
     /// <summary>Small problems of <paramref name="space"/>, drawn by FsCheck, shrinking with <see cref="ShrinkProblem"/>.</summary>
     public static Arbitrary<SmallProblem> Problems(SmallProblemSpace space) =>
