@@ -46,7 +46,7 @@ public sealed class VanishingTest
     /// </summary>
     [TestCaseSource(typeof(ClaimRuns), nameof(ClaimRuns.FamiliesLeaky))]
     [Judges("unspecialized-students-vanish.leaky.base.hyperplane"), Judges("unspecialized-students-vanish.leaky.decay.hyperplane")]
-    [Judges("unspecialized-students-vanish.leaky.wide.hyperplane"), Judges("unspecialized-students-vanish.leaky.sgd.hyperplane")]
+    [Judges("unspecialized-students-vanish.leaky.sgd.hyperplane")]
     public void EveryStudentNodeSpecializesOrVanishes(string activation, string family)
     {
         var claim = ClaimRuns.Claim(VanishingClaim.Info, activation, family);
