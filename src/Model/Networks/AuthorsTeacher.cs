@@ -103,8 +103,7 @@ public static class AuthorsTeacher
             layers[^1][-1].sub_(mean);
             layers[^1].div_(std);
         }
-        var net = new RectifiedNetwork(layers.Select(w => w.to(dtype, device ?? TorchRuntime.DefaultDevice)).ToArray(), Activation.Relu, "teacher");
-        return net;
+        return new RectifiedNetwork(layers.Select(w => w.to(dtype, device ?? TorchRuntime.DefaultDevice)).ToArray(), Activation.Relu, "teacher");
     }
 
     /// <summary>One layer: (fanIn + 1, nodes), column j node j's normalized grid vector with its normalized bias last.</summary>
