@@ -19,6 +19,9 @@ public sealed class HuntDatabaseTest
     const double Often = 0.3;
 
     const long Seed = 17;
+
+    /// <summary>Another hunt's seed, from a named stream of <see cref="Seed"/>.</summary>
+    static readonly long OtherSeed = Verify.Model.Runtime.Seeds.Of(Seed, "another-hunt");
     readonly List<string> folders = [];
 
     [TearDown]
@@ -116,10 +119,10 @@ public sealed class HuntDatabaseTest
         var dir = NewFolder();
         Hunt(dir, 8);
         using var db = HuntDatabase.Open(dir);
-        var other = PlantedClaim.Identity(Seed + 1);
+        var other = PlantedClaim.Identity(OtherSeed);
         var error = Should.Throw<InvalidDataException>(() => db.Bind(other));
         error.Message.ShouldContain($"seed {Seed}");
-        error.Message.ShouldContain($"seed {Seed + 1}");
+        error.Message.ShouldContain($"seed {OtherSeed}");
     }
 
     [TestCase("{\"claim\": 1}\n", "line 1 is not a hunt case")]
@@ -173,7 +176,7 @@ public sealed class HuntDatabaseTest
         var streams = Enumerable.Range(0, 50).Select(t => HuntStream.Task(Seed, t)).Append(HuntStream.Main(Seed)).ToArray();
         streams.Select(s => s.Seed).ShouldBeUnique();
         streams.Select(s => s.Name).ShouldBeUnique();
-        HuntStream.Task(Seed, 0).Seed.ShouldNotBe(HuntStream.Task(Seed + 1, 0).Seed, "another hunt seed, other task streams");
+        HuntStream.Task(Seed, 0).Seed.ShouldNotBe(HuntStream.Task(OtherSeed, 0).Seed, "another hunt seed, other task streams");
     }
 
     [TestCase("10m", 600, null)]
