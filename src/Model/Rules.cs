@@ -16,7 +16,7 @@ namespace Verify.Model;
 public static class Rules
 {
     /// <summary>The rules' version: the date they were frozen and a counter.</summary>
-    public const string Version = "2026-12-06.1";
+    public const string Version = "2026-12-06.2";
 
     // Specialization (claims 1, 2, 4; the paper's coverage threshold).
 
@@ -54,8 +54,12 @@ public static class Rules
     /// <summary>The gradient target of the default training budget of small problems (the cases train on to <see cref="TwoLayerGradient"/>).</summary>
     public const double SmallProblemGradientTarget = 3e-3;
 
-    /// <summary>The gradient target of the three-layer sample.</summary>
-    public const double DeepGradientTarget = 1e-2;
+    /// <summary>
+    /// The per-sample gradient max_x ||g_1(x)|| at which claim 1 is judged on deep (three- and four-layer) cases:
+    /// the abstract's threshold O(eps / (K^{3/2} sqrt d)), scaled from <see cref="TwoLayerGradient"/> by the largest
+    /// K^{3/2} sqrt d of the deep spaces against the two-layer base space's, rounded down to a power of ten.
+    /// </summary>
+    public const double DeepGradient = 1e-4;
 
     /// <summary>Conclusive cases a claim judged on drawn cases needs per activation and family in the default run.</summary>
     public const int MinConclusive = 16;
@@ -65,6 +69,9 @@ public static class Rules
 
     /// <summary>Cases drawn per required conclusive case before a claim is left inconclusive.</summary>
     public const int MaxDrawsPerConclusive = 3;
+
+    /// <summary>The same for the deep cases, whose descent often ends at a local minimum above <see cref="DeepGradient"/>.</summary>
+    public const int DeepMaxDrawsPerConclusive = 3;
 
     // Independence of distinct ReLUs (claim 8).
 
