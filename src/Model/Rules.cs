@@ -55,9 +55,11 @@ public static class Rules
     public const double SmallProblemGradientTarget = 3e-3;
 
     /// <summary>
-    /// The per-sample gradient max_x ||g_1(x)|| at which claim 1 is judged on deep (three- and four-layer) cases:
-    /// the abstract's threshold O(eps / (K^{3/2} sqrt d)), scaled from <see cref="TwoLayerGradient"/> by the largest
-    /// K^{3/2} sqrt d of the deep spaces against the two-layer base space's, rounded down to a power of ten.
+    /// The per-sample gradient at which claim 1 is judged on deep (three- and four-layer) cases, read on every layer:
+    /// max_x max_l ||g_l(x)||, the output residual included ("the gradient is small at every data sample": a sample's
+    /// gradient w.r.t. layer l's weights is g_l(x) f~_{l-1}(x)^T, at least ||g_l(x)||). The abstract's threshold
+    /// O(eps / (K^{3/2} sqrt d)), scaled from <see cref="TwoLayerGradient"/> by the largest K^{3/2} sqrt d of the deep
+    /// spaces against the two-layer base space's, rounded down to a power of ten.
     /// </summary>
     public const double DeepGradient = 1e-4;
 
