@@ -73,7 +73,7 @@ public static class Rules
     public const int MaxDrawsPerConclusive = 3;
 
     /// <summary>The same for the deep cases, whose descent often ends at a local minimum above <see cref="DeepGradient"/>.</summary>
-    public const int DeepMaxDrawsPerConclusive = 3;
+    public const int DeepMaxDrawsPerConclusive = 8;
 
     // Independence of distinct ReLUs (claim 8).
 
@@ -90,6 +90,9 @@ public static class Rules
 
     /// <summary>At the paper's budget at most this share of nodes may be neither specialized nor vanished.</summary>
     public const double LShapeMaxNeitherShare = 0.1;
+
+    /// <summary>SGD steps of the paper's L-shape protocol (100 epochs of 1,000 iterations): a run stopped earlier has not reached its end state.</summary>
+    public const long LShapePaperSteps = 100_000;
 
     // Strong teachers first (claim 5).
 
