@@ -410,7 +410,7 @@ internal sealed class StepKernel : IDisposable
         using var scope = NewDisposeScope();
         var residual = signals[^1];
         var loss = HalfSquaredNorms(residual)[0] / residual.shape[0];
-        var maxGrad = (everyLayer ? signals : signals.Take(1)).Max(g => Runtime.TensorOps.RowNorms(g).max().ToDouble());
+        var maxGrad = (everyLayer ? signals : signals.Take(1)).Max(g => { using var top = Runtime.TensorOps.RowNorms(g).max(); return top.Value(); });
         return (loss, maxGrad);
     }
 
@@ -502,7 +502,7 @@ internal sealed class StepKernel : IDisposable
         if (r.dim() == 2)
         {
             using var norm = r.norm(2.0f);
-            values = [norm.ToDouble()];
+            values = [norm.Value()];
         }
         else
         {
