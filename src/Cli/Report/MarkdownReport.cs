@@ -88,8 +88,20 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
             text.AppendLine($"| `{c.Claim.Id}` | **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
                             $"{(c.Cases is { } n ? $"{n.Conclusive} / {n.Drawn}" : "")} | {(c.NumbersObject is TallyNumbers { FailureRateUpper95: { } u } ? FormattableString.Invariant($"{u:0.###}") : "")} | " +
                             $"{Escape(c.NumbersObject is TallyNumbers t ? t.FirstFailure is { } f ? "first failure: " + f : "statement and cases in its section" : c.Evidence)} |");
+        text.AppendLine().Append(FindingsSection());
         text.AppendLine().Append(sections);
         File.WriteAllText(path, text.ToString());
+    }
+
+    /// <summary>The known findings (<see cref="KnownFindings"/>), one line each: a finding is listed here, never counted as a pass.</summary>
+    public static string FindingsSection()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("## Known findings").AppendLine();
+        text.AppendLine("Where the suite found that the paper, or our reading of it, fails somewhere. Each is pinned by a test fixture of its own (category `Finding`, run by default, failing when the finding changes); none counts as a pass of the claims it concerns.").AppendLine();
+        foreach (var f in KnownFindings.All)
+            text.AppendLine($"- **`{f.Name}`** ({string.Join(", ", f.Claims.Select(c => $"`{c}`"))}; {f.Page}): {f.Summary}.");
+        return text.ToString();
     }
 
     static string Word(Verdict v) => v.ToString().ToLowerInvariant();
