@@ -143,7 +143,7 @@ public sealed record ReadingGap(string Claim, int Conclusive, int PaperFailsHype
 
 /// <summary>
 /// The paper's theorems checked on small problems drawn afresh from a run seed: lowest-layer
-/// specialization (claim 1, ReLU and leaky, two layers; three layers as a pass rate), the core
+/// specialization (claim 1, ReLU and leaky, two layers; at depth, three layers and in the Nightly tier four), the core
 /// argument (claim 2), un-specialized students vanish (claim 4, leaky) and independence of distinct
 /// ReLUs (claim 8); claim 3 is a scaling law measured by <see cref="Experiments.SampleScaling"/>.
 /// Claims 1, 2 and 4 are judged under two readings (<see cref="Reading"/>), each on every family of
