@@ -62,6 +62,7 @@ static class Bench
         Console.WriteLine($"epoch_measure_ms (N = 10,000)             {F(r.EpochMeasureMsOneThread)} on 1 thread, {F(r.EpochMeasureMsAllCores)} on all cores");
         Console.WriteLine($"epoch_evaluation_ms                       {F(r.EpochEvaluationMs)}  (per run and epoch, a paper-size sweep seed's 12 runs evaluated together as the sweep does: eval loss, correlations and coverage on 10,000 eval points, 1 thread, CPU ms)");
         Console.WriteLine($"epoch_evaluation_ms_alone                 {F(r.EpochEvaluationMsAlone)}  (one run, multi 5, evaluated alone)");
+        Console.WriteLine($"deep_seconds_per_conclusive_case          {F(r.DeepSecondsPerConclusiveCase)}  (claim 1 at depth: {r.DeepCases} three-layer cases trained, finished and judged on one thread, {F(r.DeepSecondsPerCase)} s each; deep_conclusive_fraction {F(r.DeepConclusiveFraction)})");
         Console.WriteLine($"peak_working_set_mb                       {F(r.PeakWorkingSetMb)}  (libtorch loaded, before measuring: {F(r.BaselineWorkingSetMb)})");
         Console.WriteLine($"live_tensors_before / after               {r.LiveTensorsBefore} / {r.LiveTensorsAfter}");
         Console.WriteLine($"load_average_before / after               {F(r.LoadAverageBefore)} / {F(r.LoadAverageAfter)}  (1 minute; {r.Processors} processors)");

@@ -28,7 +28,7 @@ static class HuntCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var reading = Options.String("--reading", null, "paper|hyperplane",
-            "the reading the claim is judged under (default: hyperplane; the three-layer claim has the paper's only)",
+            "the reading the claim is judged under (default: hyperplane; claim 1 at depth has the paper's only)",
             r => r is "paper" or "hyperplane" ? null : $"must be paper or hyperplane; got '{r}'.");
         var budget = Options.String("--budget", null, "B",
             "how much to search: a time (10m, 90s, 2h: this run's) or a number of cases (200: the hunt's total; rerun to finish an interrupted hunt)", text =>
@@ -82,7 +82,7 @@ static class HuntCommand
     static Reading ReadingOf(Request r, string claim)
     {
         var reading = r.Reading is null ? HuntTargets.DefaultReading(claim) : r.Reading == "paper" ? Reading.Paper : Reading.Hyperplane;
-        if (claim == LowestLayerSpecializationClaim.ThreeLayer.Id && reading != Reading.Paper)
+        if (claim == HuntTargets.DeepClaim && reading != Reading.Paper)
             throw new UsageException($"--reading: '{claim}' is judged under the paper's reading only; got {r.Reading}.");
         return reading;
     }

@@ -69,11 +69,4 @@ public static class Tolerances
 
     /// <summary>Significance of the sign tests over seeds (claims 5 and 6): 5%, so at least 5 seeds.</summary>
     public const double SeedSignificance = 0.05;
-
-    /// <summary>
-    /// The gradient target of the three-layer problems (d 3-4, widths [2, 2], multi 3, N 100, lr
-    /// 0.2). Deep students converge slowly; at 2e-2 one calibration run (seed 3) still had best
-    /// correlation 0.937, while a run stopped at 7e-3 had best correlation and cosine 1.000 for both teachers.
-    /// </summary>
-    public const double DeepProblemGradientTarget = Verify.Model.Claims.TheoremCheckSettings.DeepProblemGradientTarget;
 }

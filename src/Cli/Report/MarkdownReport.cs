@@ -49,6 +49,30 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
             text.AppendLine(FormattableString.Invariant(
                 $"| {family} | {finishes.Count} | {relative[relative.Length / 2]:P2} | {relative[^1]:P1} | {relative.Count(r => !(r <= Verify.Model.Rules.MaxFinishDistance))} | {finishes.Count(f => f.Endpoint.Outcome == Verify.Model.Training.TrainingOutcome.ReachedGradientTarget)} |"));
         }
+        text.Append(DeepFinishTable(result));
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Claim 1 at depth: how far the finisher moved the conclusive cases (reported, not gated: <see cref="Verify.Model.Rules.DeepMaxFinishDistance"/>),
+    /// and how many conclusive cases and failures lie within the two-layer cases' <see cref="Verify.Model.Rules.MaxFinishDistance"/>.
+    /// </summary>
+    public static string DeepFinishTable(TheoremCheckResult result)
+    {
+        var rows = TheoremChecks.DeepClaims
+            .Select(c => (Claim: c, Judged: result.CasesOf(c).Select(v => v.Outcome).OfType<ClaimOutcome<DeepSpecializationNumbers>>().Where(o => o.Verdict != Verdict.Inconclusive).ToArray()))
+            .Where(r => r.Judged.Length > 0).ToArray();
+        if (rows.Length == 0) return "";
+        var text = new StringBuilder();
+        text.AppendLine().AppendLine(FormattableString.Invariant($"Claim 1 at depth: how far the finisher moved the conclusive cases from where gradient descent handed over (reported, not gated), and how many conclusive cases and failures lie within the {Verify.Model.Rules.MaxFinishDistance:P0} that gates a two-layer case.")).AppendLine();
+        text.AppendLine("| claim | conclusive | median distance | largest | conclusive within 10% | fails | fails within 10% |").AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var (claim, judged) in rows)
+        {
+            var relative = judged.Select(o => o.Numbers.FinishRelativeDistance).Order().ToArray();
+            bool Near(ClaimOutcome<DeepSpecializationNumbers> o) => o.Numbers.FinishRelativeDistance <= Verify.Model.Rules.MaxFinishDistance;
+            text.AppendLine(FormattableString.Invariant(
+                $"| `{claim.Id}` | {judged.Length} | {relative[relative.Length / 2]:P1} | {relative[^1]:P1} | {judged.Count(Near)} | {judged.Count(o => o.Verdict == Verdict.Fails)} | {judged.Count(o => o.Verdict == Verdict.Fails && Near(o))} |"));
+        }
         return text.ToString();
     }
 
@@ -96,8 +120,20 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
             text.AppendLine($"| `{c.Claim.Id}` | **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
                             $"{(c.Cases is { } n ? $"{n.Conclusive} / {n.Drawn}" : "")} | {(c.NumbersObject is TallyNumbers { FailureRateUpper95: { } u } ? FormattableString.Invariant($"{u:0.###}") : "")} | " +
                             $"{Escape(c.NumbersObject is TallyNumbers t ? t.FirstFailure is { } f ? "first failure: " + f : "statement and cases in its section" : c.Evidence)} |");
+        text.AppendLine().Append(FindingsSection());
         text.AppendLine().Append(sections);
         File.WriteAllText(path, text.ToString());
+    }
+
+    /// <summary>The known findings (<see cref="KnownFindings"/>), one line each: a finding is listed here, never counted as a pass.</summary>
+    public static string FindingsSection()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("## Known findings").AppendLine();
+        text.AppendLine("Where the suite found that the paper, or our reading of it, fails somewhere. Each is pinned by a test fixture of its own (category `Finding`, run by default, failing when the finding changes); none counts as a pass of the claims it concerns.").AppendLine();
+        foreach (var f in KnownFindings.All)
+            text.AppendLine($"- **`{f.Name}`** ({string.Join(", ", f.Claims.Select(c => $"`{c}`"))}; {f.Page}): {f.Summary}.");
+        return text.ToString();
     }
 
     static string Word(Verdict v) => v.ToString().ToLowerInvariant();

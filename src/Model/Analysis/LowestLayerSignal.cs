@@ -57,7 +57,27 @@ public static class LowestLayerSignal
     /// Any depth: [g_1 (N, n_1), ..., g_{L-1} (N, n_{L-1})] from the per-sample A_l(x), B_l(x)
     /// recursion. Memory grows as N * n_l * m_l per layer: meant for analysis sets, not training sets.
     /// </summary>
-    internal static Tensor[] Recursive(RectifiedNetwork teacher, RectifiedNetwork student, Tensor x)
+    internal static Tensor[] Recursive(RectifiedNetwork teacher, RectifiedNetwork student, Tensor x) => Recursion(teacher, student, x).Signals;
+
+    /// <summary>
+    /// The multi-layer fan-out strength of every student node: E_x[beta_kk(x)], the diagonal of B_l(x) of the recursion
+    /// averaged over <paramref name="inputs"/> (N, d), per hidden layer, lowest first ([n_1], ..., [n_{L-1}]). At the top
+    /// hidden layer B is constant and beta_kk = ||v_k||^2, the two-layer fan-out strength; below, B_{l-1}(x) =
+    /// W_l^- D_l(x) B_l(x) D_l(x) W_l^-T carries what the layers above make of node k's output.
+    /// </summary>
+    public static double[][] FanOutStrength(RectifiedNetwork teacher, RectifiedNetwork student, Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return Recursion(teacher, student, inputs).BetaDiagonal
+            .Select(d => d.mean([0L]).to(ScalarType.Float64, CPU).data<double>().ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// The recursion, once: the signals g_l (N, n_l) and the diagonals beta_kk(x) of B_l(x) (N, n_l) of every hidden
+    /// layer, lowest first, in the caller's dispose scope.
+    /// </summary>
+    static (Tensor[] Signals, Tensor[] BetaDiagonal) Recursion(RectifiedNetwork teacher, RectifiedNetwork student, Tensor x)
     {
         CheckPair(teacher, student);
         using var scope = NewDisposeScope();
@@ -66,6 +86,7 @@ public static class LowestLayerSignal
         var hidden = student.HiddenLayers;
         var n = x.shape[0];
         var g = new Tensor[hidden];
+        var beta = new Tensor[hidden];
 
         // Top hidden layer: A = W_L^- W*_L^T, B = W_L^- W_L^T, the same for every sample.
         var wTop = FanOut(student.Weights[^1]);
@@ -77,6 +98,7 @@ public static class LowestLayerSignal
             var fS = RectifiedNetwork.Augment(s.Activations[l]).unsqueeze(2);
             var gateS = student.Activation.Gate(s.PreActivations[l]);
             g[l] = gateS * (a.bmm(fT) - b.bmm(fS)).squeeze(2);
+            beta[l] = b.narrow(2, 0, b.shape[1]).diagonal(0, 1, 2);
             if (l == 0) break;
             // Step down one layer: A <- W_l^- D_l A M*_l, with M*_l = [D*_l W*_l^T; e^T].
             var wDown = FanOut(student.Weights[l]);                                          // (n_{l-1}, n_l)
@@ -85,7 +107,8 @@ public static class LowestLayerSignal
             b = left.bmm(b).bmm(Lift(student, s, l));
         }
         foreach (var gl in g) gl.MoveToOuterDisposeScope();
-        return g;
+        foreach (var bl in beta) bl.MoveToOuterDisposeScope();
+        return (g, beta);
     }
 
     /// <summary>M_l(x) = [D_l(x) W_l^T; e^T]: (N, n_l + 1, n_{l-1} + 1), so f~_l = M_l f~_{l-1}.</summary>

@@ -93,6 +93,17 @@ public sealed record BenchReport
 
     /// <summary>One seed group per worker on every core, timed together: a sweep's training (trial-steps per second, summed).</summary>
     public double SweepSeedGroupTrialStepsPerSecond { get; init; } = double.NaN;
+    /// <summary>Three-layer cases of claim 1 drawn to time the deep cost (<see cref="DeepCaseCost"/>).</summary>
+    public int DeepCases { get; init; }
+
+    /// <summary>Of those, the share that reached <see cref="Rules.DeepGradient"/> on every layer (conclusive).</summary>
+    public double DeepConclusiveFraction { get; init; } = double.NaN;
+
+    /// <summary>Wall seconds on one thread per conclusive deep case (training, finish, judge): a deep claim's 16 cost 16 of these.</summary>
+    public double DeepSecondsPerConclusiveCase { get; init; } = double.NaN;
+
+    /// <summary>Wall seconds on one thread per deep case drawn.</summary>
+    public double DeepSecondsPerCase { get; init; } = double.NaN;
     public required double PeakWorkingSetMb { get; init; }
 
     /// <summary>The working set once libtorch is loaded, before any measurement: the part of the peak that is the library itself.</summary>
@@ -220,6 +231,8 @@ public sealed record BenchReport
             Keep("evaluation", TrainingBenchmark.EpochEvaluationMilliseconds(Math.Max(2, (int)(10 * Math.Min(scale, 1))), 1), lowerIsBetter: true);
             Keep("evaluationAlone", TrainingBenchmark.EpochEvaluationMilliseconds(Math.Max(2, (int)(10 * Math.Min(scale, 1))), 1, alone: true), lowerIsBetter: true);
         }
+        progress?.Invoke("deep cases of claim 1");
+        var deep = DeepCaseCost.Measure(Math.Max(4, (int)Math.Round(16 * Math.Min(scale, 4))));
         var (single, batched) = (best["single"], best["batched"]);
         var (smallSingle, smallBatched, sweep, sweepBatched) = (best["smallSingle"], best["smallBatched"], best["sweep"], best["sweepBatched"]);
         var (gemm1, gemmAll, measure1, measureAll) = (best["gemm1"], best["gemmAll"], best["measure1"], best["measureAll"]);
@@ -270,6 +283,10 @@ public sealed record BenchReport
             BatchedTrialCpuStepsPerSecond = best["batchedCpu"],
             SmallSingleTrialCpuStepsPerSecond = best["smallSingleCpu"],
             SmallBatchedTrialCpuStepsPerSecond = best["smallBatchedCpu"],
+            DeepCases = deep.Cases,
+            DeepConclusiveFraction = deep.ConclusiveFraction,
+            DeepSecondsPerConclusiveCase = deep.SecondsPerConclusiveCase,
+            DeepSecondsPerCase = deep.SecondsPerCase,
             LoadAverageBefore = loadBefore,
             LoadAverageAfter = LoadAverage(),
             PeakWorkingSetMb = process.PeakWorkingSet64 / 1048576.0,

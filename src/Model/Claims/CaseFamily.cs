@@ -15,7 +15,7 @@ public enum Reading
 }
 
 /// <summary>
-/// A family of small two-layer cases: where the drawn cases come from. Each is gated on its own
+/// A family of small cases (two-layer, or deep: <see cref="Deep"/>): where the drawn cases come from. Each is gated on its own
 /// (at least <see cref="Rules.MinConclusive"/> conclusive cases per claim, activation and reading),
 /// and claims.json names it (<c>family</c>).
 /// </summary>
@@ -46,7 +46,30 @@ public sealed record CaseFamily(string Name, string Description, Func<double, bo
         "as base, on teacher-aware data of N log-uniform in [1, 10] x claim 3's measured N*(K, d) (8 to 540 points)",
         (leak, wide) => SmallProblemSpace.TwoLayer(leak) with { SamplesOverNStar = 10, Data = SmallData.TeacherAware });
 
+    /// <summary>The two-layer families.</summary>
     public static IReadOnlyList<CaseFamily> All { get; } = [Base, Decay, Wide, Sgd, NearNStar];
+
+    /// <summary>Hidden layers of the family's networks (1: two-layer networks).</summary>
+    public int HiddenLayers { get; init; } = 1;
+
+    /// <summary>The networks' depth in words, for the claims' statements.</summary>
+    public string DepthName => HiddenLayers switch { 1 => "two layers", 2 => "three layers", 3 => "four layers", var h => $"{h + 1} layers" };
+
+    /// <summary>
+    /// Three-layer networks over-realized at every hidden layer: d 3-5, teacher widths [2-3, 2], student widths multi x those
+    /// (multi 2-3), N 100-200 Gaussian points, full-batch GD handing over to Levenberg-Marquardt.
+    /// </summary>
+    public static CaseFamily ThreeLayer { get; } = new("three-layer",
+        "d 3-5, teacher widths [2-3, 2], multi 2-3 at every hidden layer, N 100-200 Gaussian points, full-batch GD then Levenberg-Marquardt",
+        (leak, wide) => SmallProblemSpace.ThreeLayer(leak)) { HiddenLayers = 2 };
+
+    /// <summary>Four-layer networks, as <see cref="ThreeLayer"/> with teacher widths [2-3, 2, 2] (the Nightly tier).</summary>
+    public static CaseFamily FourLayer { get; } = new("four-layer",
+        "d 3-5, teacher widths [2-3, 2, 2], multi 2-3 at every hidden layer, N 100-200 Gaussian points, full-batch GD then Levenberg-Marquardt",
+        (leak, wide) => SmallProblemSpace.FourLayer(leak)) { HiddenLayers = 3 };
+
+    /// <summary>The deep families: claim 1 at depth, judged on its lowest layer.</summary>
+    public static IReadOnlyList<CaseFamily> Deep { get; } = [ThreeLayer, FourLayer];
 
     public override string ToString() => Name;
 }

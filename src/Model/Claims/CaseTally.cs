@@ -52,25 +52,4 @@ public static class CaseTally
             RunSeed = runSeed,
         };
     }
-
-    /// <summary>
-    /// A sample reported as a pass rate with its Clopper-Pearson 95% interval rather than as a
-    /// universal verdict (the three-layer cases, where counterexamples are known): holds when every
-    /// conclusive case holds and at least <paramref name="minConclusive"/> are conclusive, fails on a
-    /// counterexample only then, inconclusive otherwise.
-    /// </summary>
-    public static ClaimOutcome<TallyNumbers> PassRate(ClaimInfo claim, IReadOnlyList<ClaimOutcome> cases, int minConclusive, long? runSeed = null)
-    {
-        var tally = Summarize(claim, cases, minConclusive, runSeed);
-        if (tally.Numbers.Conclusive >= minConclusive) return tally;
-        var rate = tally.Numbers.PassRate is { } r
-            ? FormattableString.Invariant($"pass rate {r:0.##} (95% interval {tally.Numbers.PassRateLow95:0.##}-{tally.Numbers.PassRateHigh95:0.##}); ")
-            : "";
-        return tally with
-        {
-            Verdict = Verdict.Inconclusive,
-            Evidence = rate + tally.Evidence,
-            Reason = FormattableString.Invariant($"a pass rate, not gated: {tally.Numbers.Conclusive} conclusive cases, {minConclusive} needed to gate"),
-        };
-    }
 }

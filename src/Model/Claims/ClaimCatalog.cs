@@ -11,7 +11,7 @@ public static class ClaimCatalog
     [
         .. TheoremChecks.TwoLayerClaims.Select(c => ("theorems", c)),
         ("theorems", IndependenceClaim.Info),
-        ("theorems", LowestLayerSpecializationClaim.ThreeLayer),
+        .. TheoremChecks.DeepClaims.Select(c => ("theorems", c)),
         ("two-layer", VanishingClaim.LShape),
         ("two-layer", StrongTeachersFirstClaim.Info),
         ("two-layer", StrongTeachersFirstByGradientClaim.Info),

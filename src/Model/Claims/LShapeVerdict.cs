@@ -16,7 +16,9 @@ public sealed record LShapeNumbers(
 /// The L-shape figure judged run by run with <see cref="VanishingClaim"/> (the one rule of claim 4),
 /// read at the paper's budget (<see cref="VanishingCriteria.AtPaperBudget"/>: a node's fan-out is small relative to
 /// the fan-out of the teacher it matches best): every over-realized
-/// run is a case, a run of multi 1 is inconclusive (no spare nodes), one failing run fails it.
+/// run is a case, a run of multi 1 is inconclusive (no spare nodes), one failing run fails it. A run that stopped before
+/// the protocol's end (<see cref="Rules.LShapePaperSteps"/>) is inconclusive: the default size's sweep is reported with its
+/// numbers, not judged.
 /// </summary>
 public static class LShapeVerdict
 {
@@ -40,9 +42,14 @@ public static class LShapeVerdict
         var evidence = $"mean share of nodes that are neither specialized nor vanished: {string.Join(", ", shares)}; " +
                        (largest > 0 ? FormattableString.Invariant($"largest fan-out of such a node in an over-realized run {largest:G3} ({worst.First!.Config}); largest such fan-out over its node's own vanishing level, over-realized runs: {ratio:0.#}; ") : "no over-realized run has such a node; ") +
                        tally.Evidence;
+        var minSteps = (criteria ?? VanishingCriteria.AtPaperBudget).MinSteps;
+        var unfinished = runs.Where(r => minSteps > 0 && !((r.Analysis.Training?.Steps ?? 0) >= minSteps)).ToArray();
+        var reason = tally.Verdict == Verdict.Inconclusive && unfinished.Length > 0
+            ? FormattableString.Invariant($"precondition not reached: {unfinished.Length} of {runs.Count} runs stopped before the protocol's end ({unfinished.Min(r => r.Analysis.Training?.Steps ?? 0)} to {unfinished.Max(r => r.Analysis.Training?.Steps ?? 0)} of {minSteps} steps, max per-sample gradient {unfinished.Min(r => r.Analysis.MaxSampleGradient):G3} to {unfinished.Max(r => r.Analysis.MaxSampleGradient):G3})")
+            : tally.Reason;
         return new ClaimOutcome<LShapeNumbers>(tally.Claim, tally.Verdict, evidence, numbers)
         {
-            ConclusionObserved = tally.ConclusionObserved, Reason = tally.Reason, Cases = tally.Cases, RunSeed = tally.RunSeed,
+            ConclusionObserved = tally.ConclusionObserved, Reason = reason, Cases = tally.Cases, RunSeed = tally.RunSeed,
         };
     }
 

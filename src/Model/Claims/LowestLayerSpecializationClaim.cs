@@ -16,8 +16,28 @@ namespace Verify.Model.Claims;
 /// <param name="MatchedOnlyByMirror">Teachers matched only by a verified mirror (0 when mirrors get no credit).</param>
 /// <param name="UnverifiedMirrors">Mirrored nodes (cos &lt; -0.95) that failed the mirror check (<see cref="MirrorCheck"/>).</param>
 /// <param name="CompensationResidue">The residue of the mirrors' and affine-on-data nodes' combined map; NaN for deeper pairs.</param>
-public sealed record SpecializationNumbers(int Teachers, int Matched, int MatchedOnlyByMirror, int UnverifiedMirrors, double CompensationResidue,
+public record SpecializationNumbers(int Teachers, int Matched, int MatchedOnlyByMirror, int UnverifiedMirrors, double CompensationResidue,
     double MinBestCorrelation, double MinBestCosine, double MaxSampleGradient, long Steps) : ClaimNumbers;
+
+/// <summary>
+/// The numbers of claim 1 on one deep pair: the lowest layer's (the verdict's, those of <see cref="SpecializationNumbers"/>),
+/// the point before the finish and how far the finisher moved the student, and every hidden layer's numbers (reported, not judged).
+/// </summary>
+/// <param name="Lowest">The lowest layer's numbers at the judged point (this record's own fields).</param>
+/// <param name="HiddenLayers">Hidden layers of the pair (2 for a three-layer network).</param>
+/// <param name="MaxGradientEveryLayer">max_x max_l ||g_l(x)|| over every layer, the output residual included, at the judged point (the precondition's measure).</param>
+/// <param name="EndpointMaxSampleGradient">max_x ||g_1(x)|| where gradient descent handed over to the finisher; NaN without a finish.</param>
+/// <param name="EndpointMinBestCorrelation">min_j max_k rho_jk there.</param>
+/// <param name="EndpointMinBestCosine">min_j max_k cos(w*_j, w_k) there.</param>
+/// <param name="FinishParameterDistance">||theta_finished - theta_endpoint|| over every weight and bias; NaN without a finish.</param>
+/// <param name="FinishRelativeDistance">The same over ||theta_endpoint||.</param>
+/// <param name="BestCorrelationPerLayer">Per hidden layer, lowest first: max_k rho_jk of each teacher node j.</param>
+/// <param name="FanOutStrengthPerLayer">Per hidden layer, lowest first: E_x[beta_kk(x)] of each student node k (the paper's recursion).</param>
+public sealed record DeepSpecializationNumbers(
+    [property: System.Text.Json.Serialization.JsonIgnore] SpecializationNumbers Lowest, int HiddenLayers, double MaxGradientEveryLayer,
+    double EndpointMaxSampleGradient, double EndpointMinBestCorrelation, double EndpointMinBestCosine,
+    double FinishParameterDistance, double FinishRelativeDistance,
+    double[][] BestCorrelationPerLayer, double[][] FanOutStrengthPerLayer) : SpecializationNumbers(Lowest);
 
 /// <summary>
 /// Claim 1 (lowest-layer specialization): when the per-sample gradient is small at every training
@@ -33,7 +53,6 @@ public static class LowestLayerSpecializationClaim
         "Once the gradient is small at every training sample, every lowest-layer teacher node is specialized by a student node",
         "abstract; notes section 3, claim 1");
 
-    public static ClaimInfo ThreeLayer { get; } = Info with { Id = Info.Id + ".three-layer", Statement = Info.Statement + "; three layers (a sample, reported as a pass rate)" };
 
     /// <summary>The criteria of a reading: the paper's (rho and cos above tau for one node) or the hyperplane reading (verified mirrors too).</summary>
     public static SpecializationCriteria Criteria(Reading reading) => reading == Reading.Paper ? SpecializationCriteria.Paper : SpecializationCriteria.Hyperplane;
@@ -60,6 +79,32 @@ public static class LowestLayerSpecializationClaim
             FormattableString.Invariant($"best rho per teacher [{Outcome.Join(bestRho)}], best cos [{Outcome.Join(bestCos)}]; {MirrorCheck.Describe(e, criteria.Correlation)}; training {e.Training?.ToString() ?? "none"}"));
         return Outcome.Judged(Info, missed, conclusion, evidence,
             new SpecializationNumbers(report.Teachers, covered, mirrored, unverified, e.Compensation?.Residue ?? double.NaN, bestRho.Min(), bestCos.Min(), e.MaxSampleGradient, e.Training?.Steps ?? 0));
+    }
+
+    /// <summary>
+    /// Judges a pair of any depth by the same rule (<see cref="Judge(PairEvidence, SpecializationCriteria?)"/>, on its lowest layer), at the
+    /// per-sample gradient <paramref name="maxGradient"/> (<see cref="Rules.DeepGradient"/> unless given): a run above it is inconclusive,
+    /// whatever target it was trained to. The finish and the upper layers are reported in the numbers and the evidence, not judged.
+    /// </summary>
+    public static ClaimOutcome<DeepSpecializationNumbers> Judge(DeepPairEvidence e, SpecializationCriteria? criteria = null, double maxGradient = Rules.DeepGradient)
+    {
+        var lowest = Judge(e.Lowest, criteria);
+        var aboveLevel = lowest.Reason is null && !(e.MaxGradientEveryLayer <= maxGradient)
+            ? FormattableString.Invariant($"precondition not reached (every layer's per-sample gradient <= {maxGradient:G3}): {e.MaxGradientEveryLayer:G3}; {e.Lowest.Training?.ToString() ?? "untrained"}")
+            : null;
+        var finish = e.Finish;
+        var numbers = new DeepSpecializationNumbers(lowest.Numbers, e.HiddenLayers, e.MaxGradientEveryLayer,
+            finish?.Endpoint.MaxSampleGradient ?? double.NaN, finish?.EndpointMinBestCorrelation ?? double.NaN, finish?.EndpointMinBestCosine ?? double.NaN,
+            finish?.Finish.ParameterDistance ?? double.NaN, finish?.Finish.RelativeDistance ?? double.NaN,
+            e.Layers.Select(l => l.BestCorrelationPerTeacher).ToArray(), e.Layers.Select(l => l.FanOutStrength).ToArray());
+        var layers = string.Join("; ", e.Layers.Select(l =>
+            FormattableString.Invariant($"layer {l.Layer}: best rho per teacher [{Outcome.Join(l.BestCorrelationPerTeacher)}], E_x[beta_kk] per student [{Outcome.Join(l.FanOutStrength)}]")));
+        var evidence = lowest.Evidence + FormattableString.Invariant($"; max per-sample gradient over every layer {e.MaxGradientEveryLayer:G3}; every layer (reported, not judged): {layers}");
+        return new ClaimOutcome<DeepSpecializationNumbers>(lowest.Claim, aboveLevel is null ? lowest.Verdict : Verdict.Inconclusive, evidence, numbers)
+        {
+            ConclusionObserved = lowest.ConclusionObserved,
+            Reason = aboveLevel ?? lowest.Reason,
+        };
     }
 
     /// <summary>Measures and judges a trained pair on <paramref name="inputs"/> (N, d), usually the training inputs.</summary>

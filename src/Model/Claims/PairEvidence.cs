@@ -37,8 +37,14 @@ public sealed record PairEvidence(
     /// <summary>How the student was finished after training, where it was; null otherwise.</summary>
     public FinishRecord? Finish { get; init; }
 
-    /// <summary>A finish that moved the student more than <see cref="Rules.MaxFinishDistance"/> of its weights read another point than training led to.</summary>
-    public bool FinishedTooFar => Finish is { } f && !(f.Finish.RelativeDistance <= Rules.MaxFinishDistance);
+    /// <summary>
+    /// The largest relative distance a finish may move the student and still reach the precondition:
+    /// <see cref="Rules.MaxFinishDistance"/> for two-layer cases, <see cref="Rules.DeepMaxFinishDistance"/> for deep ones.
+    /// </summary>
+    public double MaxFinishDistance { get; init; } = Rules.MaxFinishDistance;
+
+    /// <summary>A finish that moved the student more than <see cref="MaxFinishDistance"/> of its weights read another point than training led to.</summary>
+    public bool FinishedTooFar => Finish is { } f && !(f.Finish.RelativeDistance <= MaxFinishDistance);
 
     /// <summary>
     /// The theorem's precondition: the run stopped because max_x ||g_1(x)|| reached its target, and a finish, if any,
@@ -48,7 +54,7 @@ public sealed record PairEvidence(
 
     /// <summary>The training in words, with the finish when it went too far: what a missed precondition names.</summary>
     public string TrainingText => (Training?.ToString() ?? "untrained") + (FinishedTooFar
-        ? FormattableString.Invariant($"; the finisher moved the student {Finish!.Finish.RelativeDistance:P1} of its weights, more than the {Rules.MaxFinishDistance:P0} a finish may move")
+        ? FormattableString.Invariant($"; the finisher moved the student {Finish!.Finish.RelativeDistance:P1} of its weights, more than the {MaxFinishDistance:P0} a finish may move")
         : "");
 
     public double MaxSampleGradient => Training?.MaxSampleGradient ?? double.NaN;

@@ -45,47 +45,60 @@ public sealed record SmallProblem(int D, int[] Widths, double Leak, double Decay
     /// <summary>
     /// Builds teacher, data and student and trains with <paramref name="budget"/>; the caller owns the result.
     /// A mini-batch case (<see cref="Batch"/>) first runs <see cref="SgdEpochs"/> epochs of SGD at
-    /// <see cref="SgdLearningRate"/> with no target (the endpoint of SGD, as the paper trains). With
-    /// <paramref name="finishTo"/> (always for a mini-batch case: the budget's target by default) the end of
-    /// training is then finished to that gradient by <see cref="Finisher"/> (Levenberg-Marquardt), and how far it
-    /// moved the student is recorded (<see cref="TrainedProblem.Finish"/>).
+    /// <see cref="SgdLearningRate"/> with no target (the endpoint of SGD, as the paper trains), and is then
+    /// finished to <paramref name="budget"/>'s gradient target by <see cref="Finisher"/> (Levenberg-Marquardt).
+    /// A full-batch case with <paramref name="finish"/> runs gradient descent with <paramref name="budget"/> and is then
+    /// finished to <paramref name="finish"/>'s target (the deep cases: descent hands over, the finisher takes it to the rule's level).
     /// </summary>
-    public TrainedProblem Train(SgdOptions budget, int[]? studentWidths = null, double? finishTo = null)
+    public TrainedProblem Train(SgdOptions budget, int[]? studentWidths = null, FinishOptions? finish = null)
     {
         var teacher = BuildTeacher();
         var data = BuildData(teacher);
         var student = Student.WithWidths(teacher, studentWidths ?? StudentWidths, StreamSeed("student"), InitStd);
-        var trained = Batch is { } batch
-            ? SgdTrainer.Train(student, data,
-                budget with { BatchSize = Math.Min(batch, data.Count), LearningRate = SgdLearningRate, Epochs = SgdEpochs, GradientTarget = null, MeasureEveryEpoch = false },
-                StreamSeed("batches"))
-            : SgdTrainer.Train(student, data, budget, StreamSeed("batches"));
-        var target = finishTo ?? (Batch is null ? null : budget.GradientTarget ?? Rules.TwoLayerGradient);
-        if (target is not { } to || trained.Diverged) return new TrainedProblem(this, teacher, student, data, trained);
-        var endpoint = PairEvidence.Measure(teacher, student, data.Inputs, trained, ToString(), measureJumps: false).Report;
-        var finish = Finisher.Finish(student, data, new FinishOptions { GradientTarget = to, MaxIterations = Rules.FinisherMaxIterations }, trained);
-        return new TrainedProblem(this, teacher, student, data, finish.Training, new FinishRecord(trained, finish, endpoint.BestCorrelationPerTeacher.Min()));
+        if (Batch is not { } batch)
+        {
+            var descent = SgdTrainer.Train(student, data, budget, StreamSeed("batches"));
+            return finish is null || descent.Diverged
+                ? new TrainedProblem(this, teacher, student, data, descent)
+                : Finished(teacher, student, data, descent, finish, "gradient descent");
+        }
+        var sgd = SgdTrainer.Train(student, data,
+            budget with { BatchSize = Math.Min(batch, data.Count), LearningRate = SgdLearningRate, Epochs = SgdEpochs, GradientTarget = null, MeasureEveryEpoch = false },
+            StreamSeed("batches"));
+        if (sgd.Diverged) return new TrainedProblem(this, teacher, student, data, sgd);
+        return Finished(teacher, student, data, sgd, finish ?? new FinishOptions { GradientTarget = budget.GradientTarget ?? Rules.TwoLayerGradient }, "SGD");
+    }
+
+    /// <summary>Measures the specialization where <paramref name="endpoint"/> left the student, finishes it, and records both.</summary>
+    TrainedProblem Finished(RectifiedNetwork teacher, RectifiedNetwork student, Dataset data, TrainingResult endpoint, FinishOptions finish, string phase)
+    {
+        var before = PairEvidence.Measure(teacher, student, data.Inputs, endpoint, ToString(), measureJumps: false).Report;
+        var result = Finisher.Finish(student, data, finish, endpoint);
+        return new TrainedProblem(this, teacher, student, data, result.Training,
+            new FinishRecord(endpoint, result, before.BestCorrelationPerTeacher.Min(), before.BestCosinePerTeacher.Min(), phase));
     }
 
     public override string ToString() => FormattableString.Invariant(
         $"case(d {D}, widths [{string.Join(",", Widths)}], {Activation}, decay {Decay:0.###}, multi {Multi}, {Data} N {Samples}, {(Batch is { } b ? $"SGD batch {b}, " : "")}seed {Seed})");
 }
 
-/// <summary>How a case was finished: the end of its training and what the finisher did.</summary>
-/// <param name="Endpoint">Where training (gradient descent or SGD) left the student: its loss and max per-sample gradient.</param>
+/// <summary>How a case was finished: the numbers where the first phase (SGD or gradient descent) left it, and what the finish did.</summary>
+/// <param name="Endpoint">The first phase's result (loss and max per-sample gradient at its endpoint).</param>
 /// <param name="Finish">The finisher's result: iterations, the parameter distance it moved the student, why it stopped.</param>
-/// <param name="EndpointMinBestCorrelation">min_j max_k rho_jk where training left the student (the finished value is in the verdict's numbers).</param>
-public sealed record FinishRecord(TrainingResult Endpoint, FinishResult Finish, double EndpointMinBestCorrelation)
+/// <param name="EndpointMinBestCorrelation">min_j max_k rho_jk at the endpoint (the finished value is in the verdict's numbers).</param>
+/// <param name="EndpointMinBestCosine">min_j max_k cos(w*_j, w_k) at the endpoint.</param>
+/// <param name="Phase">What brought the student to the endpoint: "SGD" or "gradient descent".</param>
+public sealed record FinishRecord(TrainingResult Endpoint, FinishResult Finish, double EndpointMinBestCorrelation, double EndpointMinBestCosine = double.NaN, string Phase = "SGD")
 {
     public override string ToString() => FormattableString.Invariant(
-        $"end of training: loss {Endpoint.FinalTrainLoss:G3}, gradient {Endpoint.MaxSampleGradient:G3}, min best rho {EndpointMinBestCorrelation:0.####}; finished in {Finish.Iterations} Levenberg-Marquardt steps ({Finish.Stop}), moved {Finish.ParameterDistance:G3} ({Finish.RelativeDistance:P2} of the weights)");
+        $"{Phase} endpoint: loss {Endpoint.FinalTrainLoss:G3}, gradient {Endpoint.MaxSampleGradient:G3}, min best rho {EndpointMinBestCorrelation:0.####}, min best cos {EndpointMinBestCosine:0.####}; finished in {Finish.Iterations} Levenberg-Marquardt steps ({Finish.Stop}), moved {Finish.ParameterDistance:G3} ({Finish.RelativeDistance:P2} of the weights)");
 }
 
 /// <summary>A trained small problem: one owner of its teacher, student and data.</summary>
 public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teacher, RectifiedNetwork student, Dataset data, TrainingResult training,
     FinishRecord? finish = null) : IDisposable
 {
-    /// <summary>How the case was finished; null when it was not.</summary>
+    /// <summary>For a finished case (mini-batch or deep), how it was finished; null otherwise.</summary>
     public FinishRecord? Finish { get; } = finish;
 
     public SmallProblem Problem { get; } = problem;
@@ -97,6 +110,13 @@ public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teache
     /// <summary>The analysis record on the training inputs.</summary>
     public PairEvidence Evidence() =>
         PairEvidence.Measure(Teacher, Student, Data.Inputs, Training, Finish is null ? Problem.ToString() : $"{Problem} ({Finish})") with { Finish = Finish };
+
+    /// <summary>
+    /// The analysis record of a pair of any depth: the lowest layer's (<see cref="Evidence"/>), the finish, and every layer's numbers.
+    /// The finish's distance is reported, not gated (<see cref="Rules.DeepMaxFinishDistance"/>).
+    /// </summary>
+    public DeepPairEvidence DeepEvidence() =>
+        DeepPairEvidence.Measure(Teacher, Student, Data, Evidence() with { MaxFinishDistance = Rules.DeepMaxFinishDistance }, Finish);
 
     public void Dispose()
     {
@@ -121,6 +141,9 @@ public sealed record SmallProblemSpace(int MinD, int MaxD, int MinWidth, int Max
     /// <summary>Decay p uniform in [0, MaxDecay] instead of a draw from <see cref="Decays"/>; null: from the list.</summary>
     public double? MaxDecay { get; init; }
 
+    /// <summary>N uniform in [<see cref="Samples"/>, this]; null: <see cref="Samples"/>.</summary>
+    public int? MaxSamples { get; init; }
+
     /// <summary>N a log-uniform multiple in [1, this] of <see cref="MeasuredNStar"/>, rounded up to whole triplets; null: <see cref="Samples"/>.</summary>
     public double? SamplesOverNStar { get; init; }
 
@@ -134,7 +157,11 @@ public sealed record SmallProblemSpace(int MinD, int MaxD, int MinWidth, int Max
     /// <summary>The Nightly space: larger d and widths, multi up to 3.</summary>
     public static SmallProblemSpace TwoLayerWide(double leak) => new(2, 8, 2, 4, leak, [0, 0.5], 2, 3, 300);
 
-    public static SmallProblemSpace ThreeLayer(double leak) => new(3, 5, 2, 3, leak, [0], 2, 3, 100, Depth: 2);
+    /// <summary>Three layers: d 3-5, teacher widths [2-3, 2], multi 2-3 at every hidden layer, N 100-200 Gaussian points, p 0.</summary>
+    public static SmallProblemSpace ThreeLayer(double leak) => new(3, 5, 2, 3, leak, [0], 2, 3, 100, Depth: 2) { MaxSamples = 200 };
+
+    /// <summary>Four layers: as <see cref="ThreeLayer"/>, teacher widths [2-3, 2, 2].</summary>
+    public static SmallProblemSpace FourLayer(double leak) => ThreeLayer(leak) with { Depth = 3 };
 
     /// <summary>
     /// Claim 3's N*(K, d), teacher-aware points, as measured on the paper-size grid (docs/theorems/03: K 6-15, d 2-8,
@@ -159,6 +186,7 @@ public sealed record SmallProblemSpace(int MinD, int MaxD, int MinWidth, int Max
             var nStar = MeasuredNStar((1 + multi) * widths[0], d);
             samples = 3 * (int)Math.Ceiling(nStar * Math.Pow(factor, random.NextDouble()) / 3);
         }
+        if (MaxSamples is { } most) samples = random.Next(Samples, most + 1);
         return new SmallProblem(d, widths, Leak, decay, multi, samples, caseSeed, Data, Batch: Batch);
     }
 }

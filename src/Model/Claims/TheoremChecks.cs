@@ -16,7 +16,7 @@ public sealed record TheoremCheckSettings
 {
     // The calibrated values, named once: tests/Support/Tolerances.cs refers to these and explains each.
     public const double SmallProblemGradientTarget = Rules.SmallProblemGradientTarget;
-    public const double DeepProblemGradientTarget = Rules.DeepGradientTarget;
+    public const double DeepGradient = Rules.DeepGradient;
     public const double DefaultVanishedFanOut = Rules.VanishedFanOut;
     public const double Float64Zero = Rules.Float64Zero;
     public const double DefaultIndependenceRelativeRank = Rules.IndependenceRelativeRank;
@@ -42,11 +42,17 @@ public sealed record TheoremCheckSettings
     /// </summary>
     public double FinishTarget => Math.Min(GradientTarget, Rules.FinishedGradient);
 
+    /// <summary>The finish of a two-layer case: Levenberg-Marquardt to <see cref="FinishTarget"/>, at most <see cref="Rules.FinisherMaxIterations"/> trial steps.</summary>
+    public FinishOptions TwoLayerFinish => new() { GradientTarget = FinishTarget, MaxIterations = Rules.FinisherMaxIterations };
+
     /// <summary>The families of two-layer cases judged (every family by default).</summary>
     public IReadOnlyList<CaseFamily> Families { get; init; } = CaseFamily.All;
 
-    /// <summary>Three-layer cases drawn (a sample reported as a pass rate).</summary>
-    public int ThreeLayerCases { get; init; } = 6;
+    /// <summary>The deep families judged (three layers by default; the Nightly tier adds four).</summary>
+    public IReadOnlyList<CaseFamily> DeepFamilies { get; init; } = [CaseFamily.ThreeLayer];
+
+    /// <summary>Most deep cases drawn per activation before a deep claim is left inconclusive.</summary>
+    public int DeepMaxCases => Rules.DeepMaxDrawsPerConclusive * MinConclusive;
 
     /// <summary>Draw from the larger space (d 2-8, widths 2-4, multi 2-3; the Nightly tier).</summary>
     public bool Wide { get; init; }
@@ -63,7 +69,8 @@ public sealed record TheoremCheckSettings
     public string Describe(long runSeed) => FormattableString.Invariant(
         $"Two-layer cases drawn from run seed {runSeed} per family and activation (ReLU and leaky ReLU 0.1), until each claim has {MinConclusive} conclusive ones (at most {MaxCases}), 5 outputs, full-batch gradient descent (lr {Budget.LearningRate}, at most {Budget.Epochs * Budget.ItersPerEpoch} steps) until max_x ||g_1(x)|| <= {TwoLayerBudget.GradientTarget}, then the Levenberg-Marquardt finisher to {FinishTarget:G3}, the precondition. Families: ")
         + string.Join("; ", Families.Select(f => $"**{f.Name}**: {f.Description}"))
-        + FormattableString.Invariant($". Claims 1, 2 and 4 are judged under two readings, the paper's and the hyperplane reading, each with its own counts. A case that does not reach the target, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases the table gives the Clopper-Pearson 95% upper bound on the failure rate. Rules {Rules.Version}, hash {Rules.Hash}. Three-layer cases are a sample, reported as a pass rate.");
+        + FormattableString.Invariant($". Claims 1, 2 and 4 are judged under two readings, the paper's and the hyperplane reading, each with its own counts. A case that does not reach the target, or misses a hypothesis, is inconclusive, with the reason. With n conclusive cases the table gives the Clopper-Pearson 95% upper bound on the failure rate. Rules {Rules.Version}, hash {Rules.Hash}. ")
+        + FormattableString.Invariant($"Claim 1 at depth: {string.Join("; ", DeepFamilies.Select(f => $"**{f.Name}**: {f.Description}"))}; full-batch gradient descent (lr {DeepBudget.LearningRate}, at most {DeepBudget.Epochs * DeepBudget.ItersPerEpoch} steps) hands over to Levenberg-Marquardt (at most {DeepFinish.MaxIterations} trial steps) until the per-sample signal of every layer, the output residual included, is at most {DeepGradient} at every sample (`DeepGradient`); drawn until {MinConclusive} conclusive per activation (at most {DeepMaxCases}), judged under the paper's reading on the lowest layer; the upper layers' best correlations and the fan-out strengths E_x[beta_kk] are reported, not judged.");
 
     /// <summary>Full-batch GD, lr 0.1, up to <see cref="Epochs"/> epochs of 250 steps.</summary>
     public SgdOptions Budget => new() { LearningRate = 0.1, BatchSize = null, Epochs = Epochs, ItersPerEpoch = 250, GradientTarget = GradientTarget };
@@ -80,8 +87,21 @@ public sealed record TheoremCheckSettings
     /// <summary>Epochs of 250 steps at most for the three-layer cases.</summary>
     public int DeepEpochs { get; init; } = 160;
 
-    /// <summary>Three layers: full-batch GD, lr 0.2, up to <see cref="DeepEpochs"/> epochs of 250 steps, to gradient 1e-2.</summary>
-    public SgdOptions DeepBudget => new() { LearningRate = 0.2, BatchSize = null, Epochs = DeepEpochs, ItersPerEpoch = 250, GradientTarget = DeepProblemGradientTarget };
+    /// <summary>
+    /// Deep cases: full-batch GD, lr 0.2, up to <see cref="DeepEpochs"/> epochs of 250 steps, stopping early only when its own measure,
+    /// max_x ||g_1(x)||, reaches <see cref="DeepGradient"/>; then <see cref="DeepFinish"/>. No earlier hand-off: a second level would be a
+    /// threshold of its own, and in four-layer students g_1 fell below 1e-2 within 250 steps while the output residual was still large.
+    /// </summary>
+    public SgdOptions DeepBudget => new() { LearningRate = 0.2, BatchSize = null, Epochs = DeepEpochs, ItersPerEpoch = 250, GradientTarget = DeepGradientTarget };
+
+    /// <summary>The finish of a deep case: Levenberg-Marquardt until every layer's per-sample signal is at most <see cref="DeepGradientTarget"/>.</summary>
+    public FinishOptions DeepFinish => new() { GradientTarget = DeepGradientTarget, EveryLayer = true, MaxIterations = DeepFinishIterations };
+
+    /// <summary>The deep cases' training target: the rules' <see cref="Rules.DeepGradient"/> (the judge reads that level whatever this is).</summary>
+    public double DeepGradientTarget { get; init; } = DeepGradient;
+
+    /// <summary>Trial steps of the deep cases' finish.</summary>
+    public int DeepFinishIterations { get; init; } = 200;
 
     public SmallProblemSpace Space(double leak) => Wide ? SmallProblemSpace.TwoLayerWide(leak) : SmallProblemSpace.TwoLayer(leak);
 }
@@ -135,7 +155,7 @@ public sealed record ReadingGap(string Claim, int Conclusive, int PaperFailsHype
 
 /// <summary>
 /// The paper's theorems checked on small problems drawn afresh from a run seed: lowest-layer
-/// specialization (claim 1, ReLU and leaky, two layers; three layers as a pass rate), the core
+/// specialization (claim 1, ReLU and leaky, two layers; at depth, three layers and in the Nightly tier four), the core
 /// argument (claim 2), un-specialized students vanish (claim 4, leaky) and independence of distinct
 /// ReLUs (claim 8); claim 3 is a scaling law measured by <see cref="Experiments.SampleScaling"/>.
 /// Claims 1, 2 and 4 are judged under two readings (<see cref="Reading"/>), each on every family of
@@ -175,12 +195,22 @@ public static class TheoremChecks
         claim with
         {
             Id = $"{claim.Id}.{ActivationName(leak)}.{family.Name}.{reading.ToString().ToLowerInvariant()}",
-            Statement = $"{claim.Statement}; two layers, {(leak == 0 ? "ReLU" : $"leaky ReLU {leak}")}; {family.Name} family ({family.Description}); " +
+            Statement = $"{claim.Statement}; {family.DepthName}, {(leak == 0 ? "ReLU" : $"leaky ReLU {leak}")}; {family.Name} family ({family.Description}); " +
                         (reading == Reading.Paper ? "the paper's reading (a node with rho > tau and w_k = c w*_j, c > 0; un-specialized: ~0 fan-out)"
                             : "the hyperplane reading (the paper's, up to a verified mirror w_k = -c w*_j and verified affine groups)"),
             Reading = reading,
             Family = family.Name,
         };
+
+    /// <summary>
+    /// Claim 1 at depth, per deep family and activation, in the catalog's order: judged under the paper's reading only. The hyperplane
+    /// reading adds verified mirrors, and the mirror check (a mirror's linear term cancelled by nodes affine on the data) is built for
+    /// two layers; on a deep pair it would verify nothing and repeat the paper's verdict.
+    /// </summary>
+    public static IReadOnlyList<ClaimInfo> DeepClaims { get; } =
+        (from family in CaseFamily.Deep
+         from leak in Leaks
+         select ClaimOf(LowestLayerSpecializationClaim.Info, leak, family, Reading.Paper)).ToArray();
 
     /// <summary>Every claim the theorem checks judge on drawn two-layer cases, in the catalog's order.</summary>
     public static IReadOnlyList<ClaimInfo> TwoLayerClaims { get; } =
@@ -222,20 +252,40 @@ public static class TheoremChecks
 
         foreach (var claim in TwoLayerClaims.Where(c => settings.Families.Any(f => f.Name == c.Family)))
         {
-            var leak = claim.Id.Contains(".relu.", StringComparison.Ordinal) ? 0 : 0.1;
+            var leak = LeakOf(claim);
             Add(claim, judged[(claim.Family!, leak)].Select(j => new CaseVerdict(j.Problem, j[claim.Id])), Universal);
         }
-        Add(IndependenceClaim.Info, judged[(CaseFamily.Base.Name, 0)].Select(j => new CaseVerdict(j.Problem, j[IndependenceClaim.Info.Id])), Universal);
+        if (judged.TryGetValue((CaseFamily.Base.Name, 0), out var baseRelu))
+            Add(IndependenceClaim.Info, baseRelu.Select(j => new CaseVerdict(j.Problem, j[IndependenceClaim.Info.Id])), Universal);
 
-        var deepProblems = Enumerable.Range(0, settings.ThreeLayerCases)
-            .Select(i => SmallProblemSpace.ThreeLayer(i % 2 == 0 ? 0 : 0.1).Draw(runSeed, "three-layer", i)).ToArray();
-        var deep = TrialRunner.RunAll(deepProblems, p => new CaseVerdict(p, JudgeThreeLayer(p, settings)), workers, progress.Add(deepProblems.Length));
-        Add(LowestLayerSpecializationClaim.ThreeLayer, deep, (claim, list) => CaseTally.PassRate(claim, list, settings.MinConclusive, runSeed));
+        foreach (var claim in DeepClaims)
+        {
+            var family = CaseFamily.Deep.First(f => f.Name == claim.Family);
+            var leak = LeakOf(claim);
+            if (!settings.DeepFamilies.Contains(family))
+            {
+                cases[claim.Id] = [];
+                outcomes.Add(Outcome.NotJudged(claim, $"not drawn in this run: the {family.Name} family is judged in the Nightly tier") with { RunSeed = runSeed });
+                continue;
+            }
+            var space = family.Space(leak, settings.Wide);
+            var deep = DrawUntilConclusive(
+                indices =>
+                {
+                    var problems = indices.Select(i => space.Draw(runSeed, Stream(family, leak), i)).ToArray();
+                    return TrialRunner.RunAll(problems, p => new CaseVerdict(p, JudgeDeepCase(p, family, settings)), workers, progress.Add(problems.Length));
+                },
+                list => list.Count(c => c.Outcome.Verdict != Verdict.Inconclusive) >= settings.MinConclusive,
+                settings.MinConclusive, settings.DeepMaxCases);
+            Add(claim, deep, Universal);
+        }
 
         var finishes = settings.Families.ToDictionary(f => f.Name,
             f => (IReadOnlyList<FinishRecord>)Leaks.SelectMany(leak => judged[(f.Name, leak)]).Select(j => j.Finish).OfType<FinishRecord>().ToArray());
         return new TheoremCheckResult(runSeed, outcomes, cases) { Finishes = finishes };
     }
+
+    static double LeakOf(ClaimInfo claim) => claim.Id.Contains(".relu.", StringComparison.Ordinal) ? 0 : 0.1;
 
     /// <summary>The stream a family's cases at one activation are drawn from (the base family keeps the names its pinned cases were found with).</summary>
     static string Stream(CaseFamily family, double leak) => family == CaseFamily.Base ? ActivationName(leak) : $"{family.Name}.{ActivationName(leak)}";
@@ -291,7 +341,7 @@ public static class TheoremChecks
     {
         settings ??= new TheoremCheckSettings();
         using var scope = NewDisposeScope();
-        using var trained = p.Train(settings.TwoLayerBudget, finishTo: settings.FinishTarget);
+        using var trained = p.Train(settings.TwoLayerBudget, finish: settings.TwoLayerFinish);
         var evidence = trained.Evidence();
         var list = new List<ClaimOutcome>();
         foreach (var reading in new[] { Reading.Hyperplane, Reading.Paper })
@@ -309,13 +359,17 @@ public static class TheoremChecks
         return (list.ToArray(), trained.Finish);
     }
 
-    /// <summary>Claim 1 on a three-layer case.</summary>
-    public static ClaimOutcome JudgeThreeLayer(SmallProblem p, TheoremCheckSettings? settings = null)
+    /// <summary>
+    /// Claim 1 on a deep case of <paramref name="family"/>: gradient descent (<see cref="TheoremCheckSettings.DeepBudget"/>) hands over to the
+    /// finisher (<see cref="TheoremCheckSettings.DeepFinish"/>), and the pair is judged on its lowest layer under the paper's reading at
+    /// <see cref="Rules.DeepGradient"/>, labelled with its claim of <see cref="DeepClaims"/> (what a failing case shrinks on).
+    /// </summary>
+    public static ClaimOutcome<DeepSpecializationNumbers> JudgeDeepCase(SmallProblem p, CaseFamily family, TheoremCheckSettings? settings = null)
     {
         settings ??= new TheoremCheckSettings();
         using var scope = NewDisposeScope();
-        using var trained = p.Train(settings.DeepBudget);
-        return LowestLayerSpecializationClaim.Judge(trained.Evidence(), SpecializationCriteria.Paper);
+        using var trained = p.Train(settings.DeepBudget, finish: settings.DeepFinish);
+        return LowestLayerSpecializationClaim.Judge(trained.DeepEvidence(), SpecializationCriteria.Paper) with { Claim = ClaimOf(LowestLayerSpecializationClaim.Info, p.Leak, family, Reading.Paper) };
     }
 
     /// <summary>Progress over all rounds: the total grows as rounds are added.</summary>

@@ -27,7 +27,7 @@ public sealed record VanishingNumbers(int Students, int Specialized, int Mirrors
 /// How claim 4 is read. Two readings of one rule are named: <see cref="AtSmallGradient"/> (the
 /// theorem: a run that reached the gradient target, no node left over, absolute fan-out 0.05) and
 /// <see cref="AtPaperBudget"/> (the paper's L-shape figure: a run that completed the paper's fixed
-/// budget without diverging, at most 10% of the nodes left over, fan-out below 0.1 x the fan-out norm
+/// budget (<see cref="Rules.LShapePaperSteps"/>) without diverging, at most 10% of the nodes left over, fan-out below 0.1 x the fan-out norm
 /// of the node's best-matched teacher, since un-specialized nodes are still shrinking when the budget ends).
 /// </summary>
 /// <param name="Tau">Correlation above which a node is specialized, and cosine above which nodes are co-linear.</param>
@@ -47,9 +47,11 @@ public sealed record VanishingNumbers(int Students, int Specialized, int Mirrors
 /// cancelling co-linear groups or affine-on-data nodes.</param>
 /// <param name="MatchedTeacher">With <paramref name="RelativeToTeacher"/>: node k's level is <paramref name="FanOut"/> x ||v*_j|| of the teacher j it
 /// correlates best with (argmax_j rho_jk), so a node near a weak teacher is held to that teacher's scale, not the strongest's.</param>
+/// <param name="MinSteps">The protocol's end state: a run that took fewer training steps has not reached it and is inconclusive (0: no such
+/// precondition). The L-shape figure is read after the paper's 100 epochs of 1,000 steps (<see cref="Rules.LShapePaperSteps"/>).</param>
 public sealed record VanishingCriteria(double Tau = Rules.Tau, double FanOut = Rules.VanishedFanOut, bool RelativeToTeacher = false, bool AllowMirror = false,
     double MaxNeitherShare = 0, bool NeedsGradientTarget = true, double MaxGradient = VanishingCriteria.SmallGradient, bool MatchedTeacher = false,
-    bool PaperReading = false)
+    bool PaperReading = false, long MinSteps = 0)
 {
     /// <summary>The gradient level claim 4 is judged at on small problems.</summary>
     public const double SmallGradient = Rules.TwoLayerGradient;
@@ -64,7 +66,8 @@ public sealed record VanishingCriteria(double Tau = Rules.Tau, double FanOut = R
 
     public static VanishingCriteria For(Reading reading) => reading == Reading.Paper ? PaperAtSmallGradient : HyperplaneAtSmallGradient;
 
-    public static VanishingCriteria AtPaperBudget { get; } = new(FanOut: Rules.LShapeRelativeFanOut, RelativeToTeacher: true, MaxNeitherShare: Rules.LShapeMaxNeitherShare, NeedsGradientTarget: false, MatchedTeacher: true);
+    public static VanishingCriteria AtPaperBudget { get; } = new(FanOut: Rules.LShapeRelativeFanOut, RelativeToTeacher: true, MaxNeitherShare: Rules.LShapeMaxNeitherShare, NeedsGradientTarget: false, MatchedTeacher: true,
+        MinSteps: Rules.LShapePaperSteps);
 }
 
 /// <summary>
@@ -138,6 +141,8 @@ public static class VanishingClaim
             : criteria.NeedsGradientTarget && !(e.ReachedGradientTarget && e.MaxSampleGradient <= criteria.MaxGradient)
                 ? FormattableString.Invariant($"precondition not reached (gradient <= {criteria.MaxGradient:G3}): {e.TrainingText}")
             : e.Training?.Diverged == true ? $"precondition not reached: {e.Training}"
+            : criteria.MinSteps > 0 && !((e.Training?.Steps ?? 0) >= criteria.MinSteps)
+                ? FormattableString.Invariant($"precondition not reached: the protocol ends after {criteria.MinSteps} steps; {e.Training?.ToString() ?? "untrained"}")
             : null;
         var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => double.IsNegativeInfinity(best[k])
             ? FormattableString.Invariant($"(aligned with none, {report.StudentFanOutNorms[k]:0.###})")

@@ -120,7 +120,7 @@ public static class HuntSearch
     }
 
     /// <summary>A case as the search moves it: the family, the activation and the space's knobs.</summary>
-    sealed record Genome(HuntFamily Family, double Leak, int D, int Width, int Multi, double Decay, double? Factor, long Seed)
+    sealed record Genome(HuntFamily Family, double Leak, int D, int Width, int Multi, double Decay, double? Factor, int? Samples, long Seed)
     {
         SmallProblemSpace Space => Family.Space(Leak);
 
@@ -129,7 +129,8 @@ public static class HuntSearch
             var family = target.Family(c.Family);
             var p = c.Problem;
             double? factor = family.Space(p.Leak).SamplesOverNStar is not null ? p.Samples / NStar(p.D, p.Widths[0], p.Multi) : null;
-            return new Genome(family, p.Leak, p.D, p.Widths[0], p.Multi, p.Decay, factor, p.Seed).Clamped();
+            int? samples = family.Space(p.Leak).MaxSamples is not null ? p.Samples : null;
+            return new Genome(family, p.Leak, p.D, p.Widths[0], p.Multi, p.Decay, factor, samples, p.Seed).Clamped();
         }
 
         static double NStar(int d, int width, int multi) => SmallProblemSpace.MeasuredNStar((1 + multi) * width, d);
@@ -141,7 +142,7 @@ public static class HuntSearch
             if (s.MaxWidth > s.MinWidth) yield return "m";
             if (s.MaxMulti > s.MinMulti) yield return "multi";
             if (s.MaxDecay is > 0 || s.Decays.Length > 1) yield return "decay";
-            if (s.SamplesOverNStar is > 1) yield return "n";
+            if (s.SamplesOverNStar is > 1 || s.MaxSamples > s.Samples) yield return "n";
             if (target.Leaks.Count > 1) yield return "activation";
             if (target.Families.Count > 1) yield return "family";
             yield return "seed";
@@ -162,7 +163,8 @@ public static class HuntSearch
                         ? Math.Round(Math.Clamp(Decay + (rng.NextDouble() * 2 - 1) * 0.5, 0, max), 3)
                         : Other(s.Decays, Decay, rng),
                 },
-                "n" => this with { Factor = Math.Clamp((Factor ?? 1) * Math.Exp((rng.NextDouble() * 2 - 1) * Math.Log(2)), 1, s.SamplesOverNStar!.Value) },
+                "n" when s.SamplesOverNStar is { } top => this with { Factor = Math.Clamp((Factor ?? 1) * Math.Exp((rng.NextDouble() * 2 - 1) * Math.Log(2)), 1, top) },
+                "n" => this with { Samples = (int)Math.Round((Samples ?? s.Samples) * Math.Exp((rng.NextDouble() * 2 - 1) * Math.Log(1.5))) },
                 "activation" => this with { Leak = Other(target.Leaks, Leak, rng) },
                 "family" => this with { Family = target.Families.Where(f => f.Name != Family.Name).ElementAt(rng.Next(target.Families.Count - 1)) },
                 "seed" => this with { Seed = Seeds.Of(Seeds.Of(stream.Seed, "hunt.seed", index), "attempt", attempt * 8 + rng.Next(8)) },
@@ -180,16 +182,17 @@ public static class HuntSearch
                 .MinBy(seed => MostMirroredPair((this with { Seed = seed }).Build().Problem));
         }
 
-        /// <summary>Every knob inside the family's bounds at this activation; a factor for a family that sets N by N* (drawn when the parent had none).</summary>
+        /// <summary>Every knob inside the family's bounds at this activation; a factor for a family that sets N by N*, N itself for one that draws it from a range (drawn when the parent had none).</summary>
         Genome Clamped(Random? rng = null)
         {
             var s = Space;
             var decay = s.MaxDecay is { } max ? Math.Clamp(Decay, 0, max) : s.Decays.MinBy(v => Math.Abs(v - Decay));
             double? factor = s.SamplesOverNStar is { } top ? Math.Clamp(Factor ?? Math.Pow(top, rng?.NextDouble() ?? 0), 1, top) : null;
+            int? samples = s.MaxSamples is { } most ? Math.Clamp(Samples ?? rng?.Next(s.Samples, most + 1) ?? s.Samples, s.Samples, most) : null;
             return this with
             {
                 D = Math.Clamp(D, s.MinD, s.MaxD), Width = Math.Clamp(Width, s.MinWidth, s.MaxWidth), Multi = Math.Clamp(Multi, s.MinMulti, s.MaxMulti),
-                Decay = decay, Factor = factor,
+                Decay = decay, Factor = factor, Samples = samples,
             };
         }
 
@@ -197,7 +200,7 @@ public static class HuntSearch
         {
             var s = Space;
             var widths = new[] { Width }.Concat(Enumerable.Repeat(s.UpperWidth, s.Depth - 1)).ToArray();
-            var samples = Factor is { } f ? 3 * (int)Math.Ceiling(NStar(D, Width, Multi) * f / 3) : s.Samples;
+            var samples = Factor is { } f ? 3 * (int)Math.Ceiling(NStar(D, Width, Multi) * f / 3) : Samples ?? s.Samples;
             return new HuntCase(Family.Name, new SmallProblem(D, widths, Leak, Decay, Multi, samples, Seed, s.Data, Batch: s.Batch));
         }
 

@@ -3,7 +3,7 @@ using Verify.Model.Claims;
 namespace Verify.Model.Hunt;
 
 /// <summary>A family of cases the hunt draws from and moves within: its space at each leak.</summary>
-/// <param name="Name">The family's name (a <see cref="CaseFamily"/>'s, or "three-layer").</param>
+/// <param name="Name">The family's name (a <see cref="CaseFamily"/>'s).</param>
 /// <param name="Description">The space in words, for the report.</param>
 /// <param name="Space">The space at a leak: the bounds a mutation stays within, and the distribution of a random draw.</param>
 public sealed record HuntFamily(string Name, string Description, Func<double, SmallProblemSpace> Space)
@@ -53,30 +53,33 @@ public static class HuntTargets
 {
     static readonly ClaimInfo[] TwoLayer = [LowestLayerSpecializationClaim.Info, CoreArgumentClaim.Info, VanishingClaim.Info];
 
-    /// <summary>The ids a hunt accepts: claims 1, 2 and 4 on two-layer cases, and claim 1 on three-layer cases.</summary>
-    public static IReadOnlyList<string> Claims { get; } = [.. TwoLayer.Select(c => c.Id), LowestLayerSpecializationClaim.ThreeLayer.Id];
+    /// <summary>The hunt's name of claim 1 at depth: its three- and four-layer families, under the paper's reading.</summary>
+    public static string DeepClaim { get; } = LowestLayerSpecializationClaim.Info.Id + ".deep";
+
+    /// <summary>The ids a hunt accepts: claims 1, 2 and 4 on two-layer cases, and claim 1 at depth (<see cref="DeepClaim"/>).</summary>
+    public static IReadOnlyList<string> Claims { get; } = [.. TwoLayer.Select(c => c.Id), DeepClaim];
 
     /// <summary>The reading a claim is hunted under when none is given: the hyperplane reading where there are two, else the paper's.</summary>
-    public static Reading DefaultReading(string claim) => claim == LowestLayerSpecializationClaim.ThreeLayer.Id ? Reading.Paper : Reading.Hyperplane;
+    public static Reading DefaultReading(string claim) => claim == DeepClaim ? Reading.Paper : Reading.Hyperplane;
 
     /// <summary>
     /// The target of <paramref name="claim"/> under <paramref name="reading"/>. Two-layer claims: every family of
     /// <see cref="CaseFamily.All"/> and the claim's activations, judged by <see cref="TheoremChecks.JudgeTwoLayerCase"/>;
-    /// the three-layer claim: its space at both activations, judged by <see cref="TheoremChecks.JudgeThreeLayer"/> (the
-    /// paper's reading only).
+    /// claim 1 at depth: the families of <see cref="CaseFamily.Deep"/> at both activations, judged by
+    /// <see cref="TheoremChecks.JudgeDeepCase"/> (the paper's reading only).
     /// </summary>
     public static HuntTarget For(string claim, Reading reading, TheoremCheckSettings? settings = null)
     {
         settings ??= new TheoremCheckSettings();
-        if (claim == LowestLayerSpecializationClaim.ThreeLayer.Id)
+        if (claim == DeepClaim)
         {
             if (reading != Reading.Paper)
                 throw new ArgumentException($"'{claim}' is judged under one reading, the paper's; hunt it with reading paper.", nameof(reading));
-            var deep = new HuntFamily("three-layer", "three-layer teachers: d 3-5, widths [2-3, 2], multi 2-3, N 100 Gaussian points, full-batch GD", SmallProblemSpace.ThreeLayer);
+            var deepFamilies = CaseFamily.Deep.ToDictionary(f => f.Name);
             return new HuntTarget
             {
-                Claim = claim, Reading = reading, Families = [deep], Leaks = TheoremChecks.Activations,
-                Judge = (p, _) => HuntJudgement.Of(TheoremChecks.JudgeThreeLayer(p, settings)),
+                Claim = claim, Reading = reading, Families = CaseFamily.Deep.Select(HuntFamily.Of).ToArray(), Leaks = TheoremChecks.Activations,
+                Judge = (p, family) => HuntJudgement.Of(TheoremChecks.JudgeDeepCase(p, deepFamilies[family.Name], settings)),
             };
         }
         var info = TwoLayer.FirstOrDefault(c => c.Id == claim)

@@ -97,6 +97,16 @@ public static class Scalars
         using var stop = count.ToScalar();
         return arange(start, stop, One, ScalarType.Int64, device);
     }
+    /// <summary>
+    /// The value of a one-element tensor as a double. TorchSharp's <c>t.ToDouble()</c> reads it through a temporary
+    /// <see cref="Scalar"/> that nothing keeps alive during the native read (a c10 "toDouble" error under GC
+    /// pressure, seen when deep cases ran side by side); this one owns the scalar until the read returns.
+    /// </summary>
+    public static double Value(this Tensor t)
+    {
+        using var scalar = t.ToScalar();
+        return scalar.ToDouble();
+    }
     /// <summary>max(u, c u) with negative slope c, elementwise.</summary>
     public static Tensor LeakyRelu(this Tensor t, double slope) => With(slope, t.leaky_relu);
 }

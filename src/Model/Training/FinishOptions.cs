@@ -7,8 +7,14 @@ namespace Verify.Model.Training;
 /// </summary>
 public sealed record FinishOptions
 {
-    /// <summary>Stop once max_x ||g_1(x)|| &lt;= this (<see cref="SgdTrainer.Measure"/>'s measure).</summary>
+    /// <summary>Stop once max_x ||g_1(x)|| &lt;= this (<see cref="SgdTrainer.Measure"/>'s measure; with <see cref="EveryLayer"/>, every layer's).</summary>
     public double GradientTarget { get; init; } = 1e-6;
+
+    /// <summary>
+    /// Measure the per-sample signal of every layer, the output residual included (max_x max_l ||g_l(x)||), instead of the
+    /// lowest layer's: in a deep student the lowest layer's signal can be small because the layers above attenuate it.
+    /// </summary>
+    public bool EveryLayer { get; init; }
 
     /// <summary>Trial steps allowed, accepted or rejected: each costs one solve and one measurement.</summary>
     public int MaxIterations { get; init; } = 200;

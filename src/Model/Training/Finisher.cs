@@ -42,7 +42,7 @@ public static class Finisher
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var start = OutputJacobian.Parameters(student);
-        var before = Measure(student, data);
+        var before = Measure(student, data, options.EveryLayer);
         var current = before;
         var lambda = options.InitialLambda;
         int iterations = 0, accepted = 0, nonFinite = 0;
@@ -60,7 +60,7 @@ public static class Finisher
                 }
                 if (current.MaxSampleGradient <= options.GradientTarget)
                 {
-                    (stop, reason) = (FinishStop.ReachedTarget, $"reached max per-sample gradient {current.MaxSampleGradient:G3} <= {options.GradientTarget:G3}");
+                    (stop, reason) = (FinishStop.ReachedTarget, $"reached max per-sample gradient{(options.EveryLayer ? " (every layer)" : "")} {current.MaxSampleGradient:G3} <= {options.GradientTarget:G3}");
                     break;
                 }
                 if (iterations >= options.MaxIterations)
@@ -80,7 +80,7 @@ public static class Finisher
                     break;
                 }
                 iterations++;
-                var (kept, wasNonFinite) = TryStep(student, data, system, lambda, current);
+                var (kept, wasNonFinite) = TryStep(student, data, system, lambda, current, options.EveryLayer);
                 if (wasNonFinite) nonFinite++;
                 if (kept is not null)
                 {
@@ -117,22 +117,22 @@ public static class Finisher
     /// kept (its measurement returned) when the loss fell below <paramref name="current"/>'s,
     /// else restored (null). NonFinite: the candidate weights, or their loss or gradient, were not finite.
     /// </summary>
-    static (LossAndGradient? Kept, bool NonFinite) TryStep(RectifiedNetwork student, Dataset data, NormalEquations system, double lambda, LossAndGradient current)
+    static (LossAndGradient? Kept, bool NonFinite) TryStep(RectifiedNetwork student, Dataset data, NormalEquations system, double lambda, LossAndGradient current, bool everyLayer)
     {
         using var scope = NewDisposeScope();
         var candidate = system.Step(lambda);
         if (candidate is null) return (null, false);
         if (!candidate.isfinite().all().item<bool>()) return (null, true);
         OutputJacobian.SetParameters(student, candidate);
-        var measured = Measure(student, data);
+        var measured = Measure(student, data, everyLayer);
         if (IsFinite(measured) && measured.Loss < current.Loss) return (measured, false);
         OutputJacobian.SetParameters(student, system.Theta);
         return (null, !IsFinite(measured));
     }
 
-    static LossAndGradient Measure(RectifiedNetwork student, Dataset data)
+    static LossAndGradient Measure(RectifiedNetwork student, Dataset data, bool everyLayer)
     {
-        var (loss, gradient) = SgdTrainer.Measure(student, data);
+        var (loss, gradient) = SgdTrainer.Measure(student, data, everyLayer);
         return new LossAndGradient(loss, gradient);
     }
 

@@ -227,15 +227,19 @@ public static class SgdTrainer
     internal static TrainingResult Finish(TrainingOutcome outcome, long steps, int epochs, double loss, double maxGrad, List<EpochRecord> history, double? lastFinite = null, long? divergedAt = null) =>
         new(outcome, steps, epochs, loss, maxGrad, history.ToArray(), outcome == TrainingOutcome.Diverged ? lastFinite : null, divergedAt);
 
-    /// <summary>Training loss 1/2 E||f* - f||^2 and max_x ||g_1(x)|| over the whole dataset.</summary>
+    /// <summary>
+    /// Training loss 1/2 E||f* - f||^2 and max_x ||g_1(x)|| over the whole dataset; with <paramref name="everyLayer"/>,
+    /// max_x max_l ||g_l(x)|| over every layer's back-propagated signal, the output residual included (a per-sample gradient
+    /// w.r.t. layer l's weights is g_l(x) f~_{l-1}(x)^T, at least ||g_l(x)|| since f~ carries a constant 1).
+    /// </summary>
     /// <remarks>Runs on all cores when the dataset is large and the caller is not one of <see cref="TrialRunner"/>'s workers.</remarks>
-    public static (double Loss, double MaxSampleGradient) Measure(RectifiedNetwork student, Dataset data) =>
+    public static (double Loss, double MaxSampleGradient) Measure(RectifiedNetwork student, Dataset data, bool everyLayer = false) =>
         IntraOpThreads.Run(MeasureFlops(student, data.Count), () =>
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var x = RectifiedNetwork.Augment(data.Inputs);
-            return StepKernel.Summarize(StepKernel.Signals(student.Activation, student.Weights, x, data.Targets));
+            return StepKernel.Summarize(StepKernel.Signals(student.Activation, student.Weights, x, data.Targets), everyLayer);
         });
 
     /// <summary>Multiply-adds x 2 of one forward and one backward pass over <paramref name="samples"/> samples.</summary>

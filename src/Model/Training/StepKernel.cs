@@ -401,13 +401,16 @@ internal sealed class StepKernel : IDisposable
         return IntraOpThreads.Run(SgdTrainer.MeasureFlops(trials[trial].Student, n), () => Summarize(Signals(activation, w, x, y)));
     }
 
-    /// <summary>Loss and max_x ||g_1(x)|| from the signals of <see cref="Signals"/> (rank 2).</summary>
-    internal static (double Loss, double MaxSampleGradient) Summarize(Tensor[] signals)
+    /// <summary>
+    /// Loss and max_x ||g_1(x)|| from the signals of <see cref="Signals"/> (rank 2); with <paramref name="everyLayer"/>,
+    /// max_x max_l ||g_l(x)|| over every layer's signal, the output residual included.
+    /// </summary>
+    internal static (double Loss, double MaxSampleGradient) Summarize(Tensor[] signals, bool everyLayer = false)
     {
         using var scope = NewDisposeScope();
         var residual = signals[^1];
         var loss = HalfSquaredNorms(residual)[0] / residual.shape[0];
-        var maxGrad = Runtime.TensorOps.RowNorms(signals[0]).max().ToDouble();
+        var maxGrad = (everyLayer ? signals : signals.Take(1)).Max(g => { using var top = Runtime.TensorOps.RowNorms(g).max(); return top.Value(); });
         return (loss, maxGrad);
     }
 
@@ -499,7 +502,7 @@ internal sealed class StepKernel : IDisposable
         if (r.dim() == 2)
         {
             using var norm = r.norm(2.0f);
-            values = [norm.ToDouble()];
+            values = [norm.Value()];
         }
         else
         {

@@ -203,6 +203,9 @@ public sealed class CommandTest
         var report = File.ReadAllText(Path.Combine(dir, "report.md"));
         report.ShouldContain("**inconclusive** (skipped: no CIFAR-10 data was given.");
         report.ShouldContain("--cifar10");
+        report.ShouldContain("## Known findings", customMessage: "the known findings have a section of their own, whatever was run");
+        foreach (var finding in Verify.Model.Claims.KnownFindings.All)
+            report.ShouldContain($"**`{finding.Name}`**");
     }
 
     [Test]

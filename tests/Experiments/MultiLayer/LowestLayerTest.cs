@@ -16,24 +16,19 @@ namespace Verify.Experiments.MultiLayer;
 /// Seeds: 3 (default) or 5 (paper); the judge reads the mean over seeds and reports the spread.
 /// </summary>
 /// <remarks>
-/// Finding at the default size (27 Nov 2026, when the absolute level joined the ordering): the claim
-/// **fails**. Layer means 0.770, 0.654, 0.569: the order holds, the level does not. Per seed the
-/// lowest layer reaches 0.982 and 0.945 (seeds 1 and 3, train loss 0.012 and 0.015), but seed 2 stalls
-/// at train loss 0.69 with 0.383, 0.335, 0.176: a run that never fit its data, averaged in as the
-/// paper's figure averages its seeds. The default case asserts this finding so that a change shows;
-/// the paper-size case (Nightly) asserts the claim.
+/// At the default size the claim fails on one stalled seed: the finding of
+/// <see cref="MultiLayerStallAtTheDefaultSizeFindingTest"/>. This fixture asserts the claim at the paper's size (Nightly).
 /// </remarks>
 [TestFixture]
 public sealed class LowestLayerTest
 {
-    [TestCase("default", Verdict.Fails), Judges("multi-layer")]
-    [TestCase("paper", Verdict.Holds, Category = "Nightly")]
-    public void LowestLayerSpecializesAtLeastAsWellAsUpperLayers(string scale, Verdict expected)
+    [Test, Category("Nightly"), Judges("multi-layer")]
+    public void LowestLayerSpecializesAtLeastAsWellAsUpperLayers()
     {
-        var outcome = MultiLayerClaim.Judge(ExperimentRuns.MultiLayer(scale));
+        var outcome = MultiLayerClaim.Judge(ExperimentRuns.MultiLayer("paper"));
         TestContext.Out.WriteLine(outcome);
 
-        outcome.Verdict.ShouldBe(expected, $"scale {scale}: {outcome}");
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
     }
 
     /// <summary>
@@ -51,5 +46,31 @@ public sealed class LowestLayerTest
 
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
         runs.ShouldAllBe(r => r.MeanBestCorrelation[0] < MultiLayerClaim.MinLowestLayer, "no under-trained run reaches the level on its own");
+    }
+}
+
+/// <summary>
+/// Known finding at the default size (27 Nov 2026, when the absolute level joined the ordering): the multi-layer claim
+/// **fails**. Layer means 0.770, 0.654, 0.569: the order holds, the level does not. Per seed the lowest layer reaches
+/// 0.982 and 0.945 (seeds 1 and 3, train loss 0.012 and 0.015), but seed 2 stalls at train loss 0.69 with 0.383, 0.335,
+/// 0.176: a run that never fit its data, averaged in as the paper's figure averages its seeds. The default size runs 20
+/// epochs of 1,000 steps (the paper-size run 100); the paper does not state the multi-layer protocol's length, so the
+/// judge has no end-state precondition here (docs/theorems/01). Asserted so that a change shows: the verdict, a run far
+/// below the level with a train loss far above the others'.
+/// </summary>
+[TestFixture, Category("Finding")]
+public sealed class MultiLayerStallAtTheDefaultSizeFindingTest
+{
+    [Test]
+    public void AtTheDefaultSize_OneSeedStalls_AndTheMeanOverSeedsFallsBelowTheLevel()
+    {
+        var runs = ExperimentRuns.MultiLayer("default");
+        var outcome = MultiLayerClaim.Judge(runs);
+        TestContext.Out.WriteLine(outcome);
+
+        outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
+        var stalled = runs.MinBy(r => r.MeanBestCorrelation[0])!;
+        stalled.MeanBestCorrelation[0].ShouldBeLessThan(MultiLayerClaim.MinLowestLayer, outcome.ToString());
+        runs.Where(r => r != stalled).ShouldAllBe(r => r.TrainLoss < stalled.TrainLoss, "the stalled run never fit its data");
     }
 }

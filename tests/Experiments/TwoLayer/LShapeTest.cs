@@ -19,24 +19,41 @@ namespace Verify.Experiments.TwoLayer;
 /// <remarks>
 /// "Near-zero" is 0.1 x the fan-out norm of the teacher the node matches best (issue 11: the
 /// strongest teacher's scale hid the weak teachers, whose own norms at p = 2 sit below 0.1 of it).
-/// Finding at the default size under that reading (27 Nov 2026, 10 epochs of the paper's 100): the
-/// claim **fails**, 4 of 27 over-realized runs since the runs of a seed share their batches (3 of 27
-/// before); the first failing run is seed 1, multi 5, p 2, and the largest fan-out of such a node in an
-/// over-realized run is 0.436 (seed 3, multi 2, p 2; `reproduce`, run seed 2020). Under the
-/// strongest-teacher reading the same runs held. At the paper's size the claim holds, 45 of 45. The default
-/// case asserts this finding so that a change shows; the paper-size case (Nightly) asserts the claim.
+/// The figure is read at the end of the paper's protocol, 100 epochs of 1,000 steps
+/// (<see cref="Model.Rules.LShapePaperSteps"/>): at the paper's size the claim holds, 45 of 45 runs. The default
+/// size stops after 10 epochs, at per-sample gradient 0.1 to 0.4 with un-specialized nodes still shrinking; read as
+/// if finished it failed 4 of 27 runs (27 Nov 2026), which was pinned as a finding until the judge gained the
+/// precondition. Now the default sweep is reported with its numbers, not judged.
 /// </remarks>
 [TestFixture]
 public sealed class LShapeTest
 {
-    [TestCase("default", Verdict.Fails), Judges("lshape")]
-    [TestCase("paper", Verdict.Holds, Category = "Nightly")]
-    public void EachStudentNodeCorrelatesWithATeacherOrHasNearZeroFanOut(string scale, Verdict expected)
+    [Test, Category("Nightly"), Judges("lshape")]
+    public void EachStudentNodeCorrelatesWithATeacherOrHasNearZeroFanOut()
     {
-        var outcome = LShapeVerdict.Judge(ExperimentRuns.LShape(scale));
+        var outcome = LShapeVerdict.Judge(ExperimentRuns.LShape("paper"));
         TestContext.Out.WriteLine(outcome);
 
-        outcome.Verdict.ShouldBe(expected, $"scale {scale}: {outcome}");
+        outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
+    }
+
+    /// <summary>
+    /// The precondition: the default sweep stops after 10 of the paper's 100 epochs, so every run misses the protocol's end
+    /// and the judge says inconclusive, naming the steps and the gradients where the runs stopped, with the numbers of the
+    /// figure (the share of nodes neither specialized nor vanished per multi, the largest such fan-out) in its evidence.
+    /// </summary>
+    [Test]
+    public void AtTheDefaultSize_TheRunsStopBeforeTheProtocolsEnd_AndTheJudgeReportsTheirNumbersWithoutAVerdict()
+    {
+        var runs = ExperimentRuns.LShape("default");
+        var outcome = LShapeVerdict.Judge(runs);
+        TestContext.Out.WriteLine(outcome);
+
+        runs.ShouldAllBe(r => r.Analysis.Training!.Steps < Model.Rules.LShapePaperSteps, "the default size is shorter than the paper's protocol");
+        outcome.Verdict.ShouldBe(Verdict.Inconclusive, outcome.ToString());
+        outcome.Reason!.ShouldStartWith($"precondition not reached: {runs.Length} of {runs.Length} runs stopped before the protocol's end", customMessage: outcome.ToString());
+        outcome.Evidence.ShouldContain("mean share of nodes that are neither specialized nor vanished: multi 1:", customMessage: "the figure's numbers are reported");
+        outcome.Numbers.Conclusive.ShouldBe(0);
     }
 
     /// <summary>
@@ -48,11 +65,13 @@ public sealed class LShapeTest
     public void LinearNetworks_DoNotShowTheLShape()
     {
         var sweep = ExperimentRuns.Scale("default").LShape with { Multis = [2, 5], Decays = [1], Seeds = [1] };
-        var runs = ExperimentRuns.TwoLayer("default/lshape-linear", (sweep with { Base = sweep.Base with { Activation = Activation.Linear, Epochs = 5 } }).Configs());
+        var runs = ExperimentRuns.TwoLayer("default/lshape-linear", (sweep with { Base = sweep.Base with { Activation = Activation.Linear, Epochs = 100, NEval = 1000 } }).Configs());
 
         var outcome = LShapeVerdict.Judge(runs);
+        TestContext.Out.WriteLine(outcome);
 
         outcome.Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
-        outcome.Numbers.Fails.ShouldBe(outcome.Numbers.Conclusive, "every linear run fails (the ReLU default: 4 of 27)");
+        outcome.Numbers.Conclusive.ShouldBe(runs.Length, "the control runs the protocol to its end");
+        outcome.Numbers.Fails.ShouldBe(outcome.Numbers.Conclusive, "every linear run fails");
     }
 }

@@ -24,7 +24,7 @@ public static class ClaimRuns
     static readonly Lazy<TheoremCheckResult> DefaultRun = new(() => TheoremChecks.Run(RunSeed.Value, new TheoremCheckSettings()));
 
     /// <summary>The Nightly tier's settings: at least 100 conclusive cases per claim, the wider space, four times the budget.</summary>
-    public static TheoremCheckSettings NightlySettings { get; } = new() { MinConclusive = Verify.Model.Rules.NightlyMinConclusive, Wide = true, ThreeLayerCases = 40, Epochs = 400 };
+    public static TheoremCheckSettings NightlySettings { get; } = new() { MinConclusive = Verify.Model.Rules.NightlyMinConclusive, Wide = true, Epochs = 400, DeepFamilies = CaseFamily.Deep };
 
     static readonly Lazy<TheoremCheckResult> NightlyRun = new(() => TheoremChecks.Run(RunSeed.Value, NightlySettings));
 
@@ -37,16 +37,17 @@ public static class ClaimRuns
     /// <summary>
     /// Asserts that <paramref name="claim"/> holds on <paramref name="run"/>. On a failure, the first
     /// failing case is shrunk (re-judged by <paramref name="judge"/>) and the message gives the
-    /// original, the shrunk case and the replay.
+    /// original, the shrunk case and the replay; without a judge (deep cases: each shrink candidate
+    /// retrains a deep network, minutes in all) the failing case is printed in full with the replay.
     /// </summary>
-    public static ClaimOutcome ShouldHold(TheoremCheckResult run, ClaimInfo claim, Func<SmallProblem, ClaimOutcome> judge)
+    public static ClaimOutcome ShouldHold(TheoremCheckResult run, ClaimInfo claim, Func<SmallProblem, ClaimOutcome>? judge)
     {
         var outcome = run.Outcome(claim);
         Print(run, claim, outcome);
         if (outcome.Verdict == Verdict.Fails)
         {
             var failing = run.CasesOf(claim).First(c => c.Outcome.Verdict == Verdict.Fails).Problem;
-            Assert.Fail($"{outcome}\nshrinking the first failing case: {Shrink(failing, judge)}\nreplay the run: {RunSeed.Replay}");
+            Assert.Fail($"{outcome}\n{(judge is null ? $"first failing case (not shrunk): {failing}" : $"shrinking the first failing case: {Shrink(failing, judge)}")}\nreplay the run: {RunSeed.Replay}");
         }
         outcome.Verdict.ShouldBe(Verdict.Holds, $"{outcome}; replay: {RunSeed.Replay}");
         return outcome;
@@ -79,9 +80,10 @@ public static class ClaimRuns
         p => TheoremChecks.JudgeTwoLayerCase(p, CaseFamily.All.First(f => f.Name == (claim.Family ?? CaseFamily.Base.Name)), settings ?? new TheoremCheckSettings())
             .First(o => o.Claim.Id == claim.Id);
 
-    /// <summary>A claim judged under two readings, at an activation ("relu" or "leaky"), a family and a reading.</summary>
+
+    /// <summary>A claim judged on drawn cases, at an activation ("relu" or "leaky"), a family (two-layer or deep) and a reading.</summary>
     public static ClaimInfo Claim(ClaimInfo claim, string activation, string family = "base", Reading reading = Reading.Hyperplane) =>
-        TheoremChecks.ClaimOf(claim, activation == "relu" ? 0 : 0.1, CaseFamily.All.First(f => f.Name == family), reading);
+        TheoremChecks.ClaimOf(claim, activation == "relu" ? 0 : 0.1, CaseFamily.All.Concat(CaseFamily.Deep).First(f => f.Name == family), reading);
 
     /// <summary>
     /// Every family but near-n-star with both activations: the test cases of claims 1 and 2. Near claim 3's N* the

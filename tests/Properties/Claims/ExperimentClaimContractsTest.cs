@@ -443,10 +443,13 @@ public sealed class ExperimentClaimContractsTest
 
     // ---- the L-shape: claim 4 run by run ----
 
-    static TwoLayerRun WithAnalysis(TwoLayerRun run, double spareFanOut)
+    /// <summary>A run that went to the end of the paper's protocol (the L-shape's precondition).</summary>
+    static readonly TrainingResult ProtocolEnd = new(TrainingOutcome.BudgetExhausted, Verify.Model.Rules.LShapePaperSteps, 100, 1e-3, 0.1, []);
+
+    static TwoLayerRun WithAnalysis(TwoLayerRun run, double spareFanOut, TrainingResult? training = null)
     {
         var report = new Verify.Model.Analysis.SpecializationReport(1, new[,] { { 0.99, 0.1 } }, new double[1, 2], [1.0, spareFanOut], [1.0], new int[1, 2]);
-        return run with { Analysis = new PairEvidence("run", report, new double[2, 1], [false, false], null, null, false, [true], 10, null) };
+        return run with { Analysis = new PairEvidence("run", report, new double[2, 1], [false, false], null, null, false, [true], 10, training ?? ProtocolEnd) };
     }
 
     /// <summary>Two teachers of fan-out 1 and 0.1, each matched by a student node (rho 0.99); spare node 2 matches teacher <paramref name="matched"/> best, at rho 0.5.</summary>
@@ -454,7 +457,7 @@ public sealed class ExperimentClaimContractsTest
     {
         var rho = new[,] { { 0.99, 0.2, matched == 0 ? 0.5 : 0.1 }, { 0.2, 0.99, matched == 1 ? 0.5 : 0.1 } };
         var report = new Verify.Model.Analysis.SpecializationReport(1, rho, new double[2, 3], [1.0, 0.1, spareFanOut], [1.0, 0.1], new int[2, 3]);
-        return Run(multi: 2, m: 2) with { Analysis = new PairEvidence("run", report, new double[3, 2], [false, false, false], null, null, false, [true, true], 10, null) };
+        return Run(multi: 2, m: 2) with { Analysis = new PairEvidence("run", report, new double[3, 2], [false, false, false], null, null, false, [true, true], 10, ProtocolEnd) };
     }
 
     [Test]
@@ -497,6 +500,15 @@ public sealed class ExperimentClaimContractsTest
         LShapeVerdict.Cases([kept], VanishingClaim.LShapeLeaky).Single().Claim.ShouldBe(VanishingClaim.LShapeLeaky);
         LShapeVerdict.Judge([kept], criteria: VanishingCriteria.AtPaperBudget with { MaxNeitherShare = 0.5 }).Verdict.ShouldBe(Verdict.Holds, "the criteria are passed on");
         Should.Throw<ArgumentException>(() => LShapeVerdict.Judge([])).Message.ShouldContain("No runs");
+
+        // The protocol's end: a run stopped before the paper's 100,000 steps is inconclusive, the tally says why, the numbers stay.
+        var early = WithAnalysis(Run(multi: 2, m: 1), spareFanOut: 0.5, training: ProtocolEnd with { Steps = 10_000, EpochsRun = 10, MaxSampleGradient = 0.29 });
+        var unfinished = LShapeVerdict.Judge([early, early]);
+        unfinished.Verdict.ShouldBe(Verdict.Inconclusive, "a run short of the protocol is not a counterexample");
+        unfinished.Reason.ShouldBe("precondition not reached: 2 of 2 runs stopped before the protocol's end (10000 to 10000 of 100000 steps, max per-sample gradient 0.29 to 0.29)");
+        unfinished.Numbers.LargestNeitherFanOut.ShouldBe(0.5, "the figure's numbers are reported");
+        LShapeVerdict.Judge([early], criteria: VanishingCriteria.AtPaperBudget with { MinSteps = 0 }).Verdict.ShouldBe(Verdict.Fails, "read without the precondition it would count");
+        LShapeVerdict.Judge([early, kept]).Verdict.ShouldBe(Verdict.Fails, "a finished run that fails refutes it, whatever the unfinished ones");
 
         var leaky = Activation.LeakyRelu(0.1);
         var leakyRun = WithAnalysis(Run(multi: 2, m: 1, activation: leaky, end: [0.99]), spareFanOut: 0.1);

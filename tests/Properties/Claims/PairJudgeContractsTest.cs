@@ -311,7 +311,7 @@ public sealed class PairJudgeContractsTest
     [Test]
     public void Claim4_ReadsTheToleranceRelativeToTheTeacher_AndAllowsAShareOfNodesWhereTheFigureDoes()
     {
-        var budget = new TrainingResult(TrainingOutcome.BudgetExhausted, 10, 1, 1e-3, 0.5, []);
+        var budget = new TrainingResult(TrainingOutcome.BudgetExhausted, Verify.Model.Rules.LShapePaperSteps, 100, 1e-3, 0.5, []);
         var figure = VanishingClaim.Judge(Students([3, 0.2, 0.0, 0.0], training: budget), VanishingCriteria.AtPaperBudget);
         figure.Numbers.FanOutTolerance.ShouldBe(0.2, 1e-15, "0.1 x the teacher's largest fan-out 2");
         figure.Numbers.Vanished.ShouldBe(3);
@@ -323,6 +323,10 @@ public sealed class PairJudgeContractsTest
         share.Verdict.ShouldBe(Verdict.Holds, "10% of the nodes left over is within the figure's allowance");
         VanishingClaim.Judge(Students([3, 1, 0, 0], training: budget), VanishingCriteria.AtPaperBudget).Verdict.ShouldBe(Verdict.Fails, "25% is not");
 
+        var shortRun = VanishingClaim.Judge(Students([3, 0.2, 0.0, 0.0], training: budget with { Steps = Verify.Model.Rules.LShapePaperSteps - 1 }), VanishingCriteria.AtPaperBudget);
+        shortRun.Verdict.ShouldBe(Verdict.Inconclusive, "one step short of the protocol's end");
+        shortRun.Reason!.ShouldStartWith("precondition not reached: the protocol ends after 100000 steps");
+        shortRun.ConclusionObserved.ShouldBe(true, "the conclusion is read whatever the precondition");
         var diverged = VanishingClaim.Judge(Students([3, 0, 0, 0], training: budget with { Outcome = TrainingOutcome.Diverged }), VanishingCriteria.AtPaperBudget);
         diverged.Verdict.ShouldBe(Verdict.Inconclusive);
         diverged.Reason!.ShouldStartWith("precondition not reached");

@@ -8,7 +8,8 @@ namespace Verify.Properties.Claims;
 
 /// <summary>
 /// How <see cref="TheoremChecks.Run"/> draws and tallies, on a run whose precondition cannot be met
-/// (a gradient target of exactly 0, which neither one epoch of training nor the finisher of the sgd family reaches): every case of claims 1, 2 and 4 is then
+/// (a gradient target of exactly 0, which neither one epoch of training nor the finisher of the sgd family reaches; deep cases
+/// get one epoch of descent and no finish): every case of claims 1, 2 and 4 is then
 /// inconclusive, so the draw goes on to <see cref="TheoremCheckSettings.MaxCases"/>, and each
 /// verdict is left inconclusive with the cases it drew. What the claims conclude on trained cases
 /// is TheoremChecksTest's (the default run); this pins the machinery around them.
@@ -16,7 +17,7 @@ namespace Verify.Properties.Claims;
 [TestFixture]
 public sealed class TheoremChecksContractsTest
 {
-    static readonly TheoremCheckSettings Unreachable = new() { MinConclusive = 1, Epochs = 1, GradientTarget = 0, ThreeLayerCases = 3, DeepEpochs = 1 };
+    static readonly TheoremCheckSettings Unreachable = new() { MinConclusive = 1, Epochs = 1, GradientTarget = 0, DeepEpochs = 1, DeepGradientTarget = 0, DeepFinishIterations = 0 };
 
     /// <summary>A fresh run per test (about a second), never a cached one: a mutant of the checks must reach every test that reads them.</summary>
     static (TheoremCheckResult Result, List<(int Done, int Total)> Progress) Run()
@@ -52,10 +53,17 @@ public sealed class TheoremChecksContractsTest
         var decay = result.CasesOf(ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, "relu", "decay"));
         decay.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 3).Select(i => Seeds.Of(31, "decay.relu", i)), "each other family has a stream of its own");
         decay.ShouldAllBe(c => c.Problem.Decay >= 0 && c.Problem.Decay <= 2.5);
-        var deep = result.CasesOf(LowestLayerSpecializationClaim.ThreeLayer);
-        deep.ShouldAllBe(c => c.Problem.Depth == 2);
-        deep.Select(c => c.Problem.Leak).ShouldBe([0, 0.1, 0], "three-layer cases alternate ReLU and leaky");
-        deep.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, 3).Select(i => Seeds.Of(31, "three-layer", i)));
+        foreach (var activation in new[] { "relu", "leaky" })
+        {
+            var deep = result.CasesOf(ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, activation, "three-layer", Reading.Paper));
+            deep.ShouldAllBe(c => c.Problem.Depth == 2 && c.Problem.Leak == (activation == "relu" ? 0 : 0.1), "three-layer cases, one stream per activation");
+            deep.Count.ShouldBe(Unreachable.DeepMaxCases, "no deep case reached the precondition, so the cap was drawn");
+            deep.Select(c => c.Problem.Seed).ShouldBe(Enumerable.Range(0, Unreachable.DeepMaxCases).Select(i => Seeds.Of(31, $"three-layer.{activation}", i)));
+            deep.ShouldAllBe(c => c.Problem.StudentWidths.Zip(c.Problem.Widths).All(w => w.First == c.Problem.Multi * w.Second), "over-realized at every hidden layer");
+            deep.ShouldAllBe(c => c.Problem.Samples >= 100 && c.Problem.Samples <= 200);
+            result.Outcome(ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, activation, "four-layer", Reading.Paper)).Reason!
+                .ShouldContain("Nightly", customMessage: "four-layer cases are drawn in the Nightly tier only");
+        }
         Unreachable.Vanishing(Reading.Hyperplane).AllowMirror.ShouldBeTrue("the hyperplane reading of claim 4 credits verified mirrors, as claims 1 and 2 do");
         Unreachable.Vanishing(Reading.Paper).PaperReading.ShouldBeTrue("the paper's reading credits nothing but alignment and ~0 fan-out");
         Unreachable.Vanishing(Reading.Paper).FanOut.ShouldBe(Unreachable.VanishedFanOut);
@@ -63,22 +71,25 @@ public sealed class TheoremChecksContractsTest
             c.Outcome.Evidence.ShouldContain($"on N = {30 * c.Problem.Widths[0]}:", Case.Insensitive, "claim 8 reads 30 teacher-aware points per teacher node");
 
         // Each verdict tallies the cases it lists.
-        foreach (var outcome in result.Outcomes)
+        var drawn = result.Outcomes.Where(o => result.CasesOf(o.Claim).Count > 0).ToArray();
+        foreach (var outcome in drawn)
         {
             var cases = result.CasesOf(outcome.Claim);
             outcome.Cases.ShouldBe(CaseCounts.Of(cases.Select(c => c.Outcome)), outcome.Claim.Id);
         }
-        foreach (var claim in TheoremChecks.TwoLayerClaims)
+        foreach (var claim in TheoremChecks.TwoLayerClaims.Concat(TheoremChecks.DeepClaims))
             result.Outcome(claim).Verdict.ShouldBe(Verdict.Inconclusive, $"{claim.Id}: no case reached the precondition");
-        result.Outcomes.ShouldAllBe(o => ((ClaimOutcome<TallyNumbers>)o).Numbers.MinConclusive == Unreachable.MinConclusive);
+        drawn.ShouldAllBe(o => ((ClaimOutcome<TallyNumbers>)o).Numbers.MinConclusive == Unreachable.MinConclusive);
+        result.Outcomes.Except(drawn).Select(o => o.Claim.Family).ShouldAllBe(f => f == "four-layer", "only the Nightly tier's family is left undrawn");
     }
 
     [Test]
     public void ProgressCounts_EveryCase_UpToTheTotal()
     {
         var progress = Run().Progress;
-        var total = CaseFamily.All.Count * (3 + 3) + 3;
-        progress.Count.ShouldBe(total, "one report per case drawn: 3 per family and activation, 3 three-layer");
+        var deep = 2 * Unreachable.DeepMaxCases;
+        var total = CaseFamily.All.Count * (3 + 3) + deep;
+        progress.Count.ShouldBe(total, $"one report per case drawn: 3 per two-layer family and activation, {Unreachable.DeepMaxCases} per activation of the three-layer family");
         progress.Select(p => p.Done).Order().ShouldBe(Enumerable.Range(1, total));
         progress.ShouldAllBe(p => p.Done <= p.Total);
         progress.Max(p => p.Total).ShouldBe(total);

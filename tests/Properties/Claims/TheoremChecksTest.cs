@@ -40,6 +40,40 @@ public sealed class TheoremChecksTest
             run.Outcome(claim).Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(Verify.Model.Rules.NightlyMinConclusive, $"{run.Outcome(claim)}; replay: {RunSeed.Replay}");
     }
 
+    /// <summary>
+    /// Claim 1 at depth in the default run: at least 16 conclusive three-layer cases per activation, each judged at every layer's
+    /// gradient 1e-4, with the point before the finish, the finisher's distance and every layer's numbers (best correlation per
+    /// teacher node, fan-out strength E_x[beta_kk] per student node) in its numbers. The figures of docs/theorems/01 are printed.
+    /// </summary>
+    [Test]
+    public void EveryDeepClaim_HasAtLeast16ConclusiveCases_AndReportsTheFinishAndEveryLayer()
+    {
+        var run = ClaimRuns.Fresh;
+        foreach (var claim in TheoremChecks.DeepClaims.Where(c => c.Family == CaseFamily.ThreeLayer.Name))
+        {
+            var outcome = run.Outcome(claim);
+            var cases = run.CasesOf(claim);
+            var conclusive = cases.Where(c => c.Outcome.Verdict != Verdict.Inconclusive).ToArray();
+            var distances = conclusive.Select(c => ((ClaimOutcome<DeepSpecializationNumbers>)c.Outcome).Numbers.FinishParameterDistance).Order().ToArray();
+            var relative = conclusive.Select(c => ((ClaimOutcome<DeepSpecializationNumbers>)c.Outcome).Numbers.FinishRelativeDistance).Order().ToArray();
+            TestContext.Out.WriteLine(FormattableString.Invariant(
+                $"{claim.Id}: {outcome.Verdict}, {outcome.Cases}; conclusive fraction {conclusive.Length / (double)cases.Count:0.##}; finisher's distance median {distances[distances.Length / 2]:G3} (relative {relative[relative.Length / 2]:P0}), range {distances[0]:G3} to {distances[^1]:G3}"));
+            outcome.Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(Tolerances.MinConclusiveCases, $"{outcome}; replay: {RunSeed.Replay}");
+            foreach (var c in conclusive)
+            {
+                var n = ((ClaimOutcome<DeepSpecializationNumbers>)c.Outcome).Numbers;
+                n.MaxGradientEveryLayer.ShouldBeLessThanOrEqualTo(Verify.Model.Rules.DeepGradient, c.Outcome.ToString());
+                n.HiddenLayers.ShouldBe(2);
+                n.BestCorrelationPerLayer.Select(l => l.Length).ShouldBe(c.Problem.Widths, c.Outcome.ToString());
+                n.FanOutStrengthPerLayer.Select(l => l.Length).ShouldBe(c.Problem.StudentWidths, c.Outcome.ToString());
+                n.FanOutStrengthPerLayer.SelectMany(l => l).ShouldAllBe(b => b >= 0, "E_x[beta_kk] is a mean of squared norms");
+                (double.IsFinite(n.FinishParameterDistance) && n.FinishParameterDistance >= 0).ShouldBeTrue(c.Outcome.ToString());
+                double.IsFinite(n.EndpointMinBestCorrelation).ShouldBeTrue(c.Outcome.ToString());
+                n.BestCorrelationPerLayer[0].Min().ShouldBe(n.MinBestCorrelation, "layer 1's numbers are the verdict's");
+            }
+        }
+    }
+
     /// <summary>Claim 8 on teacher-aware data of each fresh ReLU case's teacher.</summary>
     [Test, Judges("independence")]
     public void Independence_HoldsOnTheFreshCases() =>

@@ -38,6 +38,11 @@ public sealed class BenchmarkSmokeTest
             TrainingBenchmark.EpochEvaluationMilliseconds(epochs: 2, repeats: 1, nTrain: 200, nEval: 200, alone: true),
         ];
         evaluations.ShouldAllBe(ms => double.IsFinite(ms) && ms > 0, $"evaluation ms {string.Join(", ", evaluations)}");
+        var deep = DeepCaseCost.Measure(2);
+        deep.Cases.ShouldBe(2);
+        deep.ConclusiveFraction.ShouldBeInRange(0, 1);
+        (deep.Conclusive == 0 ? double.IsNaN(deep.SecondsPerConclusiveCase) : deep.SecondsPerConclusiveCase > 0).ShouldBeTrue(deep.ToString());
+        deep.SecondsPerCase.ShouldBeGreaterThan(0);
         DisposeScopeManager.Statistics.ThreadTotalLiveCount.ShouldBe(before);
     }
 
