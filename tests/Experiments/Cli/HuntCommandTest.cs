@@ -117,8 +117,8 @@ public sealed class HuntCommandTest
     public void NoDatabase() => ShouldBeAClearError(Here("hunt", "core-argument", "--budget", "2"), 2, "--db");
 
     [Test]
-    public void TheThreeLayerClaim_HasThePapersReadingOnly() =>
-        ShouldBeAClearError(Here("hunt", "lowest-layer-specialization.three-layer", "--reading", "hyperplane", "--budget", "2", "--db", NewFolder(folders)), 2, "paper's reading only");
+    public void TheDeepClaim_HasThePapersReadingOnly() =>
+        ShouldBeAClearError(Here("hunt", "lowest-layer-specialization.deep", "--reading", "hyperplane", "--budget", "2", "--db", NewFolder(folders)), 2, "paper's reading only");
 
     [Test]
     public void AMalformedReplay() =>
