@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using static Verify.Experiments.Cli.LocalSlurm;
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Sweeps;
@@ -26,26 +27,13 @@ public sealed class ClusterSweepTest
 
     static readonly TimeSpan JobLimit = TimeSpan.FromMinutes(5);
     readonly List<string> folders = [];
-    bool startedHere;
-
-    static string Script => Path.Combine(RepositoryRoot(), "build", "slurm", "local-cluster.sh");
+    readonly LocalSlurm slurm = new();
 
     [OneTimeSetUp]
-    public void SlurmAnswers()
-    {
-        if (Sh("sinfo", "-h", "-o", "%t").Code == 0 && Sh("sinfo", "-h", "-o", "%t").Out.Trim() is "idle" or "mix" or "alloc") return;
-        if (!File.Exists(Script)) Assert.Ignore($"no Slurm answers here and {Script} is missing.");
-        var start = Sh("bash", TimeSpan.FromMinutes(10), Script, "start");
-        if (start.Code != 0)
-            Assert.Ignore($"Slurm cannot be started here: `{Script} start` exited {start.Code}: {Tail(start.Err + start.Out)}");
-        startedHere = true;
-    }
+    public void SlurmAnswers() => slurm.Answer();
 
     [OneTimeTearDown]
-    public void StopSlurm()
-    {
-        if (startedHere) Sh("bash", TimeSpan.FromMinutes(1), Script, "stop");
-    }
+    public void StopSlurm() => slurm.Stop();
 
     [TearDown]
     public void RemoveFolders()
@@ -114,57 +102,7 @@ public sealed class ClusterSweepTest
         throw new TimeoutException($"no task of job {job} started running within {JobLimit}.");
     }
 
-    static void WaitUntilDone(string job, string dir)
-    {
-        var deadline = DateTime.UtcNow + JobLimit;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Sh("squeue", "-h", "-j", job).Out.Trim().Length == 0) return;
-            Thread.Sleep(500);
-        }
-        Sh("scancel", job);
-        throw new TimeoutException($"job {job} did not finish within {JobLimit}. Logs:\n{Logs(dir)}");
-    }
+    static void WaitUntilDone(string job, string dir) => LocalSlurm.WaitUntilDone(job, Path.Combine(dir, "logs"), JobLimit);
 
-    static string Logs(string dir)
-    {
-        var logs = Path.Combine(dir, "logs");
-        return Directory.Exists(logs)
-            ? string.Join("\n", Directory.GetFiles(logs).Order().Select(f => $"--- {Path.GetFileName(f)}\n{Tail(File.ReadAllText(f))}"))
-            : "(no logs)";
-    }
-
-    static string Tail(string text) => text.Length <= 1500 ? text.Trim() : "..." + text[^1500..].Trim();
-
-    static (int Code, string Out, string Err) Sh(string file, params string[] args) => Sh(file, TimeSpan.FromSeconds(30), args);
-
-    static (int Code, string Out, string Err) Sh(string file, TimeSpan limit, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(limit))
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, stdout.Result, $"{file} did not finish within {limit.TotalSeconds} s. " + stderr.Result);
-            }
-            process.WaitForExit();
-            return (process.ExitCode, stdout.Result, stderr.Result);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return (-1, "", $"cannot run {file}: {e.Message}");
-        }
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Verify.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException($"no Verify.sln above {AppContext.BaseDirectory}.");
-    }
+    static string Logs(string dir) => LocalSlurm.Logs(Path.Combine(dir, "logs"));
 }
