@@ -55,7 +55,11 @@ public static class HuntShrink
         }
     }
 
-    /// <summary>The candidates of one step, in the shrinker's order, each once.</summary>
+    /// <summary>
+    /// The candidates of one step, in the shrinker's order, each once, at the failure's depth: the depth names the claim
+    /// (claim 1 at three or four layers is not claim 1 at two), so a hunt never shrinks a deep case into another claim's.
+    /// </summary>
     public static IReadOnlyList<HuntCase> Candidates(HuntCase c) =>
-        SmallProblemShrinker.Candidates(c.Problem).Select(p => new HuntCase(c.Family, p)).DistinctBy(x => x.Key).ToArray();
+        SmallProblemShrinker.Candidates(c.Problem).Where(p => p.Depth == c.Problem.Depth)
+            .Select(p => new HuntCase(c.Family, p)).DistinctBy(x => x.Key).ToArray();
 }

@@ -72,4 +72,18 @@ public sealed class HuntSpaceTest
         cosines.Min().ShouldBeLessThan(-0.8, "some teacher of 40 at d 3, m 3 has a near-mirror pair");
         HuntSearch.MostMirroredPair(new SmallProblem(3, [1], 0, 0, 2, 200, seeds[0])).ShouldBe(1, "one node has no pair");
     }
+
+    /// <summary>
+    /// A deep failure shrinks within its claim: every candidate keeps the failure's depth (the property tests' shrinker
+    /// also proposes one layer fewer, which would turn claim 1 at depth into claim 1 at two layers).
+    /// </summary>
+    [Test]
+    public void AShrinkCandidate_KeepsTheDepthOfTheFailure()
+    {
+        var deep = new HuntCase("four-layer", new SmallProblem(5, [3, 2, 2], 0, 0, 3, 150, 11));
+        SmallProblemShrinker.Candidates(deep.Problem).ShouldContain(p => p.Depth < 3, "the shared rule proposes fewer layers");
+        var candidates = HuntShrink.Candidates(deep);
+        candidates.Count.ShouldBe(4, "d, lowest width, multi, samples");
+        candidates.ShouldAllBe(c => c.Problem.Depth == 3 && c.Family == "four-layer");
+    }
 }
