@@ -4,8 +4,8 @@ using FsCheck.NUnit;
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
-using Verify.Properties.Generators;
 using Verify.TestSupport;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Claims;
 
