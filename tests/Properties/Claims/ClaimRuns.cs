@@ -6,9 +6,9 @@ using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Networks;
 using Verify.Model.Training;
-using Verify.Properties.Generators;
 using Verify.TestSupport;
 using static TorchSharp.torch;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Claims;
 

@@ -4,14 +4,14 @@ using FsCheck.NUnit;
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
-using Verify.Properties.Generators;
 using Verify.TestSupport;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Claims;
 
 /// <summary>
-/// Two conjectures written on <see cref="Conjecture"/>, the first code blocks of
-/// docs/theorems/adding-a-conjecture.md, verbatim. The first is plausible but false on purpose:
+/// Two conjectures written on <see cref="Conjecture"/> (docs/theorems/adding-a-conjecture.md; its example project,
+/// examples/MyConjectures, states the first on the packages). The first is plausible but false on purpose:
 /// "once the gradient is small at every sample, every student node specializes". Claim 4 says
 /// otherwise (spare nodes vanish instead): <c>Refuted = true</c> makes the test pass only when FsCheck
 /// finds a counterexample among cases that reached the precondition and shrinks it without growing it. The second holds (it is claim 1 up to the mirror).

@@ -5,9 +5,9 @@ using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Networks;
-using Verify.Properties.Generators;
 using Verify.TestSupport;
 using static TorchSharp.torch;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Claims;
 

@@ -5,6 +5,7 @@ using Verify.Model.Claims;
 using Verify.Model.Training;
 using Verify.TestSupport;
 using static TorchSharp.torch;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Claims;
 

@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
 using Verify.TestSupport;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Claims;
 

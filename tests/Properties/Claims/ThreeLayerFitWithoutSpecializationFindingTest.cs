@@ -7,6 +7,7 @@ using Verify.Model.Networks;
 using Verify.Model.Training;
 using Verify.TestSupport;
 using static TorchSharp.torch;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Claims;
 

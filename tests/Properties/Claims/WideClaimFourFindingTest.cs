@@ -4,6 +4,7 @@ using Verify.Model;
 using Verify.Model.Claims;
 using Verify.TestSupport;
 using static TorchSharp.torch;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Claims;
 
@@ -42,6 +43,6 @@ public sealed class WideClaimFourFindingTest
         var claim = ClaimRuns.Claim(VanishingClaim.Info, "leaky", CaseFamily.Wide.Name);
         var outcome = ClaimRuns.Fresh.Outcome(claim);
         ClaimRuns.Print(ClaimRuns.Fresh, claim, outcome);
-        outcome.Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(Verify.TestSupport.Tolerances.MinConclusiveCases, $"{outcome}; replay: {Verify.TestSupport.RunSeed.Replay}");
+        outcome.Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(Verify.TestSupport.Tolerances.MinConclusiveCases, $"{outcome}; replay: {RunSeed.Replay}");
     }
 }

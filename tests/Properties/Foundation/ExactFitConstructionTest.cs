@@ -5,9 +5,9 @@ using Shouldly;
 using Verify.Model.Data;
 using Verify.Model.Theory;
 using Verify.Properties.Claims;
-using Verify.Properties.Generators;
 using Verify.TestSupport;
 using static TorchSharp.torch;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Foundation;
 

@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Verify.TestSupport;
+using Verify.Conjectures;
 
 /// <summary>
 /// Prints the run seed at the top of the test output: the training-based properties draw their

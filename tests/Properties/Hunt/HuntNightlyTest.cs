@@ -4,6 +4,7 @@ using Verify.Model;
 using Verify.Model.Claims;
 using Verify.Model.Hunt;
 using Verify.TestSupport;
+using Verify.Conjectures;
 
 namespace Verify.Properties.Hunt;
 

@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 using Verify.Model.Claims;
 using Verify.Model.Networks;
 
-namespace Verify.Properties.Generators;
+namespace Verify.Conjectures;
 
 /// <summary>
 /// FsCheck generators for the claims, composed with LINQ. Each draws inputs that meet its claim's
@@ -64,16 +64,19 @@ public static class ClaimGen
     /// </summary>
     public static IEnumerable<SmallProblem> ShrinkProblem(SmallProblem p) => SmallProblemShrinker.Candidates(p);
 
-    /// <summary>Small problems of <paramref name="space"/>, drawn by FsCheck, shrinking with <see cref="ShrinkProblem"/>.</summary>
+    /// <summary>
+    /// Small problems of <paramref name="space"/>, shrinking with <see cref="ShrinkProblem"/>. FsCheck draws the case
+    /// seed; the space draws the case from it (<see cref="SmallProblemSpace.Draw"/>, the draw of the theorem checks and
+    /// the hunt), so every option of the space applies: mini-batch SGD, depth, data kind, decay and sample ranges.
+    /// </summary>
     public static Arbitrary<SmallProblem> Problems(SmallProblemSpace space) =>
         Arb.From(
-            from d in Gen.Choose(space.MinD, space.MaxD)
-            from m in Gen.Choose(space.MinWidth, space.MaxWidth)
-            from decay in Gen.Elements(space.Decays)
-            from multi in Gen.Choose(space.MinMulti, space.MaxMulti)
             from seed in Gen.Choose(1, int.MaxValue)
-            select new SmallProblem(d, [m, .. Enumerable.Repeat(space.UpperWidth, space.Depth - 1)], space.Leak, decay, multi, space.Samples, seed),
+            select space.Draw(seed, "conjecture", 0),
             ShrinkProblem);
+
+    /// <summary>Small problems of <paramref name="family"/> (<see cref="CaseFamily.All"/>, <see cref="CaseFamily.Deep"/>) at <paramref name="leak"/> (0: ReLU).</summary>
+    public static Arbitrary<SmallProblem> Problems(CaseFamily family, double leak) => Problems(family.Space(leak, false));
 
     public static Arbitrary<TrainingCase> OverRealizedArb(Gen<TeacherCase> teachers, int maxMulti = 3) =>
         Arb.From(OverRealized(teachers, maxMulti), ShrinkTraining);

@@ -2,7 +2,7 @@ using System.Globalization;
 using Verify.Model.Data;
 using Verify.Model.Networks;
 
-namespace Verify.Properties.Generators;
+namespace Verify.Conjectures;
 
 /// <summary>How a generated dataset is drawn.</summary>
 public enum DataKind { Gaussian, TeacherAware }
