@@ -92,39 +92,50 @@ public sealed class ThreeLayerFitWithoutSpecializationFindingTest
         var settled = Settle(p, settings);
         TestContext.Out.WriteLine($"settled: {settled}");
         settled.Verdict.ShouldBe(Verdict.Fails, "finished on to every layer's gradient 1e-7 it still fails: " + settled);
-        settled.Numbers.MinBestCorrelation.ShouldBe(judged.Numbers.MinBestCorrelation, 0.01, "a stationary fit: " + settled);
+        settled.Numbers.MinBestCorrelation.ShouldBe(judged.Numbers.MinBestCorrelation, 0.01, "a stationary fit (this case: 0.860 -> 0.859): " + settled);
     }
 
     /// <summary>
     /// The fresh three-layer cases of the run, per activation: gated (at least 16 conclusive, each with its failure-rate
-    /// bound, the verdict in claims.json), and every failing case a stationary fit: finished on to every layer's gradient
-    /// 1e-7 it fails again, its best correlation within 0.01 of the judged one.
+    /// bound, the verdict in claims.json), and no failing case unfinished: finished on to every layer's gradient 1e-7,
+    /// none specializes. The Nightly run of rules 2026-12-06.6 (run seed 3858838185) showed why "stationary" is not
+    /// asserted as "the same best correlation": of its 25 three-layer failures, one ReLU case moved 15% further and its
+    /// unmatched teacher went from rho 0.344 to 0.303 (still failing), and one leaky case could not be finished below
+    /// 3.1e-6 within 400 trial steps (neither confirmed nor refuted; printed).
     /// </summary>
     [TestCase("relu"), TestCase("leaky")]
     [Judges("lowest-layer-specialization.relu.three-layer.paper"), Judges("lowest-layer-specialization.leaky.three-layer.paper")]
-    public void TheFreshCases_AreGated_AndEveryFailureIsAStationaryFit(string activation) =>
-        GatedAndStationary(ClaimRuns.Fresh, activation, "three-layer", new TheoremCheckSettings());
+    public void TheFreshCases_AreGated_AndNoFailureIsUnfinished(string activation) =>
+        GatedAndNotUnfinished(ClaimRuns.Fresh, activation, "three-layer", new TheoremCheckSettings(), requireCount: true);
 
-    /// <summary>The Nightly tier: three and four layers, at least 100 conclusive cases per activation.</summary>
+    /// <summary>
+    /// The Nightly tier: three layers gated at 100 conclusive cases per activation; four layers judged with the same
+    /// cap of draws, where a refuted claim needs no count (one failure refutes a universal claim) but a claim that holds
+    /// does. Measured at run seed 3858838185: four-layer students reach the level in 89 of 800 ReLU draws and 13 of 800
+    /// leaky ones, so 100 conclusive four-layer cases would need about 900 and 6,000 draws.
+    /// </summary>
     [TestCase("relu", "three-layer"), TestCase("leaky", "three-layer"), TestCase("relu", "four-layer"), TestCase("leaky", "four-layer"), Category("Nightly")]
     [Judges("lowest-layer-specialization.relu.four-layer.paper"), Judges("lowest-layer-specialization.leaky.four-layer.paper")]
-    public void TheFreshCases_AreGated_AndEveryFailureIsAStationaryFit_Nightly(string activation, string family) =>
-        GatedAndStationary(ClaimRuns.FreshNightly, activation, family, ClaimRuns.NightlySettings);
+    public void TheFreshCases_AreGated_AndNoFailureIsUnfinished_Nightly(string activation, string family) =>
+        GatedAndNotUnfinished(ClaimRuns.FreshNightly, activation, family, ClaimRuns.NightlySettings, requireCount: family == CaseFamily.ThreeLayer.Name);
 
-    static void GatedAndStationary(TheoremCheckResult run, string activation, string family, TheoremCheckSettings settings)
+    static void GatedAndNotUnfinished(TheoremCheckResult run, string activation, string family, TheoremCheckSettings settings, bool requireCount)
     {
         var claim = ClaimRuns.Claim(LowestLayerSpecializationClaim.Info, activation, family, Reading.Paper);
         var outcome = run.Outcome(claim);
         ClaimRuns.Print(run, claim, outcome);
-        outcome.Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(settings.MinConclusive, $"{outcome}; replay: {RunSeed.Replay}");
+        if (requireCount || outcome.Verdict != Verdict.Fails)
+            outcome.Cases!.Conclusive.ShouldBeGreaterThanOrEqualTo(settings.MinConclusive, $"{outcome}; replay: {RunSeed.Replay}");
         var failures = run.CasesOf(claim).Where(c => c.Outcome.Verdict == Verdict.Fails).ToArray();
         var settled = Verify.Model.Training.TrialRunner.RunAll(failures, c => Settle(c.Problem, settings));
         foreach (var (c, later) in failures.Zip(settled))
         {
-            TestContext.Out.WriteLine($"settled: {later}");
-            later.Verdict.ShouldBe(Verdict.Fails, $"a failure of {c.Problem} that specializes when finished on was unfinished: {later}; replay: {RunSeed.Replay}");
-            later.Numbers.MinBestCorrelation.ShouldBe(((ClaimOutcome<DeepSpecializationNumbers>)c.Outcome).Numbers.MinBestCorrelation, 0.01, $"a stationary fit: {later}");
+            var before = ((ClaimOutcome<DeepSpecializationNumbers>)c.Outcome).Numbers.MinBestCorrelation;
+            TestContext.Out.WriteLine(FormattableString.Invariant($"settled ({later.Verdict}, min best rho {before:0.####} -> {later.Numbers.MinBestCorrelation:0.####}): {later}"));
+            later.Verdict.ShouldNotBe(Verdict.Holds, $"a failure of {c.Problem} that specializes when finished on was unfinished: {later}; replay: {RunSeed.Replay}");
         }
+        TestContext.Out.WriteLine(FormattableString.Invariant(
+            $"{claim.Id}: {failures.Length} failures, finished on to 1e-7: {settled.Count(o => o.Verdict == Verdict.Fails)} fail again ({failures.Zip(settled).Count(x => x.Second.Verdict == Verdict.Fails && Math.Abs(x.Second.Numbers.MinBestCorrelation - ((ClaimOutcome<DeepSpecializationNumbers>)x.First.Outcome).Numbers.MinBestCorrelation) <= 0.01)} with the same best correlation within 0.01), {settled.Count(o => o.Verdict == Verdict.Inconclusive)} not finished below 1e-6"));
     }
 
     /// <summary>Trains a case as the run did, finishes it on to every layer's gradient 1e-7 and judges it at 1e-6.</summary>
