@@ -172,7 +172,7 @@ public static class TwoLayerExperiment
 
     /// <summary>
     /// The per-epoch evaluations this thread has run so far (all of them, since the thread started):
-    /// their CPU seconds (the thread's CPU clock, <see cref="Benchmarks.CpuClock"/>; wall seconds where
+    /// their CPU seconds (the thread's CPU clock, <see cref="CpuClock"/>; wall seconds where
     /// it does not exist) and how many run-epochs they evaluated. `bench` reads the difference over
     /// its own runs (workers: 1, so they run on its thread).
     /// </summary>
@@ -181,9 +181,9 @@ public static class TwoLayerExperiment
     static void Evaluating(int runs, Action evaluate)
     {
         var watch = Stopwatch.StartNew();
-        var cpu = Benchmarks.CpuClock.ThreadSeconds();
+        var cpu = CpuClock.ThreadSeconds();
         evaluate();
-        var seconds = Benchmarks.CpuClock.ThreadSeconds() - cpu;
+        var seconds = CpuClock.ThreadSeconds() - cpu;
         evaluationSeconds += double.IsFinite(seconds) ? seconds : watch.Elapsed.TotalSeconds;
         evaluatedRunEpochs += runs;
     }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Verify.Model.Benchmarks;
+namespace Verify.Model.Runtime;
 
 /// <summary>
 /// CPU time of the calling thread (Linux: clock_gettime(CLOCK_THREAD_CPUTIME_ID)). On a machine
