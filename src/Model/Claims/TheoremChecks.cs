@@ -1,4 +1,5 @@
 using System.Globalization;
+using Verify.Model.Analysis;
 using Verify.Model.Data;
 using Verify.Model.Networks;
 using Verify.Model.Theory;

@@ -6,7 +6,7 @@ public sealed record SuccessCurve(double Decay, int Multi, int Seeds, double[] E
     /// <summary>Per teacher, the Clopper-Pearson 95% interval of a rate that is a fraction of <see cref="Seeds"/> seeds.</summary>
     public (double[] Low, double[] High) Interval(double[] rate)
     {
-        var bounds = rate.Select(r => Claims.Statistics.ClopperPearson((int)Math.Round(r * Seeds), Seeds)).ToArray();
+        var bounds = rate.Select(r => Analysis.Statistics.ClopperPearson((int)Math.Round(r * Seeds), Seeds)).ToArray();
         return (bounds.Select(b => b.Low).ToArray(), bounds.Select(b => b.High).ToArray());
     }
 

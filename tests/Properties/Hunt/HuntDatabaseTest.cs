@@ -1,6 +1,7 @@
 using System.Text;
 using NUnit.Framework;
 using Shouldly;
+using Verify.Model.Analysis;
 using Verify.Model.Claims;
 using Verify.Model.Hunt;
 

@@ -1,7 +1,7 @@
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Statistics;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Analysis;
 
 /// <summary>
 /// The statistics the verdicts need, from Math.NET Numerics: rank correlation, a one-sided sign
@@ -18,7 +18,7 @@ public static class Statistics
         if (a.Count != b.Count) throw new ArgumentException($"Spearman needs two lists of one length; got {a.Count} and {b.Count}.");
         if (a.Count < 2) throw new ArgumentException($"Spearman needs at least two pairs; got {a.Count}.");
         if (a.Distinct().Count() < 2 || b.Distinct().Count() < 2) return double.NaN;
-        return Correlation.Spearman(a, b);
+        return MathNet.Numerics.Statistics.Correlation.Spearman(a, b);
     }
 
     /// <summary>1-based ranks, ties averaged.</summary>
