@@ -6,12 +6,6 @@ using static TorchSharp.torch;
 
 namespace Verify.Model.Claims;
 
-/// <summary>One hidden layer of a deep pair, in plain numbers (reported beside claim 1's verdict, not judged).</summary>
-/// <param name="Layer">Hidden layer, 1 = lowest.</param>
-/// <param name="BestCorrelationPerTeacher">max_k rho_jk for each teacher node j of the layer, on the judged inputs.</param>
-/// <param name="FanOutStrength">E_x[beta_kk(x)] for each student node k of the layer: the diagonal of B_l(x) of the paper's recursion, averaged over the inputs.</param>
-public sealed record LayerNumbers(int Layer, double[] BestCorrelationPerTeacher, double[] FanOutStrength);
-
 /// <summary>
 /// The analysis record of a trained pair of any depth: the lowest layer's <see cref="PairEvidence"/> (what claim 1
 /// judges), how the run was finished (the point the verdict is read at lies next to where descent led: the

@@ -24,6 +24,3 @@ public sealed record AuthorsMultiLayerSweep(AuthorsMultiLayerConfig Base, IReadO
 
     public override string ToString() => $"{Base.Shape}; N {string.Join(", ", Sizes.Order())}; seeds {string.Join(",", Seeds)}";
 }
-
-/// <summary>One layer's mean best correlation against the training-set size: its spread over runs at each size.</summary>
-public sealed record LayerCurve(int Layer, IReadOnlyList<int> Sizes, IReadOnlyList<Spread> PerSize);

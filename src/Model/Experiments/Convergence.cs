@@ -1,21 +1,5 @@
 namespace Verify.Model.Experiments;
 
-/// <summary>Mean and spread over seeds of one value.</summary>
-/// <param name="Mean">Mean over seeds.</param>
-/// <param name="Sd">Sample standard deviation over seeds (0 with one seed).</param>
-/// <param name="Min">Smallest seed's value.</param>
-/// <param name="Max">Largest seed's value.</param>
-/// <param name="Seeds">Seeds.</param>
-public sealed record Spread(double Mean, double Sd, double Min, double Max, int Seeds)
-{
-    public static Spread Of(IReadOnlyCollection<double> values) => values.Count == 0
-        ? new Spread(double.NaN, double.NaN, double.NaN, double.NaN, 0)
-        : new Spread(values.Average(), values.Count < 2 ? 0 : MathNet.Numerics.Statistics.Statistics.StandardDeviation(values), values.Min(), values.Max(), values.Count);
-}
-
-/// <summary>The final log10 eval loss of one (p, multi) group, over seeds.</summary>
-public sealed record FinalLoss(double Decay, int Multi, Spread Log10EvalLoss);
-
 /// <summary>
 /// The paper's convergence figure: log10 eval loss (the paper's axis, mean squared error over
 /// samples and outputs) per epoch, per (p, multi), with its spread over seeds. Reported, not judged:

@@ -1,0 +1,4 @@
+namespace Verify.Model.Claims;
+
+/// <summary>One drawn case and its verdict for one claim.</summary>
+public sealed record CaseVerdict(SmallProblem Problem, ClaimOutcome Outcome);
