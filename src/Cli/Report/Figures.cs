@@ -209,7 +209,7 @@ static class Figures
             line.LineWidth = 1;
             line.MarkerSize = 4;
         }
-        var means = Model.Experiments.MultiLayer.MeanPerLayer(runs);
+        var means = Model.Experiments.MultiLayerRun.MeanPerLayer(runs);
         var mean = plot.Add.Scatter(layers, means);
         var spread = layers.Select((_, l) => Spread.Of(runs.Select(r => r.MeanBestCorrelation[l]).ToArray())).ToArray();
         Band(plot, layers, spread.Select(s => s.Min).ToArray(), spread.Select(s => s.Max).ToArray(), Colors.Black, alpha: 0.10);

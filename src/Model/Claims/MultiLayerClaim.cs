@@ -37,7 +37,7 @@ public static class MultiLayerClaim
     {
         var missed = SweepEvidence.Unusable(runs, r => r.Outcome, r => r.Config);
         if (missed is not null) return Outcome.Judged(Info, missed, false, missed + ".", new MultiLayerNumbers([], Slack, runs.Count, MinLowestLayer, [], []));
-        var means = MultiLayer.MeanPerLayer(runs);
+        var means = MultiLayerRun.MeanPerLayer(runs);
         var layers = Enumerable.Range(0, means.Length).Select(l => runs.Select(r => r.MeanBestCorrelation[l]).ToArray()).ToArray();
         var sd = layers.Select(v => v.Length < 2 ? 0 : MathNet.Numerics.Statistics.Statistics.StandardDeviation(v)).ToArray();
         var min = layers.Select(v => v.Min()).ToArray();

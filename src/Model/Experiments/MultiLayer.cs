@@ -41,8 +41,4 @@ public static class MultiLayer
         using var s = student.Trace(inputs);
         return LayerCorrelations.BestPerTeacherNode(t.Activations, s.Activations).Select(best => best.Average()).ToArray();
     }
-
-    /// <summary>Mean over runs of each layer's mean best correlation.</summary>
-    public static double[] MeanPerLayer(IReadOnlyList<MultiLayerRun> runs) =>
-        Enumerable.Range(0, runs[0].MeanBestCorrelation.Length).Select(l => runs.Average(r => r.MeanBestCorrelation[l])).ToArray();
 }

@@ -15,10 +15,6 @@ public static class SampleScaling
     /// <summary>Distance (input units; inputs have std 1.5) that one-sided control data keeps from teacher node 1's boundary, on its inactive side.</summary>
     public const double OneSidedMargin = 1.0;
 
-    /// <summary>The bound's N for (K, d) in whole triplets: ceil(K^{5/2} d^3 / eps / 3) x 3.</summary>
-    public static int BoundSamples(int k, int d) =>
-        (int)Math.Min(int.MaxValue / 2, Math.Ceiling(SampleScalingSettings.Bound.RequiredSamples(k, d, SampleScalingSettings.Epsilon) / 3) * 3);
-
     /// <summary>The case seed of (K, d, seed index), drawn from <paramref name="runSeed"/>.</summary>
     public static long CaseSeed(long runSeed, int k, int d, int seedIndex) =>
         Seeds.Of(runSeed, string.Create(CultureInfo.InvariantCulture, $"sample-complexity K{k} d{d}"), seedIndex);
@@ -51,7 +47,7 @@ public static class SampleScaling
             for (var i = 0; i < open.Count; i++) runs[open[i]].Add(results[i]);
             open = open.Where(s => !(runs[s][^1].ReachedLevel && runs[s][^1].Specialized(settings.CosineThreshold))).ToList();
         }
-        var bound = BoundSamples(k, d);
+        var bound = SampleScalingSettings.BoundSamples(k, d);
         return Enumerable.Range(0, seeds.Length).Select(s => new ScalingPoint(k, d, s, data, bound, ladder, runs[s])).ToArray();
     }
 
@@ -59,7 +55,7 @@ public static class SampleScaling
     public static ScalingPoint[] AtBound(SampleScalingSettings settings, int m, int d, long runSeed, ScalingData data)
     {
         var k = (1 + settings.Multi) * m;
-        var n = BoundSamples(k, d);
+        var n = SampleScalingSettings.BoundSamples(k, d);
         var bound = n;
         var cases = Enumerable.Range(0, settings.Seeds).Select(s => (s, CaseSeed(runSeed, k, d, s))).ToArray();
         var runs = Runs(settings, m, d, cases, data, n);

@@ -28,6 +28,10 @@ public sealed record SampleScalingSettings
     /// <summary>The bound with constants 1 (the paper gives none).</summary>
     public static SampleComplexity Bound { get; } = new(SampleConstant: 1, GradientConstant: 1);
 
+    /// <summary>The bound's N for (K, d) in whole triplets: ceil(K^{5/2} d^3 / eps / 3) x 3.</summary>
+    public static int BoundSamples(int k, int d) =>
+        (int)Math.Min(int.MaxValue / 2, Math.Ceiling(Bound.RequiredSamples(k, d, Epsilon) / 3) * 3);
+
     /// <summary>Student over-realization: n = multi m, K = (1 + multi) m.</summary>
     public int Multi { get; init; } = 2;
 
@@ -65,7 +69,7 @@ public sealed record SampleScalingSettings
     /// </summary>
     public int[] Ladder(int k, int d)
     {
-        var bound = SampleScaling.BoundSamples(k, d);
+        var bound = BoundSamples(k, d);
         var cap = Math.Min(MaxSamples, bound);
         var list = new List<int>();
         for (var t = 1; 3 * t <= cap; t = t < 4 ? t + 1 : t % 3 == 0 ? t / 3 * 4 : t / 2 * 3)
