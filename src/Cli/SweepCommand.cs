@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Verify.Cli.Report;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Sweeps;
 using Verify.Model.Training;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Verify.Cli.Report;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
 using Verify.Model.Sweeps;

@@ -1,5 +1,6 @@
 using System.Text;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 
 namespace Verify.Cli.Report;

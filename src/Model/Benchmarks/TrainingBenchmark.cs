@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using TorchSharp;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;

@@ -1,4 +1,4 @@
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 
 namespace Verify.Model.Claims;
 

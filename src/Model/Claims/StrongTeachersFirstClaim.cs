@@ -1,4 +1,5 @@
 using Verify.Model.Analysis;
+using Verify.Model.Evidence;
 
 namespace Verify.Model.Claims;
 

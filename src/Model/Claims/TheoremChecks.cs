@@ -1,4 +1,5 @@
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Verify.Model.Analysis;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
 using Verify.Model.Training;

@@ -1,6 +1,6 @@
 using Verify.Model.Analysis;
-using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using static TorchSharp.torch;

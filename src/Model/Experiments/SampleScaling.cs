@@ -3,6 +3,7 @@ using System.Globalization;
 using Verify.Model.Analysis;
 using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
 using Verify.Model.Training;

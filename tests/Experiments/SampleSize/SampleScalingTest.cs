@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.TestSupport;
 

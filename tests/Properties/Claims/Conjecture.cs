@@ -6,6 +6,7 @@ using NUnit.Framework.Internal.Commands;
 using FsCheck;
 using FsCheck.Fluent;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Training;
 using Verify.TestSupport;
 using static TorchSharp.torch;

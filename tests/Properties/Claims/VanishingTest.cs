@@ -4,6 +4,7 @@ using Verify.Model.Analysis;
 using Verify.Model;
 using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
 using Verify.Model.Training;

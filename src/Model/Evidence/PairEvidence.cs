@@ -1,11 +1,10 @@
-using System.Globalization;
 using Verify.Model.Analysis;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// The analysis record of a trained teacher-student pair, in plain numbers: everything the

@@ -1,7 +1,6 @@
-using Verify.Model.Claims;
 using Verify.Model.Training;
 
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// The numbers of one run: what `runs.jsonl` holds, one object per run. Teacher order is strength

@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>Mean and spread over seeds of one value.</summary>
 /// <param name="Mean">Mean over seeds.</param>

@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>Success rate of one (p, multi) group: the fraction of seeds covering teacher j, per j.</summary>
 public sealed record SuccessCurve(double Decay, int Multi, int Seeds, double[] Early, double[] End)

@@ -1,7 +1,7 @@
 using Verify.Model.Networks;
 using static TorchSharp.torch;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Evidence;
 
 /// <summary>The singular values of a teacher's feature matrix F = sigma(X~ W*) (N, m) on some inputs.</summary>
 public sealed record IndependenceEvidence(string Case, int Samples, double[] SingularValues)

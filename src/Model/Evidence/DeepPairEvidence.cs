@@ -4,7 +4,7 @@ using Verify.Model.Networks;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// The analysis record of a trained pair of any depth: the lowest layer's <see cref="PairEvidence"/> (what claim 1

@@ -1,6 +1,6 @@
 using Verify.Model.Training;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Evidence;
 
 /// <summary>How a case was finished: the numbers where the first phase (SGD or gradient descent) left it, and what the finish did.</summary>
 /// <param name="Endpoint">The first phase's result (loss and max per-sample gradient at its endpoint).</param>

@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>Training data of one sample-scaling run.</summary>
 public enum ScalingData
@@ -10,7 +10,7 @@ public enum ScalingData
     Gaussian,
 
     /// <summary>
-    /// Negative control: Gaussian inputs all at least <see cref="SampleScaling.OneSidedMargin"/> inside
+    /// Negative control: Gaussian inputs all at least <see cref="Experiments.SampleScaling.OneSidedMargin"/> inside
     /// the inactive side of teacher node 1 (distance to its boundary), so node 1 is never active on
     /// the training data and the labels carry nothing of w*_1. (On the active side node 1 is affine on
     /// the data, but with several outputs that affine map v*_1 w*_1^T still shows w*_1: measured, the

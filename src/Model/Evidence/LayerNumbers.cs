@@ -1,4 +1,4 @@
-namespace Verify.Model.Claims;
+namespace Verify.Model.Evidence;
 
 /// <summary>One hidden layer of a deep pair, in plain numbers (reported beside claim 1's verdict, not judged).</summary>
 /// <param name="Layer">Hidden layer, 1 = lowest.</param>

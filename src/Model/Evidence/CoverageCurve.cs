@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>Mean coverage at tau over seeds, per training-set size, for one kind of data, with the smallest and largest seed's coverage.</summary>
 public sealed record CoverageCurve(TrainingData Data, int[] Sizes, double[] Coverage, double[] MeanBestCorrelation)

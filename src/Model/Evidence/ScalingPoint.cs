@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>The ladder of one (K, d, seed): the runs tried, in increasing N, up to the first that specialized; BoundSamples is the bound's N in whole triplets.</summary>
 public sealed record ScalingPoint(int K, int D, int SeedIndex, ScalingData Data, int BoundSamples, int[] Ladder, IReadOnlyList<ScalingRun> Runs)

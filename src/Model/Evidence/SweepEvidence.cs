@@ -1,8 +1,6 @@
-using System.Globalization;
-using Verify.Model.Experiments;
 using Verify.Model.Training;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// Reads the evidence of the claims out of the runs of a sweep (plain records, no judging):
@@ -14,7 +12,7 @@ public static class SweepEvidence
     /// One timeline per run (eval data, the run's tau): first-covered epochs with the training loss
     /// and max per-sample gradient there, coverage after the early epoch and at the end, the final
     /// max per-sample gradient. Runs that differ only in multi form a series (same seed, p, data,
-    /// activation, m and budget: the same teacher and data, <see cref="TwoLayerExperiment.Streams"/>).
+    /// activation, m and budget: the same teacher and data, <see cref="Experiments.TwoLayerExperiment.Streams"/>).
     /// </summary>
     public static CoverageTimeline[] Timelines(IEnumerable<TwoLayerRun> runs) =>
         runs.Select(r => new CoverageTimeline(r.Config.ToString(), SeriesKey(r.Config), r.Config.Seed, r.Config.Decay, r.Config.Multi,

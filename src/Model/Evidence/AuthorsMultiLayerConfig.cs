@@ -1,7 +1,7 @@
 using Verify.Model.Networks;
 using Verify.Model.Training;
 
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// One run of the authors' multi-layer experiment as they ran it (recon_multilayer.py with

@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// A grid of two-layer runs: every decay p x seed x multi on top of one base configuration.

@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// A scaled-down version of the paper's multi-layer experiment (notes section 4): a deep teacher
@@ -30,7 +30,7 @@ public sealed record MultiLayerConfig
     /// does not diverge but stalls at train loss 81 with lowest-layer correlation 0.29. So the inputs
     /// keep std 1.5 and lr 0.01 then 0.005, the two-layer protocol's. Those runs use this suite's teacher
     /// and student; with the authors' own (standardized outputs, PyTorch's init) their rates train:
-    /// <see cref="AuthorsMultiLayer"/>.
+    /// <see cref="Experiments.AuthorsMultiLayer"/>.
     /// </summary>
     public static MultiLayerConfig Paper { get; } = new() { Epochs = 100 };
 

@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>Where a run's training inputs come from; evaluation is always on Gaussian inputs.</summary>
 public enum TrainingData

@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// The success-rate figure (claims 5 and 6): per teacher index j, the fraction of seeds in which

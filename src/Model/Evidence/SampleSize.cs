@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 public static class SampleSize
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using Verify.Model.Theory;
 using Verify.Model.Training;
 
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// The settings of claim 3 as a scaling law. One named eps (<see cref="Epsilon"/>) fixes both the

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Verify.Model.Training;
 
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// One training run of the ladder: a teacher, N points of one kind, a student trained to the eps

@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// The paper's convergence figure: log10 eval loss (the paper's axis, mean squared error over

@@ -1,6 +1,6 @@
 using Verify.Model.Training;
 
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// One run of the authors' multi-layer experiment, in plain numbers. Losses are PyTorch's MSELoss

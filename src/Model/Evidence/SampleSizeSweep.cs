@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// Coverage against training-set size for teacher-aware and Gaussian training data (claim 3, notes

@@ -1,4 +1,4 @@
-namespace Verify.Model.Claims;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// One training run's coverage history, the evidence of claims 5 and 6. Teachers are in strength
@@ -37,9 +37,9 @@ public sealed record CoverageTimeline(string Case, string Series, long Seed, dou
     /// <summary>
     /// The success-rate figure's strong-minus-weak drop of this run: the share of the strongest third
     /// of teachers covered minus the share of the weakest third, averaged over the early and the end
-    /// reading (<see cref="Experiments.SuccessCurve.Drop"/>).
+    /// reading (<see cref="SuccessCurve.Drop"/>).
     /// </summary>
-    public double Drop => (Experiments.SuccessCurve.Drop(Rates(CoveredEarly)) + Experiments.SuccessCurve.Drop(Rates(CoveredAtEnd))) / 2;
+    public double Drop => (SuccessCurve.Drop(Rates(CoveredEarly)) + SuccessCurve.Drop(Rates(CoveredAtEnd))) / 2;
 
     static double[] Rates(bool[] covered) => covered.Select(c => c ? 1.0 : 0.0).ToArray();
 }

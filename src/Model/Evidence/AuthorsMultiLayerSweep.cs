@@ -1,4 +1,4 @@
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// The authors' multi-layer figure as a sweep: every training-set size of <paramref name="Sizes"/>

@@ -1,7 +1,7 @@
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
 
-namespace Verify.Model.Experiments;
+namespace Verify.Model.Evidence;
 
 /// <summary>
 /// One two-layer training run of the paper's protocol (notes section 4). Defaults are the paper's:
@@ -15,7 +15,7 @@ namespace Verify.Model.Experiments;
 /// student. Comparisons across multi and across p within a seed are therefore paired (common random
 /// numbers): they differ only in what the configuration changes. The sweep uses the sharing for
 /// speed too: the runs of one seed train in one kernel whose first-layer products are one wide
-/// product, and are evaluated by one wide product per epoch (<see cref="TwoLayerExperiment.RunAll"/>);
+/// product, and are evaluated by one wide product per epoch (<see cref="Experiments.TwoLayerExperiment.RunAll"/>);
 /// each run's numbers equal the same run trained alone, to round-off.
 /// </summary>
 public sealed record TwoLayerConfig
