@@ -4,6 +4,7 @@ using Verify.Cli.Report;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
 using Verify.Model.Experiments;
+using Verify.Model.Protocols;
 using Verify.Model.Training;
 
 namespace Verify.Cli;

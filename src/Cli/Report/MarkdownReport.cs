@@ -2,6 +2,7 @@ using System.Text;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
 using Verify.Model.Experiments;
+using Verify.Model.Protocols;
 
 namespace Verify.Cli.Report;
 

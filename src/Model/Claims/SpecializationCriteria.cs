@@ -1,4 +1,5 @@
 using Verify.Model.Evidence;
+using Verify.Model.Protocols;
 
 namespace Verify.Model.Claims;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Verify.Model.Analysis;
-using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Evidence;
 using Verify.Model.Networks;
+using Verify.Model.Protocols;
 using Verify.Model.Runtime;
 using Verify.Model.Training;
 using static TorchSharp.torch;

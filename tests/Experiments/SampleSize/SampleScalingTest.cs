@@ -3,6 +3,7 @@ using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
 using Verify.Model.Experiments;
+using Verify.Model.Protocols;
 using Verify.TestSupport;
 
 namespace Verify.Experiments.SampleSize;

@@ -3,6 +3,7 @@ using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
+using Verify.Model.Protocols;
 using Verify.TestSupport;
 
 namespace Verify.Experiments.TwoLayer;

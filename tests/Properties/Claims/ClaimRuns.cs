@@ -5,10 +5,10 @@ using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Protocols;
 using Verify.Model.Training;
 using Verify.Properties.Generators;
 using Verify.TestSupport;
-using static TorchSharp.torch;
 
 namespace Verify.Properties.Claims;
 

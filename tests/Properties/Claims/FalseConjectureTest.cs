@@ -1,11 +1,8 @@
 using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.NUnit;
 using NUnit.Framework;
-using Shouldly;
 using Verify.Model.Claims;
+using Verify.Model.Protocols;
 using Verify.Properties.Generators;
-using Verify.TestSupport;
 
 namespace Verify.Properties.Claims;
 

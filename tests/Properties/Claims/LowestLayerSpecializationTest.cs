@@ -4,6 +4,7 @@ using Verify.Model;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
 using Verify.Model.Networks;
+using Verify.Model.Protocols;
 using Verify.Model.Runtime;
 using Verify.Model.Training;
 using Verify.TestSupport;

@@ -2,8 +2,8 @@ using System.Text;
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Analysis;
-using Verify.Model.Claims;
 using Verify.Model.Hunt;
+using Verify.Model.Protocols;
 
 namespace Verify.Properties.Hunt;
 

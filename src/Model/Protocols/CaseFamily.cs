@@ -1,4 +1,4 @@
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>
 /// A family of small cases (two-layer, or deep: <see cref="Deep"/>): where the drawn cases come from. Each is gated on its own

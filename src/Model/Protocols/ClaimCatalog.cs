@@ -1,4 +1,6 @@
-namespace Verify.Model.Claims;
+using Verify.Model.Claims;
+
+namespace Verify.Model.Protocols;
 
 /// <summary>
 /// Every claim the suite judges, by the part of `verify reproduce` that judges it (the report's

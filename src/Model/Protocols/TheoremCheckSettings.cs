@@ -1,6 +1,7 @@
+using Verify.Model.Claims;
 using Verify.Model.Training;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>
 /// The settings of <see cref="TheoremChecks"/>: small problems drawn afresh from a run seed,

@@ -1,4 +1,4 @@
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>The gap between the two readings of one claim at one activation and family.</summary>
 /// <param name="Claim">The claim's id without its reading.</param>

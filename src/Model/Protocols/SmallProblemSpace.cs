@@ -1,6 +1,6 @@
 using Verify.Model.Runtime;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>
 /// The space small problems are drawn from, uniformly: d in [MinD, MaxD], Depth hidden layers of

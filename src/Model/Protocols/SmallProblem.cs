@@ -4,7 +4,7 @@ using Verify.Model.Networks;
 using Verify.Model.Runtime;
 using Verify.Model.Training;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>
 /// One small teacher-student problem: teacher input dimension, hidden widths (lowest first), leak of

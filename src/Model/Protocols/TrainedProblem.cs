@@ -3,7 +3,7 @@ using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>A trained small problem: one owner of its teacher, student and data.</summary>
 public sealed class TrainedProblem(SmallProblem problem, RectifiedNetwork teacher, RectifiedNetwork student, Dataset data, TrainingResult training,

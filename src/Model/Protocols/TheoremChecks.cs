@@ -1,9 +1,10 @@
+using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Evidence;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>
 /// The paper's theorems checked on small problems drawn afresh from a run seed: lowest-layer

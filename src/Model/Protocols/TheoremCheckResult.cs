@@ -1,7 +1,8 @@
 using Verify.Model.Analysis;
+using Verify.Model.Claims;
 using Verify.Model.Evidence;
 
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>Every verdict of one run of the theorem checks: one outcome per claim, and each case behind them.</summary>
 public sealed record TheoremCheckResult(long RunSeed, IReadOnlyList<ClaimOutcome> Outcomes, IReadOnlyDictionary<string, IReadOnlyList<CaseVerdict>> Cases)

@@ -1,4 +1,4 @@
-namespace Verify.Model.Claims;
+namespace Verify.Model.Protocols;
 
 /// <summary>
 /// The one rule by which a failing small problem shrinks: the FsCheck shrinker of the property tests
