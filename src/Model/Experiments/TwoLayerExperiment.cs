@@ -27,29 +27,15 @@ public static class TwoLayerExperiment
     {
         using var scope = NewDisposeScope();
         using var run = new PreparedRun(config, inputs);
-        return run.Finish(SgdTrainer.Train(run.Student, run.Train, run.Options, run.TrainSeed, e => Evaluating(1, () => run.Observe(e))));
+        return run.Finish(SgdTrainer.Train(run.Student, run.Train, run.Options, run.TrainSeed, e => WorkClock.Time(EvaluationWork, 1, () => run.Observe(e))));
     }
-
-    [ThreadStatic] static double evaluationSeconds;
-    [ThreadStatic] static long evaluatedRunEpochs;
 
     /// <summary>
-    /// The per-epoch evaluations this thread has run so far (all of them, since the thread started):
-    /// their CPU seconds (the thread's CPU clock, <see cref="CpuClock"/>; wall seconds where
-    /// it does not exist) and how many run-epochs they evaluated. `bench` reads the difference over
-    /// its own runs (workers: 1, so they run on its thread).
+    /// The name under which the per-epoch evaluations are timed (<see cref="WorkClock"/>), in
+    /// run-epochs evaluated: `bench` reads the difference over its own runs (workers: 1, so they run
+    /// on its thread).
     /// </summary>
-    internal static (double Seconds, long RunEpochs) EvaluationTime => (evaluationSeconds, evaluatedRunEpochs);
-
-    static void Evaluating(int runs, Action evaluate)
-    {
-        var watch = Stopwatch.StartNew();
-        var cpu = CpuClock.ThreadSeconds();
-        evaluate();
-        var seconds = CpuClock.ThreadSeconds() - cpu;
-        evaluationSeconds += double.IsFinite(seconds) ? seconds : watch.Elapsed.TotalSeconds;
-        evaluatedRunEpochs += runs;
-    }
+    public const string EvaluationWork = "two-layer evaluation";
 
     /// <summary>
     /// Runs trained together by <see cref="SgdTrainer"/>: runs of one shape (<see cref="ShapeKey"/>)
@@ -79,7 +65,7 @@ public static class TwoLayerExperiment
                 {
                     using var phase = Phases.Time("evaluate");
                     foreach (var group in ended.GroupBy(i => evalGroup[i]))
-                        Evaluating(group.Count(), () => ObserveTogether(group.Select(i => runs[i]).ToArray(), group.Select(i => epochs[i]).ToArray()));
+                        WorkClock.Time(EvaluationWork, group.Count(), () => ObserveTogether(group.Select(i => runs[i]).ToArray(), group.Select(i => epochs[i]).ToArray()));
                 });
             using (Phases.Time("finish"))
                 return runs.Select((r, i) => r.Finish(results[i])).ToArray();
