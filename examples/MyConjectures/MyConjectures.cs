@@ -2,6 +2,7 @@ using FsCheck;
 using NUnit.Framework;
 using Verify.Conjectures;
 using Verify.Model.Claims;
+using Verify.Model.Protocols;
 
 namespace MyConjectures;
 

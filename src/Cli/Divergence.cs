@@ -1,5 +1,5 @@
 using System.Globalization;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 using Verify.Model.Training;
 
 namespace Verify.Cli;

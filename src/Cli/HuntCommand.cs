@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Verify.Cli.Report;
-using Verify.Model;
 using Verify.Model.Claims;
 using Verify.Model.Hunt;
+using Verify.Model.Protocols;
 using Verify.Model.Sweeps;
 
 namespace Verify.Cli;

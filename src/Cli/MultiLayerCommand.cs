@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Verify.Cli.Report;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
 

@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using Verify.Cli.Report;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
+using Verify.Model.Protocols;
 using Verify.Model.Training;
-using static TorchSharp.torch;
 
 namespace Verify.Cli;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Verify.Cli.Report;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Sweeps;
 using Verify.Model.Training;
@@ -230,7 +231,7 @@ static class SweepCommand
         var present = plan.Runs().ToLookup(x => x.Experiment, x => x.Configs.Any(c => byId.ContainsKey(SweepJson.RunId(c))));
         var only = plan.ReportExperiments().Where(e => ReportedBy(e).All(label => !present.Contains(label) || present[label].All(any => any))).ToArray();
         var clock = Stopwatch.StartNew();
-        ReproduceCommand.Reproduce(new ReproduceCommand.Request(plan.ReportScale(), Path.GetFullPath(dir), only, null, TrialRunner.DefaultWorkers, Verify.Model.Claims.TheoremCheckSettings.DefaultRunSeed),
+        ReproduceCommand.Reproduce(new ReproduceCommand.Request(plan.ReportScale(), Path.GetFullPath(dir), only, null, TrialRunner.DefaultWorkers, Verify.Model.Protocols.TheoremCheckSettings.DefaultRunSeed),
             (_, configs) => Divergence.Warn(configs.Select(c => byId.GetValueOrDefault(SweepJson.RunId(c))).OfType<TwoLayerRun>().ToArray()));
 
         // runs.jsonl: every result in manifest order, labelled as the manifest labels it.

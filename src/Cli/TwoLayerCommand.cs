@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Verify.Cli.Report;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
 using Verify.Model.Sweeps;
@@ -108,7 +109,7 @@ static class TwoLayerCommand
         Console.WriteLine($"wrote {runs.Length} runs to {path}");
         Console.WriteLine("claims on this sweep:");
         using (Verify.Model.Training.Phases.Time("claims"))
-            foreach (var outcome in Verify.Model.Claims.SweepClaims.TwoLayer(runs, runs, Verify.Model.Claims.TheoremCheckSettings.DefaultRunSeed))
+            foreach (var outcome in Verify.Model.Claims.SweepClaims.TwoLayer(runs, runs, Verify.Model.Protocols.TheoremCheckSettings.DefaultRunSeed))
                 Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}: {outcome.Evidence}");
         if (Verify.Model.Training.Phases.Enabled)
             Console.Error.WriteLine("profile (VERIFY_PROFILE=1):" + Environment.NewLine + Verify.Model.Training.Phases.Report());

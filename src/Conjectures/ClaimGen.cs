@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Verify.Model.Claims;
 using Verify.Model.Networks;
+using Verify.Model.Protocols;
 
 namespace Verify.Conjectures;
 

@@ -7,6 +7,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using Verify.Model;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
+using Verify.Model.Protocols;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 

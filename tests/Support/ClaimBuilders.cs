@@ -1,4 +1,3 @@
-using TorchSharp;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using Verify.Model.Runtime;
@@ -18,7 +17,7 @@ public static class ClaimBuilders
     /// steps escaping the origin; 0.3 keeps every case within seconds and still starts far from
     /// any teacher (measured: best initial cosine about 0.5-0.8).
     /// </summary>
-    public const double SmallProblemInitStd = Verify.Model.Claims.TheoremCheckSettings.InitStd;
+    public const double SmallProblemInitStd = Verify.Model.Protocols.TheoremCheckSettings.InitStd;
 
     /// <summary>Full-batch gradient descent, lr 0.1, epochs of 250 steps, stopping at <paramref name="target"/>.</summary>
     public static SgdOptions FullBatch(int epochs, double? target = Tolerances.SmallProblemGradientTarget, double learningRate = 0.1, int itersPerEpoch = 250) =>
@@ -83,7 +82,7 @@ public sealed record CaseStreams(long Teacher, long Data, long Student, long Bat
     public override string ToString() => $"streams(teacher {Teacher}, data {Data}, student {Student}, batches {Batches})";
 }
 
-/// <summary>Marks a test as judging a claim of <see cref="Verify.Model.Claims.ClaimCatalog"/> (by id); <c>ClaimCatalogTest</c> checks every claim has one.</summary>
+/// <summary>Marks a test as judging a claim of <see cref="Verify.Model.Protocols.ClaimCatalog"/> (by id); <c>ClaimCatalogTest</c> checks every claim has one.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class JudgesAttribute(string claimId) : Attribute
 {

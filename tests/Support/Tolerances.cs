@@ -21,7 +21,7 @@ public static class Tolerances
     /// is a sum of O(n) products of O(1) numbers, each with relative error 2^-53 ~ 1e-16, so values
     /// below 1e-9 are round-off; the perturbed control sits many orders above (about 1e-3).
     /// </summary>
-    public const double Float64Zero = Verify.Model.Claims.TheoremCheckSettings.Float64Zero;
+    public const double Float64Zero = Verify.Model.Protocols.TheoremCheckSettings.Float64Zero;
 
     /// <summary>
     /// The same float64 training run on CPU and CUDA: kernels sum in different orders, so round-off
@@ -43,7 +43,7 @@ public static class Tolerances
     /// above 0.999 for every teacher, and most runs reach it within 10,000 steps (1-5 s). Below it
     /// progress is slow: crowded cases (d = 2, m = 3, multi 3) plateau near 1e-2 at loss 1e-6.
     /// </summary>
-    public const double SmallProblemGradientTarget = Verify.Model.Claims.TheoremCheckSettings.SmallProblemGradientTarget;
+    public const double SmallProblemGradientTarget = Verify.Model.Protocols.TheoremCheckSettings.SmallProblemGradientTarget;
 
     /// <summary>
     /// Conclusive cases every two-layer training claim needs, per activation, before it can hold
@@ -57,7 +57,7 @@ public static class Tolerances
     /// norm about 1 to 2 (grid entries, 5 outputs); at the gradient target the un-specialized leaky
     /// nodes measured 0.000-0.002, so 0.05 is 5% of the weakest teacher and 25x the measured level.
     /// </summary>
-    public const double VanishedFanOut = Verify.Model.Claims.TheoremCheckSettings.DefaultVanishedFanOut;
+    public const double VanishedFanOut = Verify.Model.Protocols.TheoremCheckSettings.DefaultVanishedFanOut;
 
     /// <summary>
     /// Smallest / largest singular value of the teacher feature matrix above which it has full column
@@ -65,7 +65,7 @@ public static class Tolerances
     /// teachers on teacher-aware data give 1e-2 or more on the generated cases, so 1e-8 sits far
     /// from both.
     /// </summary>
-    public const double IndependenceRelativeRank = Verify.Model.Claims.TheoremCheckSettings.DefaultIndependenceRelativeRank;
+    public const double IndependenceRelativeRank = Verify.Model.Protocols.TheoremCheckSettings.DefaultIndependenceRelativeRank;
 
     /// <summary>Significance of the sign tests over seeds (claims 5 and 6): 5%, so at least 5 seeds.</summary>
     public const double SeedSignificance = 0.05;

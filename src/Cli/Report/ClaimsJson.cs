@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Verify.Model;
 using Verify.Model.Claims;
+using Verify.Model.Protocols;
 
 namespace Verify.Cli.Report;
 

@@ -1,6 +1,6 @@
 using ScottPlot;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 
 namespace Verify.Cli.Report;
 
@@ -50,7 +50,7 @@ static class Figures
     /// <summary>Success rate per teacher index at tau 0.95, early and end, one line per multi, one panel per p.</summary>
     public static string SuccessRate(string dir, IReadOnlyList<TwoLayerRun> runs)
     {
-        var curves = Model.Experiments.SuccessRate.Curves(runs);
+        var curves = Model.Evidence.SuccessRate.Curves(runs);
         var decays = curves.Select(c => c.Decay).Distinct().Order().ToArray();
         var panels = new Multiplot();
         panels.AddPlots(decays.Length * 2);
@@ -82,7 +82,7 @@ static class Figures
     /// <summary>log10 eval loss per epoch, one line per multi, one panel per p.</summary>
     public static string Convergence(string dir, IReadOnlyList<TwoLayerRun> runs)
     {
-        var curves = Model.Experiments.Convergence.Log10EvalLoss(runs);
+        var curves = Model.Evidence.Convergence.Log10EvalLoss(runs);
         var decays = curves.Keys.Select(k => k.Decay).Distinct().Order().ToArray();
         var panels = new Multiplot();
         panels.AddPlots(decays.Length);
@@ -110,7 +110,7 @@ static class Figures
     public static string SampleSize(string dir, IReadOnlyList<TwoLayerRun> runs)
     {
         var plot = new Plot();
-        foreach (var curve in Model.Experiments.SampleSize.Curves(runs))
+        foreach (var curve in Model.Evidence.SampleSize.Curves(runs))
         {
             var xs = curve.Sizes.Select(n => Math.Log10(n)).ToArray();
             var line = plot.Add.Scatter(xs, curve.Coverage);
@@ -209,7 +209,7 @@ static class Figures
             line.LineWidth = 1;
             line.MarkerSize = 4;
         }
-        var means = Model.Experiments.MultiLayer.MeanPerLayer(runs);
+        var means = Model.Evidence.MultiLayerRun.MeanPerLayer(runs);
         var mean = plot.Add.Scatter(layers, means);
         var spread = layers.Select((_, l) => Spread.Of(runs.Select(r => r.MeanBestCorrelation[l]).ToArray())).ToArray();
         Band(plot, layers, spread.Select(s => s.Min).ToArray(), spread.Select(s => s.Max).ToArray(), Colors.Black, alpha: 0.10);

@@ -1,6 +1,8 @@
 using System.Text;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
+using Verify.Model.Protocols;
 
 namespace Verify.Cli.Report;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 
 namespace Verify.Cli.Report;
 

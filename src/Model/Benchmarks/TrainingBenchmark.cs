@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using TorchSharp;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
@@ -207,8 +207,9 @@ public static class TrainingBenchmark
     /// per run and epoch; with <paramref name="alone"/>, one run (multi 5) through
     /// <see cref="TwoLayerExperiment.Run(TwoLayerConfig)"/>. Runs of <paramref name="epochs"/> epochs
     /// of one step each; the evaluations themselves are timed, each on its own
-    /// (<see cref="TwoLayerExperiment.EvaluationTime"/>), in CPU milliseconds of the calling thread
-    /// where that clock exists (Linux), else wall milliseconds; the best of <paramref name="repeats"/>.
+    /// (<see cref="WorkClock"/>, under <see cref="TwoLayerExperiment.EvaluationWork"/>), in CPU
+    /// milliseconds of the calling thread where that clock exists (Linux), else wall milliseconds;
+    /// the best of <paramref name="repeats"/>.
     /// (It used to be the difference between a run of epochs + 1 epochs and one of 1 epoch, which
     /// assumed that setup and the final analysis cost the same in both: they do not, the analysis
     /// depends on the trained student, and the difference came out negative on a quiet machine.)
@@ -223,10 +224,10 @@ public static class TrainingBenchmark
         var group = (from p in SeedGroup.Decays from multi in SeedGroup.Multis select config with { Multi = multi, Decay = p }).ToArray();
         double Time()
         {
-            var (seconds, count) = TwoLayerExperiment.EvaluationTime;
+            var (seconds, count) = WorkClock.OnThisThread(TwoLayerExperiment.EvaluationWork);
             if (alone) TwoLayerExperiment.Run(config);
             else TwoLayerExperiment.RunAll(group, workers: 1);
-            var (after, countAfter) = TwoLayerExperiment.EvaluationTime;
+            var (after, countAfter) = WorkClock.OnThisThread(TwoLayerExperiment.EvaluationWork);
             var expected = (long)epochs * (alone ? 1 : group.Length);
             if (countAfter - count != expected)
                 throw new InvalidOperationException($"The evaluation benchmark expected {expected} run-epochs evaluated on its thread; {countAfter - count} were.");

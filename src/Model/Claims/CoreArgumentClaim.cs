@@ -1,4 +1,4 @@
-using System.Globalization;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using static TorchSharp.torch;

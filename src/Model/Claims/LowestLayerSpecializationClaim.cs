@@ -1,5 +1,4 @@
-using System.Globalization;
-using Verify.Model.Analysis;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using static TorchSharp.torch;

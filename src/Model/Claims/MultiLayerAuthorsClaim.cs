@@ -1,5 +1,5 @@
 using System.Globalization;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 
 namespace Verify.Model.Claims;
 

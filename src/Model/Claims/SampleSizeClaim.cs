@@ -1,7 +1,7 @@
 using System.Globalization;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 using Verify.Model.Theory;
 
 namespace Verify.Model.Claims;

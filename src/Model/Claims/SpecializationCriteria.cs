@@ -1,5 +1,5 @@
-using System.Globalization;
-using Verify.Model.Analysis;
+using Verify.Model.Evidence;
+using Verify.Model.Protocols;
 
 namespace Verify.Model.Claims;
 

@@ -1,3 +1,5 @@
+using Verify.Model.Evidence;
+
 namespace Verify.Model.Claims;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Verify.Model.Analysis;
 
 namespace Verify.Model.Claims;
 

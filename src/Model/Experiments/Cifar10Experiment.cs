@@ -1,4 +1,4 @@
-using TorchSharp;
+using Verify.Model.Evidence;
 using static TorchSharp.torch;
 
 namespace Verify.Model.Experiments;

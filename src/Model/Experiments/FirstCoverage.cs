@@ -1,6 +1,6 @@
 using Verify.Model.Analysis;
-using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 using static TorchSharp.torch;
@@ -85,6 +85,3 @@ public sealed class FirstCoverage(int teachers, double tau)
             earlyEpoch, result.EpochsRun, end.TeacherFanOutNorms, coverage.GradientAtFirstCover, coverage.LossAtFirstCover, result.MaxSampleGradient);
     }
 }
-
-/// <summary>What a recorded timeline is: its description, the series it belongs to (runs differing only in width), seed, decay p and multi.</summary>
-public sealed record TimelineLabel(string Case, string Series, long Seed, double Decay, int Multi);

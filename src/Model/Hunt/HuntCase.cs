@@ -1,5 +1,5 @@
 using System.Globalization;
-using Verify.Model.Claims;
+using Verify.Model.Protocols;
 
 namespace Verify.Model.Hunt;
 

@@ -1,4 +1,4 @@
-using Verify.Model.Claims;
+using Verify.Model.Protocols;
 using Verify.Model.Runtime;
 using static TorchSharp.torch;
 

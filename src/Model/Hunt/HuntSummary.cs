@@ -1,4 +1,5 @@
 using System.Globalization;
+using Verify.Model.Analysis;
 using Verify.Model.Claims;
 
 namespace Verify.Model.Hunt;

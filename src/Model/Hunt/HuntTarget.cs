@@ -1,4 +1,5 @@
 using Verify.Model.Claims;
+using Verify.Model.Protocols;
 
 namespace Verify.Model.Hunt;
 

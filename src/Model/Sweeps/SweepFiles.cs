@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 
 namespace Verify.Model.Sweeps;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 
 namespace Verify.Model.Sweeps;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 
 namespace Verify.Model.Sweeps;

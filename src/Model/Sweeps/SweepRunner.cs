@@ -1,3 +1,4 @@
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Training;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Verify.Model.Benchmarks;
+using Verify.Model.Runtime;
 
 namespace Verify.Model.Training;
 

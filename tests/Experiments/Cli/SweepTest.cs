@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NUnit.Framework;
 using Shouldly;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Sweeps;
 using static Verify.Experiments.Cli.SweepFixtures;

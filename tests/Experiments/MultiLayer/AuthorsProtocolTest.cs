@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Training;
 using Verify.TestSupport;

@@ -12,7 +12,7 @@ namespace Verify.Experiments.MultiLayer;
 /// mean best correlation (over teacher nodes, max over student nodes, eval data) reaches
 /// <see cref="MultiLayerClaim.MinLowestLayer"/> and is at least the upper layers' (less
 /// <see cref="MultiLayerClaim.Slack"/>). Default: a scaled-down teacher (d 20, widths [10, 15, 20],
-/// N = 500); Nightly: the paper's setting (<see cref="Model.Experiments.MultiLayerConfig.Paper"/>).
+/// N = 500); Nightly: the paper's setting (<see cref="Model.Evidence.MultiLayerConfig.Paper"/>).
 /// Seeds: 3 (default) or 5 (paper); the judge reads the mean over seeds and reports the spread.
 /// </summary>
 /// <remarks>

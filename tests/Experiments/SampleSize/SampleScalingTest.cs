@@ -1,7 +1,9 @@
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
+using Verify.Model.Protocols;
 using Verify.TestSupport;
 
 namespace Verify.Experiments.SampleSize;
@@ -79,7 +81,7 @@ public sealed class SampleScalingTest
     public void TheEarlierCounterexampleCase_AtTheBoundsNForEps()
     {
         var settings = SampleScalingSettings.Corner;
-        var n = SampleScaling.BoundSamples(6, 2);
+        var n = SampleScalingSettings.BoundSamples(6, 2);
         var run = SampleScaling.Runs(settings, 2, 2, [(0, 6141705617844254943)], ScalingData.TeacherAware, n)[0];
         var outcome = SampleSizeClaim.Judge([new ScalingPoint(6, 2, 0, ScalingData.TeacherAware, n, [n], [run])], settings);
         TestContext.Out.WriteLine(run);

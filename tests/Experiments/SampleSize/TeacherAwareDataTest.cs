@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 using Verify.TestSupport;
 
 namespace Verify.Experiments.SampleSize;

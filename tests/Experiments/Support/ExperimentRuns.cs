@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 
 namespace Verify.Experiments.Support;

@@ -2,6 +2,8 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Experiments.Support;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
+using Verify.Model.Protocols;
 using Verify.TestSupport;
 
 namespace Verify.Experiments.TwoLayer;

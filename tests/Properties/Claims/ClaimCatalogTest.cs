@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using NUnit.Framework;
 using Shouldly;
 using Verify.Cli.Report;
-using Verify.Model.Claims;
+using Verify.Model.Protocols;
 
 namespace Verify.Properties.Claims;
 

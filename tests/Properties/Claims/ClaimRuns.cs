@@ -5,6 +5,7 @@ using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Data;
 using Verify.Model.Networks;
+using Verify.Model.Protocols;
 using Verify.Model.Training;
 using Verify.TestSupport;
 using static TorchSharp.torch;

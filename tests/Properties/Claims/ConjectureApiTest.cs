@@ -5,6 +5,8 @@ using Shouldly;
 using Verify.Conjectures;
 using Verify.Model;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
+using Verify.Model.Protocols;
 
 namespace Verify.Properties.Claims;
 

@@ -1,8 +1,9 @@
 using NUnit.Framework;
 using Shouldly;
-using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
+using Verify.Model.Protocols;
 using Verify.Model.Runtime;
 using Verify.Model.Training;
 using Verify.TestSupport;

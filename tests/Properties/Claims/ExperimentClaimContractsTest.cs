@@ -1,7 +1,8 @@
 using NUnit.Framework;
 using Shouldly;
+using Verify.Model.Analysis;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Training;
 

@@ -1,11 +1,9 @@
 using FsCheck;
-using FsCheck.Fluent;
-using FsCheck.NUnit;
 using NUnit.Framework;
-using Shouldly;
 using Verify.Model.Claims;
 using Verify.TestSupport;
 using Verify.Conjectures;
+using Verify.Model.Protocols;
 
 namespace Verify.Properties.Claims;
 

@@ -1,10 +1,9 @@
 using NUnit.Framework;
 using Shouldly;
-using Verify.Model.Analysis;
 using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
-using Verify.Model.Training;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Claims;

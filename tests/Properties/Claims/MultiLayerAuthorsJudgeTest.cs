@@ -1,7 +1,7 @@
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 using Verify.Model.Training;
 
 namespace Verify.Properties.Claims;

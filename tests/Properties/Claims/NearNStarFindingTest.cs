@@ -2,7 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model;
 using Verify.Model.Claims;
-using Verify.Model.Training;
+using Verify.Model.Protocols;
 using Verify.TestSupport;
 using static TorchSharp.torch;
 using Verify.Conjectures;

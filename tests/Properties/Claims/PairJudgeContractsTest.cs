@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Analysis;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
 using Verify.Model.Training;
 
 namespace Verify.Properties.Claims;

@@ -1,6 +1,8 @@
 using NUnit.Framework;
 using Shouldly;
+using Verify.Model.Analysis;
 using Verify.Model.Claims;
+using Verify.Model.Protocols;
 using Verify.TestSupport;
 using Verify.Conjectures;
 

@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model;
 using Verify.Model.Claims;
+using Verify.Model.Protocols;
 
 namespace Verify.Properties.Claims;
 

@@ -1,7 +1,7 @@
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 using Verify.Model.Theory;
 using Verify.Model.Training;
 
@@ -112,7 +112,7 @@ public sealed class SampleComplexityTest
                 from d in new[] { 2, 4, 8 }
                 from s in Enumerable.Range(0, 3)
                 let n = Math.Max(1, (int)Math.Round(nStar(k, d) * Math.Exp(noise * (random.NextDouble() * 2 - 1))))
-                select new ScalingPoint(k, d, s, data, SampleScaling.BoundSamples(k, d), [n], [Run(k, d, n, specialized: true, data)])).ToArray();
+                select new ScalingPoint(k, d, s, data, SampleScalingSettings.BoundSamples(k, d), [n], [Run(k, d, n, specialized: true, data)])).ToArray();
     }
 
     static ScalingRun Run(int k, int d, int n, bool specialized, ScalingData data = ScalingData.TeacherAware) =>

@@ -2,7 +2,7 @@ using MathNet.Numerics.Distributions;
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
-using Verify.Model.Experiments;
+using Verify.Model.Evidence;
 using Verify.Model.Training;
 
 namespace Verify.Properties.Claims;
@@ -25,11 +25,11 @@ public sealed class SampleSizeJudgeContractsTest
 
     /// <summary>A ladder whose first rung at <paramref name="nStar"/> specializes.</summary>
     static ScalingPoint Found(int k, int d, int nStar, int seed = 0, ScalingData data = ScalingData.TeacherAware) =>
-        new(k, d, seed, data, SampleScaling.BoundSamples(k, d), [nStar], [Run(k, d, nStar, data: data)]);
+        new(k, d, seed, data, SampleScalingSettings.BoundSamples(k, d), [nStar], [Run(k, d, nStar, data: data)]);
 
     /// <summary>A ladder whose only rung, at <paramref name="top"/>, reached the level (or not) without specializing.</summary>
     static ScalingPoint NotFound(int k, int d, int top, bool reached, int seed = 0) =>
-        new(k, d, seed, ScalingData.TeacherAware, SampleScaling.BoundSamples(k, d), [top], [Run(k, d, top, specialized: false, reached: reached)]);
+        new(k, d, seed, ScalingData.TeacherAware, SampleScalingSettings.BoundSamples(k, d), [top], [Run(k, d, top, specialized: false, reached: reached)]);
 
     /// <summary>K 6, 9 x d 2, 4, two seeds each; N* = a K^bK d^bd times e^{+-delta} (the two seeds' signs opposite).</summary>
     static ScalingPoint[] Balanced(double a, double bK, double bD, double delta) =>
@@ -195,7 +195,7 @@ public sealed class SampleSizeJudgeContractsTest
     [Test]
     public void ALadderAtTheBound_ThatNeverReachedTheLevel_IsUnreached_NotARefutation()
     {
-        var bound = SampleScaling.BoundSamples(6, 2);
+        var bound = SampleScalingSettings.BoundSamples(6, 2);
         var atBound = new ScalingPoint(6, 2, 2, ScalingData.TeacherAware, bound, [bound], [Run(6, 2, bound, specialized: false, reached: false)]);
         var outcome = SampleSizeClaim.Judge(Balanced(1, 1, 1, 0.05).Append(atBound).ToArray(), Settings);
         outcome.Verdict.ShouldBe(Verdict.Holds, outcome.Evidence);

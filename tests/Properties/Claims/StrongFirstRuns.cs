@@ -1,5 +1,6 @@
 using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;

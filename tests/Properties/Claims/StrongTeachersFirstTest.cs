@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
 using Verify.TestSupport;

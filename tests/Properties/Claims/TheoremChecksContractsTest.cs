@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
+using Verify.Model.Protocols;
 using Verify.Model.Runtime;
 using Case = Shouldly.Case;
 

@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
+using Verify.Model.Protocols;
 using Verify.TestSupport;
 using Verify.Conjectures;
 

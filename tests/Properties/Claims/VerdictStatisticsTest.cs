@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Shouldly;
+using Verify.Model.Analysis;
 using Verify.Model.Claims;
 
 namespace Verify.Properties.Claims;

@@ -2,6 +2,8 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Cli.Report;
 using Verify.Model.Claims;
+using Verify.Model.Evidence;
+using Verify.Model.Protocols;
 
 namespace Verify.Properties.Cli;
 

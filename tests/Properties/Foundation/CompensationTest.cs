@@ -3,6 +3,7 @@ using Shouldly;
 using Verify.Model.Analysis;
 using Verify.Model.Claims;
 using Verify.Model.Data;
+using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Runtime;
 using static TorchSharp.torch;

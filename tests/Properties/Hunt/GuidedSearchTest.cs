@@ -2,6 +2,7 @@ using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Claims;
 using Verify.Model.Hunt;
+using Verify.Model.Protocols;
 
 namespace Verify.Properties.Hunt;
 

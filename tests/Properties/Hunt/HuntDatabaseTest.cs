@@ -1,8 +1,9 @@
 using System.Text;
 using NUnit.Framework;
 using Shouldly;
-using Verify.Model.Claims;
+using Verify.Model.Analysis;
 using Verify.Model.Hunt;
+using Verify.Model.Protocols;
 
 namespace Verify.Properties.Hunt;
 

@@ -3,6 +3,7 @@ using Shouldly;
 using Verify.Model;
 using Verify.Model.Claims;
 using Verify.Model.Hunt;
+using Verify.Model.Protocols;
 using Verify.TestSupport;
 using Verify.Conjectures;
 

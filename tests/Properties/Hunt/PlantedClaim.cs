@@ -1,6 +1,7 @@
 using System.Globalization;
 using Verify.Model.Claims;
 using Verify.Model.Hunt;
+using Verify.Model.Protocols;
 using static TorchSharp.torch;
 
 namespace Verify.Properties.Hunt;

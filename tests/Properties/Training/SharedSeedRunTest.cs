@@ -1,5 +1,6 @@
 using NUnit.Framework;
 using Shouldly;
+using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Networks;
 using Verify.TestSupport;
