@@ -18,16 +18,11 @@ namespace Verify.Model.Training;
 /// <remarks>
 /// <para>
 /// Tensors of a single trial have rank 2 ((rows, cols): weights are the student's own tensors,
-/// updated in place, and products are mm / addmm_); those of a stack of T &gt; 1 trials have rank 3
-/// ((T, rows, cols): stacked copies written back by <see cref="WriteBack"/>, products are bmm). The
-/// few operations whose TorchSharp form depends on the rank are the three products below
-/// (<see cref="ProductInto"/>, <see cref="AddProduct_"/>, <see cref="Residual"/>); everything else
-/// is the same code for both. Products into existing buffers (<see cref="ProductInto"/>,
-/// <see cref="AddProduct_"/>) go through <see cref="BatchedGemm"/> where it takes them: the same
-/// products as mm and bmm, written in place instead of into a temporary and copied or added. The
-/// activation, the gate, the residuals with their losses, the shared-input activation with its copy,
-/// and the gather of the batches are passes over host memory (<see cref="HostMemory"/>) where it
-/// takes them, else libtorch's operators.
+/// updated in place); those of a stack of T &gt; 1 trials have rank 3 ((T, rows, cols): stacked copies
+/// written back by <see cref="WriteBack"/>). Every product, the activation, the gate, the residuals with
+/// their losses and the gather go through the step's operations (<see cref="IStepOps"/>), chosen once
+/// for the kernel (<see cref="StepOps.For"/>): the direct CPU path or libtorch's operators. Products
+/// land in existing buffers (hidden layers, signals, the weights themselves).
 /// </para>
 /// <para>
 /// Everything a step needs and that outlives it is built once: the augmented inputs X~ = [X, 1] of
@@ -77,6 +72,8 @@ internal sealed class StepKernel : IDisposable
     double[] scales = [];             // lr_t / B of each active trial, as in scale
     readonly ScalarType dtype;
     readonly Device device;
+    readonly IStepOps ops;            // the products and passes, chosen once for the kernel's device
+    readonly double slope;            // the activation's negative slope c
 
     // Shared inputs (every trial reads the same inputs in the same batch order, see the remarks):
     // the first layers of all trials side by side, the layers above stacked per shape (a part).
@@ -124,6 +121,8 @@ internal sealed class StepKernel : IDisposable
         rowsPerStep = batchSize ?? trials[0].Data.Count;
         dtype = first.DType;
         device = first.Device;
+        ops = StepOps.For(device);
+        slope = activation.NegativeSlope;
         // Shared inputs: the stack is ordered by shape (first appearance), so each shape is a run of positions.
         active = wide
             ? Enumerable.Range(0, trials.Count).GroupBy(i => string.Join("-", trials[i].Student.Widths)).SelectMany(g => g).ToList()
@@ -216,7 +215,7 @@ internal sealed class StepKernel : IDisposable
                 if (wide) return StepWide(x, xT, chunkStep - 1);
                 // The top layer's products go into the residuals' buffer, and the targets are read from
                 // the dataset's rows where they lie (Residuals_).
-                ProductInto(residualView!, Forward(activation, x, weights, hidden, hiddenView), weights[^1]);
+                ops.Multiply(residualView!, Forward(ops, slope, x, weights, hidden, hiddenView), weights[^1]);
                 var losses = Residuals_(chunkStep - 1);
                 Backward(residualView!, xT);
                 return losses;
@@ -227,8 +226,8 @@ internal sealed class StepKernel : IDisposable
                 xT.Dispose();
             }
         }
-        using var g = Residual(fullY!, Forward(activation, fullX!, weights, hidden, hiddenView), weights[^1]);
-        var fullLosses = HalfSquaredNorms(g);
+        using var g = ops.Residual(fullY!, Forward(ops, slope, fullX!, weights, hidden, hiddenView), weights[^1]);
+        var fullLosses = ops.HalfSquaredNorms(g);
         for (var p = 0; p < fullLosses.Length; p++) fullLosses[p] /= rowsPerStep;
         g.mul_(scale!);
         Backward(g, fullXT!);
@@ -243,10 +242,10 @@ internal sealed class StepKernel : IDisposable
         {
             if (l > 0)
             {
-                ProductInto(signals[l - 1], g, upperT[l]);
-                activation.GatedByOutput_(signals[l - 1], hiddenView[l - 1]);
+                ops.Multiply(signals[l - 1], g, upperT[l]);
+                ops.Gate_(signals[l - 1], hiddenView[l - 1], slope);
             }
-            AddProduct_(weights[l], l == 0 ? xT : hiddenT[l - 1], g);
+            ops.MultiplyAdd(weights[l], l == 0 ? xT : hiddenT[l - 1], g);
             if (l > 0) g = signals[l - 1];
         }
     }
@@ -264,13 +263,13 @@ internal sealed class StepKernel : IDisposable
     /// <param name="step">The step's row of <see cref="chunk"/>: each trial's batch rows in flatY.</param>
     double[] StepWide(Tensor x, Tensor xT, int step)
     {
-        ProductInto(wideA!, x, wideW!);
+        ops.Multiply(wideA!, x, wideW!);
         foreach (var part in parts)
         {
-            activation.ApplyInto_(part.A, part.HiddenView[0]); // the parts' blocks cover wideA
+            ops.ActivateInto_(part.A, part.HiddenView[0], slope); // the parts' blocks cover wideA
 
-            var top = Forward(activation, part.Hidden[0], part.UpperW, part.UpperHidden, part.UpperHiddenView);
-            ProductInto(part.R, top, part.W[^1]);
+            var top = Forward(ops, slope, part.Hidden[0], part.UpperW, part.UpperHidden, part.UpperHiddenView);
+            ops.Multiply(part.R, top, part.W[^1]);
         }
         var losses = Residuals_(step);
         foreach (var part in parts)
@@ -279,37 +278,26 @@ internal sealed class StepKernel : IDisposable
             for (var l = part.W.Length - 1; l >= 1; l--)
             {
                 Tensor? below = null;
-                if (l > 1) below = SignalBelow(activation, g, part.UpperT[l], part.HiddenView[l - 1]);
-                else ProductInto(part.G, g, part.UpperT[1]); // gated below, for every trial at once
-                AddProduct_(part.W[l], part.HiddenT[l - 1], g);
+                if (l > 1) below = SignalBelow(ops, slope, g, part.UpperT[l], part.HiddenView[l - 1]);
+                else ops.Multiply(part.G, g, part.UpperT[1]); // gated below, for every trial at once
+                ops.MultiplyAdd(part.W[l], part.HiddenT[l - 1], g);
                 if (!ReferenceEquals(g, part.R)) g.Dispose();
                 g = below!;
             }
         }
-        activation.GatedByOutput_(wideG!, wideA!);
-        AddProduct_(wideW!, xT, wideG!);
+        ops.Gate_(wideG!, wideA!, slope);
+        ops.MultiplyAdd(wideW!, xT, wideG!);
         return losses;
     }
 
     /// <summary>
     /// residuals &lt;- (y - residuals) * lr_t / B for every trial, where residuals holds the products h~ W
     /// and y each trial's targets at this step; returns each trial's loss 0.5 ||r||^2 / B before the
-    /// scaling. Read straight from the targets' memory where it can be (<see cref="HostMemory.ResidualsFromTargets_"/>);
-    /// otherwise the targets are gathered and libtorch does the same arithmetic (y - p is -p + y in IEEE
-    /// arithmetic, bit for bit).
+    /// scaling (<see cref="IStepOps.Residuals_"/>).
     /// </summary>
     double[] Residuals_(int step)
     {
-        var losses = new double[active.Count];
-        if (!HostMemory.ResidualsFromTargets_(residuals!, flatY, chunk!, step, scales, losses))
-        {
-            using var rows = chunk!.select(0, step);
-            using var gathered = flatY.index_select(0, rows);
-            using var y = gathered.view(residuals!.shape);
-            residuals!.neg_().Plus_(y);
-            losses = HalfSquaredNorms(residuals);
-            residuals.mul_(scale!);
-        }
+        var losses = ops.Residuals_(residuals!, flatY, chunk!, step, scales, scale!);
         var batch = (double)rowsPerStep;
         for (var p = 0; p < losses.Length; p++) losses[p] /= batch;
         return losses;
@@ -409,7 +397,7 @@ internal sealed class StepKernel : IDisposable
     {
         using var scope = NewDisposeScope();
         var residual = signals[^1];
-        var loss = HalfSquaredNorms(residual)[0] / residual.shape[0];
+        var loss = StepOps.For(residual.device).HalfSquaredNorms(residual)[0] / residual.shape[0];
         var maxGrad = (everyLayer ? signals : signals.Take(1)).Max(g => { using var top = Runtime.TensorOps.RowNorms(g).max(); return top.Value(); });
         return (loss, maxGrad);
     }
@@ -421,6 +409,8 @@ internal sealed class StepKernel : IDisposable
     internal static Tensor[] Signals(Activation activation, IReadOnlyList<Tensor> weights, Tensor xAugmented, Tensor y)
     {
         using var scope = NewDisposeScope();
+        var ops = StepOps.For(xAugmented.device);
+        var slope = activation.NegativeSlope;
         var rows = xAugmented.shape[0];
         var layers = weights.Count;
         var hidden = new Tensor[layers - 1];
@@ -431,88 +421,39 @@ internal sealed class StepKernel : IDisposable
             hidden[l] = ones([rows, width + 1], dtype: weights[l].dtype, device: weights[l].device);
             view[l] = hidden[l].narrow(1, 0, width);
         }
-        var a = Forward(activation, xAugmented, weights, hidden, view);
+        var a = Forward(ops, slope, xAugmented, weights, hidden, view);
         var signals = new Tensor[layers];
-        signals[^1] = Residual(y, a, weights[^1]);
+        signals[^1] = ops.Residual(y, a, weights[^1]);
         for (var l = layers - 1; l > 0; l--)
         {
             var w = weights[l];
             using var upper = w.narrow(0, 0, w.shape[0] - 1).t();
-            signals[l - 1] = SignalBelow(activation, signals[l], upper, view[l - 1]);
+            signals[l - 1] = SignalBelow(ops, slope, signals[l], upper, view[l - 1]);
         }
         foreach (var s in signals) s.MoveToOuterDisposeScope();
         return signals;
     }
 
     /// <summary>Writes h_l = sigma(h~_{l-1} W_l) into each hidden buffer; returns the top buffer h~_{L-1} (or x when there is none).</summary>
-    static Tensor Forward(Activation activation, Tensor x, IReadOnlyList<Tensor> weights, Tensor[] hidden, Tensor[] hiddenView)
+    static Tensor Forward(IStepOps ops, double slope, Tensor x, IReadOnlyList<Tensor> weights, Tensor[] hidden, Tensor[] hiddenView)
     {
         var a = x;
         for (var l = 0; l < hidden.Length; l++)
         {
-            ProductInto(hiddenView[l], a, weights[l]);
-            activation.Apply_(hiddenView[l]);
+            ops.Multiply(hiddenView[l], a, weights[l]);
+            ops.Activate_(hiddenView[l], slope);
             a = hidden[l];
         }
         return a;
     }
 
     /// <summary>g_{l-1} = sigma'(a_{l-1}) * (g_l W_l^T), with the gate read from h_{l-1} = sigma(a_{l-1}); a new tensor.</summary>
-    static Tensor SignalBelow(Activation activation, Tensor g, Tensor upperT, Tensor hBelow)
+    static Tensor SignalBelow(IStepOps ops, double slope, Tensor g, Tensor upperT, Tensor hBelow)
     {
         var below = empty_like(hBelow);
-        ProductInto(below, g, upperT);
-        return activation.GatedByOutput_(below, hBelow);
-    }
-
-    /// <summary>target &lt;- a b (target is a view into a hidden buffer or a signal).</summary>
-    static void ProductInto(Tensor target, Tensor a, Tensor b)
-    {
-        if (BatchedGemm.TryMultiply(target, a, b, alpha: 1, beta: 0)) return;
-        if (a.dim() == 2) target.addmm_(a, b, beta: 0, alpha: 1);
-        else
-        {
-            using var product = a.bmm(b);
-            target.copy_(product);
-        }
-    }
-
-    /// <summary>w &lt;- w + a b, in place.</summary>
-    static void AddProduct_(Tensor w, Tensor a, Tensor b)
-    {
-        if (BatchedGemm.TryMultiply(w, a, b, alpha: 1, beta: 1)) return;
-        if (a.dim() == 2) w.addmm_(a, b, beta: 1, alpha: 1);
-        else
-        {
-            using var product = a.bmm(b);
-            w.Plus_(product);
-        }
-    }
-
-    /// <summary>y - a w, a new tensor.</summary>
-    static Tensor Residual(Tensor y, Tensor a, Tensor w) =>
-        a.dim() == 2 ? addmm(y, a, w, beta: 1, alpha: -1) : a.baddbmm(w, y, beta: 1, alpha: -1);
-
-    /// <summary>0.5 ||r_t||_F^2 of each trial's residual (one value for rank 2).</summary>
-    static double[] HalfSquaredNorms(Tensor r)
-    {
-        if (HostMemory.HalfSumsOfSquares(r, r.dim() == 2 ? 1 : r.size(0)) is { } direct) return direct;
-        // Read as float64 whatever the dtype (a float32 student's norms are float32 tensors).
-        double[] values;
-        if (r.dim() == 2)
-        {
-            using var norm = r.norm(2.0f);
-            values = [norm.Value()];
-        }
-        else
-        {
-            using var flat = r.flatten(1);
-            using var norms = flat.norm(1, false, 2.0f);
-            using var onCpu = norms.to(ScalarType.Float64, CPU);
-            values = onCpu.data<double>().ToArray();
-        }
-        for (var p = 0; p < values.Length; p++) values[p] = 0.5 * values[p] * values[p];
-        return values;
+        ops.Multiply(below, g, upperT);
+        ops.Gate_(below, hBelow, slope);
+        return below;
     }
 
     void GatherBlock(int batch)
@@ -526,19 +467,8 @@ internal sealed class StepKernel : IDisposable
         var rows = (wide ? chunkX! : chunk).narrow(0, chunkStep, steps).reshape(-1);
         long[] shapeX = stacked && !wide ? [steps, count, batch, flatX.shape[1]] : [steps, batch, flatX.shape[1]];
         // Detached, not moved out: the caller (Step) runs in its own scope, and the block outlives it.
-        // Float64 on the CPU: into a buffer kept for the kernel's life (HostMemory.GatherRows_); else a new tensor.
-        var needed = rows.size(0);
-        Tensor? into = null;
-        if (flatX.dtype == ScalarType.Float64 && flatX.device_type == DeviceType.CPU)
-        {
-            if (gathered is null || gathered.size(0) < needed)
-            {
-                gathered?.Dispose();
-                gathered = empty([Math.Max(needed, BlockRows), flatX.size(1)], dtype: flatX.dtype, device: flatX.device).DetachFromDisposeScope();
-            }
-            into = gathered.narrow(0, 0, needed);
-        }
-        blockX = (into is not null && HostMemory.GatherRows_(into, flatX, rows) ? into : flatX.index_select(0, rows)).view(shapeX).DetachFromDisposeScope();
+        // The direct path gathers into a buffer kept for the kernel's life (gathered).
+        blockX = ops.GatherRows(flatX, rows, ref gathered).view(shapeX).DetachFromDisposeScope();
         blockXT = blockX.transpose(-2, -1).DetachFromDisposeScope();
         blockStart = chunkStep;
     }
