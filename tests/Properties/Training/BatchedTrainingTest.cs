@@ -236,14 +236,14 @@ public sealed class BatchedTrainingTest
         Trial[] trials = [new(a.Student, a.Data, options, 5), new(b.Student, b.Data, options, 5)];
         Tensor Indices() => randint(0, 32, [4, 8], dtype: ScalarType.Int64);
 
-        using (var shared = new StepKernel(trials, sharedInputs: true))
+        using (var shared = StepKernel.Create(trials, sharedInputs: true))
         {
             Should.Throw<ArgumentException>(() => shared.Load([Indices(), Indices()])).Message.ShouldContain("one index tensor for all its trials; 2 were given");
             shared.SetRates([0.01, 0.01]);
             shared.Load([Indices()]);
             shared.Step().Length.ShouldBe(2, "one loss per trial after a load of one index tensor");
         }
-        using (var separate = new StepKernel(trials))
+        using (var separate = StepKernel.Create(trials))
         {
             Should.Throw<ArgumentException>(() => separate.Load([Indices()])).Message.ShouldContain("1 index tensors were given for 2 active trials");
             separate.SetRates([0.01, 0.01]);
