@@ -14,13 +14,8 @@ namespace Verify.Model.Runtime;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Measured (1 thread, 32 trials of the paper's size, alternated 7 times): the second layer's
-/// update w += h~^T r 82.5 -> 63 us, and the whole step's products 552 -> 496 us, with the same bits
-/// after 20 steps.
-/// </para>
-/// <para>
-/// <see cref="TryMultiply"/> does nothing and returns false, so the caller falls back to libtorch's
-/// operators, whenever the product is not plainly safe to hand to BLAS: libtorch without an exported
+/// <see cref="TryMultiply"/> does nothing and returns false, so that <see cref="DirectStepOps"/> hands
+/// the product to libtorch's operators, whenever the product is not plainly safe to hand to BLAS: libtorch without an exported
 /// <c>cblas_?gemm_batch</c> (builds without MKL, such as macOS on ARM), a self-check at load that does
 /// not reproduce <c>bmm</c>, a tensor off the CPU, dtypes other than float64 and float32, mixed dtypes,
 /// a matrix whose elements are not rows or columns at a fixed leading stride, destination matrices that
@@ -34,16 +29,11 @@ internal static unsafe class BatchedGemm
 
     static readonly delegate* unmanaged<int, int*, int*, int*, int*, int*, double*, double**, int*, double**, int*, double*, double**, int*, int, int*, void> dgemm;
     static readonly delegate* unmanaged<int, int*, int*, int*, int*, int*, float*, float**, int*, float**, int*, float*, float**, int*, int, int*, void> sgemm;
-    static readonly ScopedSwitch off = new();
-
     /// <summary>Why the direct products are not used in this process, or null when they are.</summary>
     public static string? Unavailable { get; }
 
     /// <summary>True when libtorch's batched GEMM can be called directly (see <see cref="Unavailable"/>).</summary>
     public static bool Available => Unavailable is null;
-
-    /// <summary>Environment variable that turns the direct products off for a process (<c>off</c>): libtorch's operators then do every product.</summary>
-    public const string SwitchVariable = "VERIFY_DIRECT_BLAS";
 
     static long calls, kernelCalls;
 
@@ -56,11 +46,6 @@ internal static unsafe class BatchedGemm
     static BatchedGemm()
     {
         TorchRuntime.EnsureInitialized();
-        if (HostMemory.SwitchedOff)
-        {
-            Unavailable = $"turned off by {SwitchVariable}=off";
-            return;
-        }
         var torchAssembly = typeof(torch).Assembly;
         if (!NativeLibrary.TryLoad("torch_cpu", torchAssembly, null, out var torchCpu) && !NativeLibrary.TryLoad("libtorch_cpu", torchAssembly, null, out torchCpu))
         {
@@ -84,13 +69,6 @@ internal static unsafe class BatchedGemm
     }
 
     /// <summary>
-    /// Within the returned scope (this thread and the work it starts), <see cref="TryMultiply"/>
-    /// declines every product, so callers take libtorch's operators: the comparison in the tests and
-    /// the benchmark.
-    /// </summary>
-    public static IDisposable Disabled() => off.Raise();
-
-    /// <summary>
     /// c_t &lt;- alpha a_t b_t + beta c_t for every t, in place, when the product can be handed to BLAS
     /// as it lies in memory (see the remarks); otherwise returns false and leaves c untouched.
     /// </summary>
@@ -100,9 +78,9 @@ internal static unsafe class BatchedGemm
     /// <param name="alpha">Scale of the product (float32 products round it to float32).</param>
     /// <param name="beta">Scale of c's old values; 0 ignores them (NaN included), as BLAS does.</param>
     public static bool TryMultiply(Tensor c, Tensor a, Tensor b, double alpha, double beta) =>
-        Available && !off.IsRaised && Multiply(c, a, b, alpha, beta);
+        Available && Multiply(c, a, b, alpha, beta);
 
-    /// <summary><see cref="TryMultiply"/> whatever the scope (the self-check at load runs inside whichever scope first touches this class).</summary>
+    /// <summary><see cref="TryMultiply"/> before <see cref="Available"/> is known (the self-check at load).</summary>
     static bool Multiply(Tensor c, Tensor a, Tensor b, double alpha, double beta)
     {
         if (c.device_type != DeviceType.CPU || a.device_type != DeviceType.CPU || b.device_type != DeviceType.CPU) return false;
@@ -171,7 +149,7 @@ internal static unsafe class BatchedGemm
     /// <summary>The T matrices of a rank-3 view, or the one matrix of a rank-2 view (T = 1), with their strides (S0 between matrices).</summary>
     readonly record struct Matrices(long Count, long Rows, long Cols, long S0, long S1, long S2);
 
-    /// <summary>Reads a view's sizes and strides one by one (<c>shape</c> and <c>stride()</c> build arrays and cost 0.5 to 0.7 us each; a single size 27 ns).</summary>
+    /// <summary>Reads a view's sizes and strides one by one (<c>shape</c> and <c>stride()</c> build arrays, which costs more than the products of the step's small shapes can spare).</summary>
     static Matrices Read(Tensor t, long rank) => rank == 3
         ? new(t.size(0), t.size(1), t.size(2), t.stride(0), t.stride(1), t.stride(2))
         : new(1, t.size(0), t.size(1), 0, t.stride(0), t.stride(1));

@@ -15,20 +15,12 @@ namespace Verify.Model.Runtime;
 /// (<see cref="BatchedGemm"/>, <see cref="HalfSumsOfSquares"/>, <see cref="Gate_"/>,
 /// <see cref="ResidualsFromTargets_"/>). Nothing here keeps a pointer beyond the call that uses it.
 /// Each computation declines (returns false or null, writing nothing) a tensor it cannot read as it
-/// lies, and the caller then asks libtorch for the same arithmetic.
+/// lies; <see cref="DirectStepOps"/>, the one caller, then asks the reference for the same arithmetic.
 /// </summary>
 internal static unsafe class HostMemory
 {
     static readonly delegate* unmanaged<IntPtr, IntPtr> dataPointer;
-    static readonly ScopedSwitch off = new();
-
-    /// <summary>
-    /// Within the returned scope (this thread and the work it starts) every computation here declines,
-    /// so callers take libtorch's operators: the comparison in the tests and the benchmark. <see cref="Address"/> still answers.
-    /// </summary>
-    public static IDisposable Disabled() => off.Raise();
-
-    static bool Enabled => PassesAvailable && !off.IsRaised;
+    static bool Enabled => Unavailable is null;
 
     static long passes;
 
@@ -37,12 +29,6 @@ internal static unsafe class HostMemory
 
     /// <summary>Why host pointers are not available in this process, or null when they are.</summary>
     public static string? Unavailable { get; }
-
-    /// <summary>True when <see cref="BatchedGemm.SwitchVariable"/>=off turned the direct paths off for this process: the direct products and the passes here.</summary>
-    public static bool SwitchedOff { get; } = string.Equals(Environment.GetEnvironmentVariable(BatchedGemm.SwitchVariable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>True when the passes over host memory are used in this process (the benchmark says so).</summary>
-    public static bool PassesAvailable => Unavailable is null && !SwitchedOff;
 
     static HostMemory()
     {
@@ -61,8 +47,8 @@ internal static unsafe class HostMemory
     /// <summary>
     /// 0.5 sum of squares of each of <paramref name="blocks"/> equal consecutive blocks of a contiguous
     /// CPU float64 tensor (each trial's residual), by <see cref="System.Numerics.Tensors.TensorPrimitives"/>; null for any
-    /// other tensor (the caller then asks libtorch). Measured for 32 residuals of (16, 50): 2.3 to 2.7 us
-    /// against 12 us for libtorch's norm and the copy of its result.
+    /// other tensor (the caller then asks libtorch). Cheaper than libtorch's norm and the copy of its
+    /// result (docs/performance.md).
     /// </summary>
     public static double[]? HalfSumsOfSquares(Tensor t, long blocks)
     {
@@ -87,8 +73,7 @@ internal static unsafe class HostMemory
     /// place: the back-propagated signal through an activation's gate, read from its output. s and sigma
     /// are CPU views of one shape, rank 2 or 3, float64 or float32, rows of stride 1 (sigma may be a
     /// block of a wider buffer), in memory that does not overlap. Returns false, writing nothing, for
-    /// any other pair. One pass instead of libtorch's two (the gate tensor and the product): 32 signals
-    /// of (16, 50) 3 against 17 us.
+    /// any other pair. One pass instead of libtorch's two (the gate tensor and the product).
     /// </summary>
     public static bool Gate_(Tensor s, Tensor sigma, double open, double closed)
     {
@@ -154,7 +139,7 @@ internal static unsafe class HostMemory
     /// <summary>
     /// One row of <see cref="ActivateInto_"/>, in vector registers where the processor has 512-bit
     /// ones: the step's rows are short (50 elements), and a call into TensorPrimitives and a copy per
-    /// row cost more than the arithmetic (32 trials' (16, 50) blocks: 11.4 us by those calls).
+    /// row cost more than the arithmetic.
     /// Vector512.Max and Math.Max are IEEE 754:2019's maximum, as TensorPrimitives.Max: NaN stays NaN, max(-0, 0) is 0.
     /// <paramref name="copy"/> is null for none (<see cref="Activate_"/>).
     /// </summary>
@@ -188,8 +173,8 @@ internal static unsafe class HostMemory
     /// One trial's residuals in one pass over its rows, in 512-bit registers: r &lt;- y - r, its square
     /// added to the sum, and r &lt;- scale r; returns the sum of squares before the scaling. The sum runs
     /// in 8 lanes over the rows (the last elements of a row in a scalar of their own) and adds them at
-    /// the end: another order than TensorPrimitives.SumOfSquares, equal to round-off. Three passes
-    /// (subtract, sum, scale) cost 12 us for 32 trials of (16, 50), most of it in the calls.
+    /// the end: another order than TensorPrimitives.SumOfSquares, equal to round-off. One pass instead of
+    /// three (subtract, sum, scale), whose cost was mostly in the calls.
     /// </summary>
     static double ResidualRows(double* r, double* y, ReadOnlySpan<long> index, int first, int count, int width, double scale)
     {
@@ -233,8 +218,8 @@ internal static unsafe class HostMemory
     /// <summary>
     /// into &lt;- source[rows]: the rows of a contiguous float64 CPU matrix picked by an int64 index, into a
     /// contiguous buffer, each asked for <see cref="PrefetchRows"/> rows before it is copied. libtorch's
-    /// index_select waits for each row in turn: a stack of 32 trials on their own datasets (50 MB of
-    /// inputs, beyond the caches) spent 88 us of a 550 us step there. Returns false, writing nothing, for
+    /// index_select waits for each row in turn, which costs most where the inputs lie beyond the caches
+    /// (a stack of trials on their own datasets). Returns false, writing nothing, for
     /// any other layout.
     /// </summary>
     /// <exception cref="IndexOutOfRangeException">A row outside the source (checked before anything is written).</exception>
@@ -262,21 +247,6 @@ internal static unsafe class HostMemory
         return true;
     }
 
-    static void LeakyRow(Span<double> u, double slope)
-    {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var c = new Vector<double>(slope);
-            for (; i <= u.Length - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var v = new Vector<double>(u[i..]);
-                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<double>.Zero), v, v * c).CopyTo(u[i..]);
-            }
-        }
-        for (; i < u.Length; i++) u[i] = u[i] > 0 ? u[i] : u[i] * slope;
-    }
-
     /// <summary>A tensor of rank 2 or 3 as blocks of rows of stride 1: (blocks, rows, length, block stride, row stride), strides in elements.</summary>
     readonly record struct RowLayout(long Blocks, long Rows, int Length, long BlockStride, long RowStride);
 
@@ -301,43 +271,36 @@ internal static unsafe class HostMemory
     {
         for (long t = 0; t < ls.Blocks; t++)
             for (long i = 0; i < ls.Rows; i++)
-                if (typeof(T) == typeof(double) && Vector512.IsHardwareAccelerated)
-                    GateRow512((double*)(s + t * ls.BlockStride + i * ls.RowStride), (double*)(sigma + t * lg.BlockStride + i * lg.RowStride), ls.Length, double.CreateTruncating(open), double.CreateTruncating(closed));
-                else GateRow(new Span<T>(s + t * ls.BlockStride + i * ls.RowStride, ls.Length), new ReadOnlySpan<T>(sigma + t * lg.BlockStride + i * lg.RowStride, ls.Length), open, closed);
+                GateRow(s + t * ls.BlockStride + i * ls.RowStride, sigma + t * lg.BlockStride + i * lg.RowStride, ls.Length, open, closed);
     }
 
-    /// <summary>One float64 row of the gate in 512-bit registers, the last elements one by one: rows of 9 or 50 elements cost more in a call through spans than in arithmetic.</summary>
-    static void GateRow512(double* s, double* sigma, int length, double open, double closed)
+    /// <summary>
+    /// One row of the gate, without a branch on the sign (the signs of sigma are a coin flip to the
+    /// predictor): blocks of 512-bit registers where the processor has them, then of 256 and 128 bits,
+    /// the last elements one by one in a 128-bit register. Each element is one product, s times the
+    /// open or the closed value, whatever the width. The step's rows are short (9 or 50 elements), so
+    /// the row is read by pointers, not through spans.
+    /// </summary>
+    static void GateRow<T>(T* s, T* sigma, int length, T open, T closed) where T : unmanaged, INumber<T>
     {
         var j = 0;
-        var (vOpen, vClosed) = (Vector512.Create(open), Vector512.Create(closed));
-        for (; j + 8 <= length; j += 8)
+        if (Vector512.IsHardwareAccelerated)
         {
-            var gate = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(sigma + j), Vector512<double>.Zero), vOpen, vClosed);
-            (Vector512.Load(s + j) * gate).Store(s + j);
+            var (vOpen, vClosed) = (Vector512.Create(open), Vector512.Create(closed));
+            for (; j + Vector512<T>.Count <= length; j += Vector512<T>.Count)
+                (Vector512.Load(s + j) * Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(sigma + j), Vector512<T>.Zero), vOpen, vClosed)).Store(s + j);
         }
-        for (; j + 2 <= length; j += 2) // pairs without a branch: the signs of sigma are a coin flip to the predictor
+        if (Vector256.IsHardwareAccelerated)
         {
-            var gate = Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.Load(sigma + j), Vector128<double>.Zero), Vector128.Create(open), Vector128.Create(closed));
-            (Vector128.Load(s + j) * gate).Store(s + j);
+            var (vOpen, vClosed) = (Vector256.Create(open), Vector256.Create(closed));
+            for (; j + Vector256<T>.Count <= length; j += Vector256<T>.Count)
+                (Vector256.Load(s + j) * Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.Load(sigma + j), Vector256<T>.Zero), vOpen, vClosed)).Store(s + j);
         }
-        if (j < length)
-            s[j] *= Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.CreateScalar(sigma[j]), Vector128<double>.Zero), Vector128.Create(open), Vector128.Create(closed)).ToScalar();
-    }
-
-    static void GateRow<T>(Span<T> s, ReadOnlySpan<T> sigma, T open, T closed) where T : unmanaged, INumber<T>
-    {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            var (vOpen, vClosed) = (new Vector<T>(open), new Vector<T>(closed));
-            for (; i <= s.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var gate = Vector.ConditionalSelect(Vector.GreaterThan(new Vector<T>(sigma[i..]), Vector<T>.Zero), vOpen, vClosed);
-                (new Vector<T>(s[i..]) * gate).CopyTo(s[i..]);
-            }
-        }
-        for (; i < s.Length; i++) s[i] *= sigma[i] > T.Zero ? open : closed;
+        var (nOpen, nClosed) = (Vector128.Create(open), Vector128.Create(closed));
+        for (; j + Vector128<T>.Count <= length; j += Vector128<T>.Count)
+            (Vector128.Load(s + j) * Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.Load(sigma + j), Vector128<T>.Zero), nOpen, nClosed)).Store(s + j);
+        for (; j < length; j++)
+            s[j] *= Vector128.ConditionalSelect(Vector128.GreaterThan(Vector128.CreateScalar(sigma[j]), Vector128<T>.Zero), nOpen, nClosed).ToScalar();
     }
 
     /// <summary>

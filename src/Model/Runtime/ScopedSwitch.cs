@@ -1,6 +1,6 @@
 namespace Verify.Model.Runtime;
 
-/// <summary>A flag raised for the scope of a <c>using</c>, on this thread and the work it starts (an <see cref="AsyncLocal{T}"/>): the direct paths' <c>Disabled()</c> scopes.</summary>
+/// <summary>A flag raised for the scope of a <c>using</c>, on this thread and the work it starts (an <see cref="AsyncLocal{T}"/>): the small-matrix kernel's <c>Disabled()</c> and <c>Forced()</c> scopes.</summary>
 internal sealed class ScopedSwitch
 {
     readonly AsyncLocal<bool> raised = new();

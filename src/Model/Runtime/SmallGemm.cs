@@ -8,12 +8,11 @@ namespace Verify.Model.Runtime;
 
 /// <summary>
 /// The float64 products of the training step, c = a b or c = c + a b, and the same with a transposed
-/// weight (a w^T), in AVX-512 registers. MKL runs the stacked step's per-trial shapes
-/// ((16 x 51)(51 x 50), (51 x 16)(16 x 50), the signal (16 x 50)(50 x 50)^T) at 39 to 45 GFLOP/s on
-/// this machine's core: its vector blocks leave the two columns past 48 to slower code, and the
-/// transposed operand costs more. Here every column is in a vector block (16, 8, 4, 2 and 1 wide,
-/// and 16 + 2 for a width such as 50 that ends so), four rows at a time, and those shapes run at 45
-/// to 52 GFLOP/s; the wide first layer's products at 53 to 55, as fast as MKL or faster.
+/// weight (a w^T), in 512-bit registers. On the stacked step's per-trial shapes ((16 x 51)(51 x 50),
+/// (51 x 16)(16 x 50), the signal (16 x 50)(50 x 50)^T) MKL's vector blocks leave the two columns
+/// past 48 to slower code, and the transposed operand costs more. Here every column is in a vector
+/// block (16, 8, 4, 2 and 1 wide, and 16 + 2 for a width such as 50 that ends so), four rows at a
+/// time; docs/performance.md has the measured rates against MKL's.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -24,13 +23,19 @@ namespace Verify.Model.Runtime;
 /// reference of that order, and compares the step's products with MKL's).
 /// </para>
 /// <para>
+/// The code is written with .NET's 512-bit vector types, whose operations are defined element by
+/// element: on a processor without AVX-512 they run in narrower registers and give the same bits,
+/// only slower than MKL. So the training step takes the kernel only where AVX-512 is accelerated
+/// (<see cref="Available"/>), while its tests run it on every processor (<see cref="Forced"/>).
+/// </para>
+/// <para>
 /// The caller (<see cref="BatchedGemm.TryMultiply"/>) owns every check: the addresses are elements
 /// of live CPU tensors, the rows of b (or of w) and of c have stride 1, c meets neither operand. a is
 /// read element by element at any row and column strides, so a transposed operand costs nothing in
 /// a b.
 /// </para>
 /// </remarks>
-internal static unsafe class SmallGemm
+internal static unsafe partial class SmallGemm
 {
     /// <summary>Why this process does not use the kernel (MKL then does every product), or null when it does.</summary>
     public static string? Unavailable { get; }
@@ -38,14 +43,14 @@ internal static unsafe class SmallGemm
     static SmallGemm()
     {
         // In a static constructor, so that the permutes' index vectors below are set before the self-check.
-        Unavailable = string.Equals(Environment.GetEnvironmentVariable(BatchedGemm.SwitchVariable)?.Trim(), MklOnly, StringComparison.OrdinalIgnoreCase)
-            ? $"turned off by {BatchedGemm.SwitchVariable}={MklOnly}"
+        Unavailable = string.Equals(Environment.GetEnvironmentVariable(StepOps.SwitchVariable)?.Trim(), MklOnly, StringComparison.OrdinalIgnoreCase)
+            ? $"turned off by {StepOps.SwitchVariable}={MklOnly}"
             : !Vector512.IsHardwareAccelerated || !Avx512F.IsSupported
                 ? "this processor (or the runtime's settings) gives no accelerated AVX-512"
                 : typeof(SmallGemm).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true
                   && Environment.GetEnvironmentVariable(UnoptimizedVariable)?.Trim() != "1"
                     ? "Verify.Model was built without optimization, where the kernel is slower than MKL"
-                    : SelfCheck();
+                    : selfCheck.Value;
     }
 
     /// <summary>
@@ -54,13 +59,23 @@ internal static unsafe class SmallGemm
     /// </summary>
     public const string UnoptimizedVariable = "VERIFY_KERNEL_UNOPTIMIZED";
 
-    /// <summary>The value of <see cref="BatchedGemm.SwitchVariable"/> that leaves every direct product to MKL (the comparison a user can run with `bench`).</summary>
+    /// <summary>The value of <see cref="StepOps.SwitchVariable"/> that leaves every direct product to MKL (the comparison a user can run with `bench`).</summary>
     public const string MklOnly = "mkl";
 
     /// <summary>True when this process runs the kernel in AVX-512 registers (see <see cref="Unavailable"/>).</summary>
     public static bool Available => Unavailable is null;
 
-    static readonly ScopedSwitch off = new();
+    static readonly ScopedSwitch off = new(), forced = new();
+
+    /// <summary>Null when the kernel reproduces its chain in this process, whatever its registers (checked once, on first use); else what went wrong.</summary>
+    static readonly Lazy<string?> selfCheck = new(SelfCheck);
+
+    /// <summary>
+    /// Within the returned scope (this thread and the work it starts) <see cref="BatchedGemm"/> takes the
+    /// kernel for the shapes it suits on any processor, AVX-512 or not (after the kernel's self-check):
+    /// the tests of the kernel behind the batched products, on a machine without AVX-512.
+    /// </summary>
+    public static IDisposable Forced() => forced.Raise();
 
     /// <summary>
     /// Within the returned scope (this thread and the work it starts) <see cref="Suits"/> is false, so
@@ -76,8 +91,11 @@ internal static unsafe class SmallGemm
     /// <see cref="MultiplyByTransposed"/>.
     /// </summary>
     public static bool Suits(long m, long n, long k, bool byTransposed) =>
-        Available && !off.IsRaised && m > 0 && n > 0 && k > 0
-        && (byTransposed ? k * n <= 8192 && m * (k + n) <= 16384 : k <= 128 && m * n <= 262_144);
+        !off.IsRaised && (Available || forced.IsRaised && selfCheck.Value is null) && InRange(m, n, k, byTransposed);
+
+    /// <summary>The shapes of <see cref="Suits"/>, whether or not this process runs the kernel.</summary>
+    public static bool InRange(long m, long n, long k, bool byTransposed) =>
+        m > 0 && n > 0 && k > 0 && (byTransposed ? k * n <= 8192 && m * (k + n) <= 16384 : k <= 128 && m * n <= 262_144);
 
     /// <summary>
     /// c &lt;- a b, or c &lt;- c + a b when <paramref name="accumulate"/>: a (m, k) read at a[i * aRow + p * aCol],
@@ -131,13 +149,6 @@ internal static unsafe class SmallGemm
         if (j < n) Block1<R>(k, a0, a1, a2, a3, aCol, b + j, ldb, c + j, ldc, accumulate);
     }
 
-    /// <summary>A block's row count as a type, so that the JIT compiles each block once per count and drops the rows it does not have.</summary>
-    interface IRows { static abstract int Count { get; } }
-    readonly struct One : IRows { public static int Count => 1; }
-    readonly struct Two : IRows { public static int Count => 2; }
-    readonly struct Three : IRows { public static int Count => 3; }
-    readonly struct Four : IRows { public static int Count => 4; }
-
     /// <summary>
     /// c &lt;- a w^T, or c &lt;- c + a w^T when <paramref name="accumulate"/>: a (m, k) read at
     /// a[i * aRow + p * aCol] with rows (aCol = 1) or columns (aRow = 1) of stride 1, w (n, k) with rows
@@ -173,14 +184,14 @@ internal static unsafe class SmallGemm
 
     /// <summary>
     /// d &lt;- s^T (or d + s^T): s (rows, cols) with rows lds apart and stride 1 along them, d (cols, rows)
-    /// with rows ldd apart. 8 x 8 blocks go through registers (unpack, then two rounds of two-source
-    /// permutes); the edges element by element.
+    /// with rows ldd apart. 8 x 8 blocks go through AVX-512 registers (unpack, then two rounds of
+    /// two-source permutes); the edges, and everything on a processor without AVX-512, element by element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Transpose(double* s, nint lds, int rows, int cols, double* d, nint ldd, bool accumulate)
     {
         var i = 0;
-        for (; i + 8 <= rows; i += 8)
+        for (; Avx512F.IsSupported && i + 8 <= rows; i += 8)
         {
             var j = 0;
             for (; j + 8 <= cols; j += 8) Transpose8(s + i * lds + j, lds, d + j * ldd + i, ldd, accumulate);
@@ -228,171 +239,6 @@ internal static unsafe class SmallGemm
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Put(double* d, Vector512<double> v, bool accumulate) => (accumulate ? Vector512.Load(d) + v : v).Store(d);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block16<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
-    {
-        Vector512<double> s00 = default, s01 = default, s10 = default, s11 = default, s20 = default, s21 = default, s30 = default, s31 = default;
-        for (var p = 0; p < k; p++)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 8);
-            var x = Vector512.Create(*a0);
-            s00 = Vector512.FusedMultiplyAdd(x, b0, s00);
-            s01 = Vector512.FusedMultiplyAdd(x, b1, s01);
-            if (R.Count > 1)
-            {
-                x = Vector512.Create(*a1);
-                s10 = Vector512.FusedMultiplyAdd(x, b0, s10);
-                s11 = Vector512.FusedMultiplyAdd(x, b1, s11);
-            }
-            if (R.Count > 2)
-            {
-                x = Vector512.Create(*a2);
-                s20 = Vector512.FusedMultiplyAdd(x, b0, s20);
-                s21 = Vector512.FusedMultiplyAdd(x, b1, s21);
-            }
-            if (R.Count > 3)
-            {
-                x = Vector512.Create(*a3);
-                s30 = Vector512.FusedMultiplyAdd(x, b0, s30);
-                s31 = Vector512.FusedMultiplyAdd(x, b1, s31);
-            }
-            a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
-        }
-        Store(c, s00, accumulate); Store(c + 8, s01, accumulate);
-        if (R.Count > 1) { Store(c + ldc, s10, accumulate); Store(c + ldc + 8, s11, accumulate); }
-        if (R.Count > 2) { Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 8, s21, accumulate); }
-        if (R.Count > 3) { Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 8, s31, accumulate); }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block18<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
-    {
-        Vector512<double> s00 = default, s01 = default, s10 = default, s11 = default, s20 = default, s21 = default, s30 = default, s31 = default;
-        Vector128<double> t0 = default, t1 = default, t2 = default, t3 = default;
-        for (var p = 0; p < k; p++)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 8);
-            var b2 = Vector128.Load(b + 16);
-            var x = Vector512.Create(*a0);
-            s00 = Vector512.FusedMultiplyAdd(x, b0, s00);
-            s01 = Vector512.FusedMultiplyAdd(x, b1, s01);
-            t0 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t0);
-            if (R.Count > 1)
-            {
-                x = Vector512.Create(*a1);
-                s10 = Vector512.FusedMultiplyAdd(x, b0, s10);
-                s11 = Vector512.FusedMultiplyAdd(x, b1, s11);
-                t1 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t1);
-            }
-            if (R.Count > 2)
-            {
-                x = Vector512.Create(*a2);
-                s20 = Vector512.FusedMultiplyAdd(x, b0, s20);
-                s21 = Vector512.FusedMultiplyAdd(x, b1, s21);
-                t2 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t2);
-            }
-            if (R.Count > 3)
-            {
-                x = Vector512.Create(*a3);
-                s30 = Vector512.FusedMultiplyAdd(x, b0, s30);
-                s31 = Vector512.FusedMultiplyAdd(x, b1, s31);
-                t3 = Vector128.FusedMultiplyAdd(x.GetLower().GetLower(), b2, t3);
-            }
-            a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
-        }
-        Store(c, s00, accumulate); Store(c + 8, s01, accumulate); Store(c + 16, t0, accumulate);
-        if (R.Count > 1) { Store(c + ldc, s10, accumulate); Store(c + ldc + 8, s11, accumulate); Store(c + ldc + 16, t1, accumulate); }
-        if (R.Count > 2) { Store(c + 2 * ldc, s20, accumulate); Store(c + 2 * ldc + 8, s21, accumulate); Store(c + 2 * ldc + 16, t2, accumulate); }
-        if (R.Count > 3) { Store(c + 3 * ldc, s30, accumulate); Store(c + 3 * ldc + 8, s31, accumulate); Store(c + 3 * ldc + 16, t3, accumulate); }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block8<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
-    {
-        Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
-        for (var p = 0; p < k; p++)
-        {
-            var v = Vector512.Load(b);
-            s0 = Vector512.FusedMultiplyAdd(Vector512.Create(*a0), v, s0);
-            if (R.Count > 1) s1 = Vector512.FusedMultiplyAdd(Vector512.Create(*a1), v, s1);
-            if (R.Count > 2) s2 = Vector512.FusedMultiplyAdd(Vector512.Create(*a2), v, s2);
-            if (R.Count > 3) s3 = Vector512.FusedMultiplyAdd(Vector512.Create(*a3), v, s3);
-            a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
-        }
-        Store(c, s0, accumulate);
-        if (R.Count > 1) Store(c + ldc, s1, accumulate);
-        if (R.Count > 2) Store(c + 2 * ldc, s2, accumulate);
-        if (R.Count > 3) Store(c + 3 * ldc, s3, accumulate);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block4<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
-    {
-        Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
-        for (var p = 0; p < k; p++)
-        {
-            var v = Vector256.Load(b);
-            s0 = Vector256.FusedMultiplyAdd(Vector256.Create(*a0), v, s0);
-            if (R.Count > 1) s1 = Vector256.FusedMultiplyAdd(Vector256.Create(*a1), v, s1);
-            if (R.Count > 2) s2 = Vector256.FusedMultiplyAdd(Vector256.Create(*a2), v, s2);
-            if (R.Count > 3) s3 = Vector256.FusedMultiplyAdd(Vector256.Create(*a3), v, s3);
-            a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
-        }
-        Store(c, s0, accumulate);
-        if (R.Count > 1) Store(c + ldc, s1, accumulate);
-        if (R.Count > 2) Store(c + 2 * ldc, s2, accumulate);
-        if (R.Count > 3) Store(c + 3 * ldc, s3, accumulate);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block2<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
-    {
-        Vector128<double> s0 = default, s1 = default, s2 = default, s3 = default;
-        for (var p = 0; p < k; p++)
-        {
-            var v = Vector128.Load(b);
-            s0 = Vector128.FusedMultiplyAdd(Vector128.Create(*a0), v, s0);
-            if (R.Count > 1) s1 = Vector128.FusedMultiplyAdd(Vector128.Create(*a1), v, s1);
-            if (R.Count > 2) s2 = Vector128.FusedMultiplyAdd(Vector128.Create(*a2), v, s2);
-            if (R.Count > 3) s3 = Vector128.FusedMultiplyAdd(Vector128.Create(*a3), v, s3);
-            a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
-        }
-        Store(c, s0, accumulate);
-        if (R.Count > 1) Store(c + ldc, s1, accumulate);
-        if (R.Count > 2) Store(c + 2 * ldc, s2, accumulate);
-        if (R.Count > 3) Store(c + 3 * ldc, s3, accumulate);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    static void Block1<R>(int k, double* a0, double* a1, double* a2, double* a3, nint aCol, double* b, nint ldb, double* c, nint ldc, bool accumulate) where R : struct, IRows
-    {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (var p = 0; p < k; p++)
-        {
-            var v = *b;
-            s0 = Math.FusedMultiplyAdd(*a0, v, s0);
-            if (R.Count > 1) s1 = Math.FusedMultiplyAdd(*a1, v, s1);
-            if (R.Count > 2) s2 = Math.FusedMultiplyAdd(*a2, v, s2);
-            if (R.Count > 3) s3 = Math.FusedMultiplyAdd(*a3, v, s3);
-            a0 += aCol; a1 += aCol; a2 += aCol; a3 += aCol; b += ldb;
-        }
-        c[0] = accumulate ? c[0] + s0 : s0;
-        if (R.Count > 1) c[ldc] = accumulate ? c[ldc] + s1 : s1;
-        if (R.Count > 2) c[2 * ldc] = accumulate ? c[2 * ldc] + s2 : s2;
-        if (R.Count > 3) c[3 * ldc] = accumulate ? c[3 * ldc] + s3 : s3;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(double* c, Vector512<double> s, bool accumulate) => (accumulate ? Vector512.Load(c) + s : s).Store(c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(double* c, Vector256<double> s, bool accumulate) => (accumulate ? Vector256.Load(c) + s : s).Store(c);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Store(double* c, Vector128<double> s, bool accumulate) => (accumulate ? Vector128.Load(c) + s : s).Store(c);
 
     /// <summary>
     /// Null when both products reproduce, bit for bit, the scalar chain they promise on a case with

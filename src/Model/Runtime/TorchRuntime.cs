@@ -110,11 +110,13 @@ public static class TorchRuntime
     /// and copies), or through libtorch's operators, with the reason (no MKL in this libtorch, or
     /// <c>VERIFY_DIRECT_BLAS=off</c>).
     /// </summary>
-    public static string BatchedProducts => (BatchedGemm.Available
+    public static string BatchedProducts => StepOps.SwitchedOff
+        ? $"libtorch's bmm (turned off by {StepOps.SwitchVariable}=off); gate, activation and residuals by libtorch's operators"
+        : (BatchedGemm.Available
         ? "direct: MKL's cblas_?gemm_batch inside libtorch, written in place"
             + (SmallGemm.Available ? "; float64 products with k <= 128 by the suite's AVX-512 kernel" : "; every product by MKL (the suite's kernel: " + SmallGemm.Unavailable + ")")
         : "libtorch's bmm (" + BatchedGemm.Unavailable + ")")
-        + (HostMemory.PassesAvailable ? "; gate, activation and residuals in passes over host memory" : "; gate, activation and residuals by libtorch's operators");
+        + (StepOps.DirectOnCpu ? "; gate, activation and residuals in passes over host memory" : "; gate, activation and residuals by libtorch's operators");
 
     /// <summary>True when libtorch sees at least one CUDA device.</summary>
     public static bool CudaAvailable

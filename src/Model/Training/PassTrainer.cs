@@ -47,7 +47,7 @@ public static class PassTrainer
 
         using var noGrad = no_grad();
         using var passes = new ShuffledPasses(seed, train.Count, options.Batch);
-        using var kernel = passes.FullBatches > 0 ? new StepKernel([new Trial(student, train, stepOptions, seed)]) : null;
+        using var kernel = passes.FullBatches > 0 ? StepKernel.Create([new Trial(student, train, stepOptions, seed)]) : null;
         var history = new List<double>();
         long steps = 0;
         var lastFinite = double.NaN;
@@ -104,7 +104,7 @@ public static class PassTrainer
     {
         using var rows = order.narrow(0, start, count);
         using var tail = train.Rows(rows);
-        using var kernel = new StepKernel([new Trial(student, tail, stepOptions with { BatchSize = count }, seed)]);
+        using var kernel = StepKernel.Create([new Trial(student, tail, stepOptions with { BatchSize = count }, seed)]);
         kernel.SetRates([rate]);
         using var all = Scalars.Range(count, train.Inputs.device);
         kernel.Load([all.view(1, count)]);

@@ -146,7 +146,7 @@ public static class SgdTrainer
         try
         {
             var build = Phases.Time("trainer/kernel");
-            using var kernel = new StepKernel(trials, sharedInputs);
+            using var kernel = StepKernel.Create(trials, sharedInputs);
             build.Dispose();
             for (var epoch = 0; kernel.Active.Count > 0; epoch++)
             {

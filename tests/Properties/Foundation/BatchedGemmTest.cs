@@ -20,10 +20,9 @@ namespace Verify.Properties.Foundation;
 [TestFixture]
 public sealed class BatchedGemmTest
 {
-    /// <summary>True where the direct products must be on: libtorch-cpu for linux-x64 links MKL, and nobody set VERIFY_DIRECT_BLAS=off.</summary>
+    /// <summary>True where the direct products must be available: libtorch-cpu for linux-x64 links MKL (VERIFY_DIRECT_BLAS=off only keeps the training step from choosing them).</summary>
     internal static bool DirectPathExpected =>
-        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64
-        && !string.Equals(Environment.GetEnvironmentVariable(BatchedGemm.SwitchVariable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
+        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
 
     [OneTimeSetUp]
     public void RequireTheDirectPath()
@@ -37,12 +36,12 @@ public sealed class BatchedGemmTest
     [Test]
     public void TheSwitch_TurnsTheDirectProductsOff_AndVerifyInfoSaysWhichPathRuns()
     {
-        var on = VerifyProgram.Run(new Dictionary<string, string> { [BatchedGemm.SwitchVariable] = "" }, TimeSpan.FromSeconds(60), "info");
-        var off = VerifyProgram.Run(new Dictionary<string, string> { [BatchedGemm.SwitchVariable] = "off" }, TimeSpan.FromSeconds(60), "info");
+        var on = VerifyProgram.Run(new Dictionary<string, string> { [StepOps.SwitchVariable] = "" }, TimeSpan.FromSeconds(60), "info");
+        var off = VerifyProgram.Run(new Dictionary<string, string> { [StepOps.SwitchVariable] = "off" }, TimeSpan.FromSeconds(60), "info");
         on.ExitCode.ShouldBe(0, on.ToString());
         off.ExitCode.ShouldBe(0, off.ToString());
         on.Stdout.ShouldContain("batched products  direct: MKL's cblas_?gemm_batch", customMessage: on.ToString());
-        off.Stdout.ShouldContain($"batched products  libtorch's bmm (turned off by {BatchedGemm.SwitchVariable}=off)", customMessage: off.ToString());
+        off.Stdout.ShouldContain($"batched products  libtorch's bmm (turned off by {StepOps.SwitchVariable}=off)", customMessage: off.ToString());
         on.Stdout.ShouldContain("gate, activation and residuals in passes over host memory", customMessage: on.ToString());
         off.Stdout.ShouldContain("gate, activation and residuals by libtorch's operators", customMessage: off.ToString());
     }
@@ -51,12 +50,12 @@ public sealed class BatchedGemmTest
     [Test]
     public void TheSwitchSetToMkl_TurnsOnlyTheKernelOff()
     {
-        var on = VerifyProgram.Run(new Dictionary<string, string> { [BatchedGemm.SwitchVariable] = "" }, TimeSpan.FromSeconds(60), "info");
-        var mkl = VerifyProgram.Run(new Dictionary<string, string> { [BatchedGemm.SwitchVariable] = SmallGemm.MklOnly }, TimeSpan.FromSeconds(60), "info");
+        var on = VerifyProgram.Run(new Dictionary<string, string> { [StepOps.SwitchVariable] = "" }, TimeSpan.FromSeconds(60), "info");
+        var mkl = VerifyProgram.Run(new Dictionary<string, string> { [StepOps.SwitchVariable] = SmallGemm.MklOnly }, TimeSpan.FromSeconds(60), "info");
         on.ExitCode.ShouldBe(0, on.ToString());
         mkl.ExitCode.ShouldBe(0, mkl.ToString());
         mkl.Stdout.ShouldContain("batched products  direct: MKL's cblas_?gemm_batch", customMessage: mkl.ToString());
-        mkl.Stdout.ShouldContain($"every product by MKL (the suite's kernel: turned off by {BatchedGemm.SwitchVariable}={SmallGemm.MklOnly})", customMessage: mkl.ToString());
+        mkl.Stdout.ShouldContain($"every product by MKL (the suite's kernel: turned off by {StepOps.SwitchVariable}={SmallGemm.MklOnly})", customMessage: mkl.ToString());
         mkl.Stdout.ShouldContain("gate, activation and residuals in passes over host memory", customMessage: mkl.ToString());
         if (SmallGemm.Available) on.Stdout.ShouldContain("by the suite's AVX-512 kernel", customMessage: on.ToString());
     }
@@ -196,17 +195,6 @@ public sealed class BatchedGemmTest
         var before = c.clone();
         BatchedGemm.TryMultiply(c, a, b, 1, 0).ShouldBeFalse($"{decline}: must be declined");
         c.equal(before).all().item<bool>().ShouldBeTrue($"{decline}: the destination must be left as it was");
-    }
-
-    [Test]
-    public void WithinADisabledScope_EveryProductIsDeclined()
-    {
-        using var scope = NewDisposeScope();
-        var (c, a, b) = (zeros([2, 3, 4], dtype: ScalarType.Float64), ones([2, 3, 5], dtype: ScalarType.Float64), ones([2, 5, 4], dtype: ScalarType.Float64));
-        using (BatchedGemm.Disabled())
-            BatchedGemm.TryMultiply(c, a, b, 1, 0).ShouldBeFalse("inside the disabled scope");
-        BatchedGemm.TryMultiply(c, a, b, 1, 0).ShouldBeTrue("after the scope");
-        c.equal(ones([2, 3, 4], dtype: ScalarType.Float64).Times(5.0)).all().item<bool>().ShouldBeTrue("ones (3 x 5) times ones (5 x 4) is 5 everywhere");
     }
 
     static Tensor Operand(Layout layout, int t, int rows, int cols, ScalarType dtype, Generator rng) => layout switch

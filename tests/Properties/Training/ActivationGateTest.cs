@@ -8,62 +8,69 @@ using static TorchSharp.torch;
 namespace Verify.Properties.Training;
 
 /// <summary>
-/// The activation's gate is written once (<see cref="Activation.Gate"/>), and the training step's
-/// in-place forms (<see cref="Activation.Gated_"/>, and <see cref="Activation.GatedByOutput_"/> that the
-/// step uses on its hidden buffers) are that gate: s * sigma'(u), read from u or from sigma(u) (the
-/// second from sigma(u) only), equals s times the gate (equal as numbers: a zero may carry either sign), for ReLU, leaky ReLU and the linear map, on inputs
-/// that include exact zeros and negative zeros (where the gate must be closed).
+/// The activation's gate as a tensor (<see cref="Activation.Gate"/>) and the step's in-place forms on
+/// both implementations of its operations (<see cref="IStepOps.Gate_"/>, <see cref="IStepOps.Activate_"/>,
+/// <see cref="IStepOps.ActivateInto_"/>: libtorch's operators and the passes over host memory) are the
+/// same function: s * sigma'(u), read from u or from sigma(u), equals s times the gate (equal as numbers:
+/// a zero may carry either sign), and sigma in place equals sigma, for ReLU, leaky ReLU and the linear
+/// map, on inputs that include exact zeros and negative zeros (where the gate must be closed).
 /// </summary>
 [TestFixture]
 public sealed class ActivationGateTest
 {
     public static readonly Activation[] Activations = [Activation.Relu, Activation.LeakyRelu(0.1), Activation.LeakyRelu(0.3), Activation.Linear];
 
-    /// <summary>Each activation with the step's in-place forms in one pass over host memory (the CPU default) and by libtorch's operators.</summary>
+    /// <summary>The implementations of the step's operations in this process: the reference, and the direct one where there are host pointers (every platform TorchSharp ships).</summary>
+    static IEnumerable<IStepOps> Paths() => StepOps.Direct is { } direct ? [StepOps.Reference, direct] : [StepOps.Reference];
+
+    /// <summary>Each activation with each implementation of the step's operations.</summary>
     public static IEnumerable<TestCaseData> ActivationsAndPaths() =>
-        Activations.SelectMany(a => new[] { new TestCaseData(a, true).SetArgDisplayNames(a.ToString(), "host memory"), new TestCaseData(a, false).SetArgDisplayNames(a.ToString(), "libtorch") });
+        Activations.SelectMany(a => Paths().Select(ops => new TestCaseData(a, ops is DirectStepOps).SetArgDisplayNames(a.ToString(), ops is DirectStepOps ? "direct" : "libtorch")));
 
     [TestCaseSource(nameof(ActivationsAndPaths))]
-    public void TheStepsGate_IsTheActivationsGate_ReadFromTheInputOrTheOutput(Activation activation, bool hostMemory)
+    public void TheStepsGate_IsTheActivationsGate_ReadFromTheInputOrTheOutput(Activation activation, bool direct)
     {
         using var scope = NewDisposeScope();
-        using var path = hostMemory ? null : HostMemory.Disabled();
+        var ops = direct ? StepOps.Direct! : StepOps.Reference;
+        var c = activation.NegativeSlope;
         var (u, s) = Inputs(seed: 5);
         var expected = s * activation.Gate(u);
-        var fromInput = activation.Gated_(s.clone(), u);
-        var fromOutput = activation.Gated_(s.clone(), activation.Apply(u));
-        var stepsForm = activation.GatedByOutput_(s.clone(), activation.Apply(u));
+        var fromInput = s.clone();
+        ops.Gate_(fromInput, u, c);
+        var fromOutput = s.clone();
+        ops.Gate_(fromOutput, activation.Apply(u), c);
 
-        fromInput.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: Gated_(s, u) differs from s * Gate(u)");
-        fromOutput.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: Gated_(s, sigma(u)) differs from s * Gate(u)");
-        stepsForm.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: GatedByOutput_(s, sigma(u)) differs from s * Gate(u)");
-        var applied = activation.Apply_(u.clone());
-        applied.equal(activation.Apply(u)).all().item<bool>().ShouldBeTrue($"{activation}: Apply_ differs from Apply");
+        fromInput.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}, {ops.Name}: Gate_(s, u) differs from s * Gate(u)");
+        fromOutput.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}, {ops.Name}: Gate_(s, sigma(u)) differs from s * Gate(u)");
+        var applied = u.clone();
+        ops.Activate_(applied, c);
+        applied.equal(activation.Apply(u)).all().item<bool>().ShouldBeTrue($"{activation}, {ops.Name}: Activate_ differs from Apply");
 
         // The shared-input step's form: activate a block of a wider buffer in place and copy it into a trial's buffer.
         var wide = cat([u, u.neg()], 1);
         var block = wide.narrow(1, 0, u.shape[1]);
         var buffer = zeros([u.shape[0], u.shape[1] + 1], dtype: u.dtype);
         var into = buffer.narrow(1, 0, u.shape[1]);
-        activation.ApplyInto_(block, into);
-        block.equal(activation.Apply(u)).all().item<bool>().ShouldBeTrue($"{activation}: ApplyInto_ must activate its block in place");
-        into.equal(activation.Apply(u)).all().item<bool>().ShouldBeTrue($"{activation}: ApplyInto_ must copy the activated block");
-        wide.narrow(1, u.shape[1], u.shape[1]).equal(u.neg()).all().item<bool>().ShouldBeTrue($"{activation}: ApplyInto_ wrote outside its block");
-        buffer.select(1, u.shape[1]).count_nonzero().item<long>().ShouldBe(0L, $"{activation}: ApplyInto_ wrote outside the copy's view");
+        ops.ActivateInto_(block, into, c);
+        block.equal(activation.Apply(u)).all().item<bool>().ShouldBeTrue($"{activation}, {ops.Name}: ActivateInto_ must activate its block in place");
+        into.equal(activation.Apply(u)).all().item<bool>().ShouldBeTrue($"{activation}, {ops.Name}: ActivateInto_ must copy the activated block");
+        wide.narrow(1, u.shape[1], u.shape[1]).equal(u.neg()).all().item<bool>().ShouldBeTrue($"{activation}, {ops.Name}: ActivateInto_ wrote outside its block");
+        buffer.select(1, u.shape[1]).count_nonzero().item<long>().ShouldBe(0L, $"{activation}, {ops.Name}: ActivateInto_ wrote outside the copy's view");
     }
 
     /// <summary>In float32 the gate's values are the dtype's own: (1 - c) + c and c rounded as libtorch rounds them, so both paths give the same bits.</summary>
-    [TestCaseSource(nameof(Activations))]
-    public void TheStepsGate_InFloat32_IsTheSameOnBothPaths(Activation activation)
+    [TestCaseSource(nameof(ActivationsAndPaths))]
+    public void TheStepsGate_InFloat32_IsTheSameOnBothPaths(Activation activation, bool direct)
     {
         using var scope = NewDisposeScope();
+        var ops = direct ? StepOps.Direct! : StepOps.Reference;
         var (u64, s64) = Inputs(seed: 8);
         var (u, s) = (u64.to(ScalarType.Float32), s64.to(ScalarType.Float32));
         var sigma = activation.Apply(u);
         var expected = s * activation.Gate(u);
-        activation.GatedByOutput_(s.clone(), sigma).equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: float32 gate on host memory");
-        using (HostMemory.Disabled())
-            activation.GatedByOutput_(s.clone(), sigma).equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: float32 gate by libtorch");
+        var gated = s.clone();
+        ops.Gate_(gated, sigma, activation.NegativeSlope);
+        gated.equal(expected).all().item<bool>().ShouldBeTrue($"{activation}: float32 gate by {ops.Name}");
     }
 
     [TestCaseSource(nameof(Activations))]
@@ -77,19 +84,22 @@ public sealed class ActivationGateTest
             gate[k].ShouldBe(values[k] > 0 ? 1.0 : activation.NegativeSlope, $"{activation}: gate at u = {values[k]:R}");
     }
 
-    /// <summary>Negative control: the gate of another slope is caught by the same comparison.</summary>
+    /// <summary>Negative control: the gate of another slope, read by either path, is caught by the same comparison.</summary>
     [Test]
     public void AnotherSlopesGate_IsNotMistakenForThisOne()
     {
         using var scope = NewDisposeScope();
         var (u, s) = Inputs(seed: 7);
         var expected = s * Activation.LeakyRelu(0.1).Gate(u);
-        Activation.LeakyRelu(0.2).Gated_(s.clone(), u).equal(expected).all().item<bool>().ShouldBeFalse("a gate of slope 0.2 must differ from one of slope 0.1");
-        Activation.Relu.Gated_(s.clone(), u).equal(expected).all().item<bool>().ShouldBeFalse("the ReLU gate must differ from a leaky one");
-        // libtorch's output-only form reads the ReLU gate as sigma's sign: read from u instead of sigma(u)
-        // it is wrong (-1 where u < 0), and the same comparison catches it.
-        using (HostMemory.Disabled())
-            Activation.Relu.GatedByOutput_(s.clone(), u).equal(s * Activation.Relu.Gate(u)).all().item<bool>().ShouldBeFalse("the ReLU gate read from u by its sign must differ from the gate");
+        foreach (var ops in Paths())
+        {
+            var other = s.clone();
+            ops.Gate_(other, u, 0.2);
+            other.equal(expected).all().item<bool>().ShouldBeFalse($"{ops.Name}: a gate of slope 0.2 must differ from one of slope 0.1");
+            var relu = s.clone();
+            ops.Gate_(relu, u, 0.0);
+            relu.equal(expected).all().item<bool>().ShouldBeFalse($"{ops.Name}: the ReLU gate must differ from a leaky one");
+        }
     }
 
     /// <summary>u: 200 normal values with exact zeros and negative zeros among them; s: a signal of the same shape.</summary>

@@ -128,40 +128,41 @@ public sealed class BatchedTrainingTest
     }
 
     /// <summary>
-    /// The stacked kernels multiply through MKL's batched GEMM written in place (<see cref="BatchedGemm"/>)
-    /// where libtorch has it, and gate, activate and form residuals in passes over host memory
-    /// (<see cref="HostMemory"/>); every batched run of this fixture (the mixed stack and the shared-input
-    /// one) then ends, by the same comparison, where it ends with libtorch's own operators, and the direct
-    /// paths are really taken (none inside the disabled scopes, some outside them).
+    /// The two implementations of the step's operations (<see cref="IStepOps"/>) train alike: every
+    /// batched run of this fixture (the mixed stack and the shared-input one) ends, by the same
+    /// comparison, on the direct CPU path (MKL's batched GEMM written in place, the suite's kernel, the
+    /// passes over host memory) where it ends on libtorch's operators, the reference; and each path is
+    /// really the one taken (direct products and passes counted on the first, none on the second).
+    /// Both run wherever this test runs, whatever VERIFY_DIRECT_BLAS says.
     /// </summary>
     [TestCaseSource(nameof(Shapes))]
     public void DirectBatchedProducts_EndEachTrialWhereLibtorchsOperatorsDo(Shape shape)
     {
-        if (!BatchedGemm.Available)
-        {
-            if (Foundation.BatchedGemmTest.DirectPathExpected) Assert.Fail($"The direct products must be available here; they are not: {BatchedGemm.Unavailable}");
-            Assert.Ignore($"No direct batched products in this process: {BatchedGemm.Unavailable}");
-        }
+        var directOps = StepOps.Direct ?? throw new AssertionException($"No direct path in this process: {StepOps.DirectUnavailable}");
+        if (!BatchedGemm.Available && Foundation.BatchedGemmTest.DirectPathExpected)
+            Assert.Fail($"The direct products must be available here; they are not: {BatchedGemm.Unavailable}");
         var recipes = SharedInputRecipes(shape);
-        var (start, startPasses) = (BatchedGemm.Calls, HostMemory.Passes);
-        var direct = RunShared(shape, recipes, out _).Concat(RunBatched(shape, Mixed)).ToArray();
-        var (directCalls, directPasses) = (BatchedGemm.Calls - start, HostMemory.Passes - startPasses);
-        (TrainingResult Result, double[][,] Weights)[] operators;
-        long operatorCalls, operatorPasses;
-        using (BatchedGemm.Disabled())
-        using (HostMemory.Disabled())
+        (TrainingResult Result, double[][,] Weights)[] direct, reference;
+        long directCalls, directPasses, referenceCalls, referencePasses;
+        using (StepOps.Using(directOps))
         {
-            (start, startPasses) = (BatchedGemm.Calls, HostMemory.Passes);
-            operators = RunShared(shape, recipes, out _).Concat(RunBatched(shape, Mixed)).ToArray();
-            (operatorCalls, operatorPasses) = (BatchedGemm.Calls - start, HostMemory.Passes - startPasses);
+            var (start, startPasses) = (BatchedGemm.Calls, HostMemory.Passes);
+            direct = RunShared(shape, recipes, out _).Concat(RunBatched(shape, Mixed)).ToArray();
+            (directCalls, directPasses) = (BatchedGemm.Calls - start, HostMemory.Passes - startPasses);
+        }
+        using (StepOps.Using(StepOps.Reference))
+        {
+            var (start, startPasses) = (BatchedGemm.Calls, HostMemory.Passes);
+            reference = RunShared(shape, recipes, out _).Concat(RunBatched(shape, Mixed)).ToArray();
+            (referenceCalls, referencePasses) = (BatchedGemm.Calls - start, HostMemory.Passes - startPasses);
         }
 
-        directCalls.ShouldBeGreaterThan(0, $"{shape}: the batched runs must take the direct products");
+        if (BatchedGemm.Available) directCalls.ShouldBeGreaterThan(0, $"{shape}: the batched runs must take the direct products");
         directPasses.ShouldBeGreaterThan(0, $"{shape}: the batched runs must take the passes over host memory (gate, activation, residuals)");
-        operatorCalls.ShouldBe(0, $"{shape}: no direct product inside the disabled scope");
-        operatorPasses.ShouldBe(0, $"{shape}: no pass over host memory inside the disabled scope");
+        referenceCalls.ShouldBe(0, $"{shape}: no direct product on libtorch's operators");
+        referencePasses.ShouldBe(0, $"{shape}: no pass over host memory on libtorch's operators");
         for (var i = 0; i < direct.Length; i++)
-            Differences(operators[i], direct[i]).ShouldBeEmpty($"{shape}, run {i}: direct products and host-memory passes vs libtorch's operators");
+            Differences(reference[i], direct[i]).ShouldBeEmpty($"{shape}, run {i}: the direct path vs libtorch's operators");
     }
 
     /// <summary>Recipes of one seed of a sweep: multis 1..3 (widths differ) over two teachers; one reaches its target, one diverges.</summary>
@@ -235,14 +236,14 @@ public sealed class BatchedTrainingTest
         Trial[] trials = [new(a.Student, a.Data, options, 5), new(b.Student, b.Data, options, 5)];
         Tensor Indices() => randint(0, 32, [4, 8], dtype: ScalarType.Int64);
 
-        using (var shared = new StepKernel(trials, sharedInputs: true))
+        using (var shared = StepKernel.Create(trials, sharedInputs: true))
         {
             Should.Throw<ArgumentException>(() => shared.Load([Indices(), Indices()])).Message.ShouldContain("one index tensor for all its trials; 2 were given");
             shared.SetRates([0.01, 0.01]);
             shared.Load([Indices()]);
             shared.Step().Length.ShouldBe(2, "one loss per trial after a load of one index tensor");
         }
-        using (var separate = new StepKernel(trials))
+        using (var separate = StepKernel.Create(trials))
         {
             Should.Throw<ArgumentException>(() => separate.Load([Indices()])).Message.ShouldContain("1 index tensors were given for 2 active trials");
             separate.SetRates([0.01, 0.01]);
