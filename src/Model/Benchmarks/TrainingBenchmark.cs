@@ -306,9 +306,17 @@ public static class TrainingBenchmark
         return best;
     }
 
-    /// <summary>A teacher's data and a paper-initialized student for a configuration (the teacher is dropped once its labels exist).</summary>
-    sealed record BenchPair(RectifiedNetwork Student, Dataset Data, long BatchSeed) : IDisposable
+    /// <summary>
+    /// A teacher's data and a paper-initialized student for a configuration (the teacher is dropped
+    /// once its labels exist). Owns the student, and the data when <c>ownsData</c>: a class with one
+    /// owner, not a record.
+    /// </summary>
+    sealed class BenchPair(RectifiedNetwork student, Dataset data, long batchSeed, bool ownsData = true) : IDisposable
     {
+        public RectifiedNetwork Student { get; } = student;
+        public Dataset Data { get; } = data;
+        public long BatchSeed { get; } = batchSeed;
+
         public static BenchPair Build(BenchConfig config, long seed)
         {
             using var teacher = Teacher.Build(TeacherSpec.TwoLayer(config.D, config.M, outputs: config.Outputs), Seeds.Of(seed, "teacher"));
@@ -323,16 +331,14 @@ public static class TrainingBenchmark
             using var teacher = Teacher.Build(TeacherSpec.TwoLayer(config.D, config.M, outputs: config.Outputs), Seeds.Of(seed, "teacher"));
             var data = Dataset.Gaussian(teacher, config.Samples, Seeds.Of(seed, "train-inputs"));
             return Enumerable.Range(0, count)
-                .Select(i => new BenchPair(Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student", i)), data, Seeds.Of(seed, "batches")) { OwnsData = i == count - 1 })
+                .Select(i => new BenchPair(Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student", i)), data, Seeds.Of(seed, "batches"), ownsData: i == count - 1))
                 .ToArray();
         }
-
-        bool OwnsData { get; init; } = true;
 
         public void Dispose()
         {
             Student.Dispose();
-            if (OwnsData) Data.Dispose();
+            if (ownsData) Data.Dispose();
         }
     }
 }
