@@ -169,9 +169,7 @@ public sealed record BenchReport
     /// <summary>
     /// Steps of each trial in the paper-size figures that are compared with one another (single,
     /// batched, sharing inputs, the sweep's workers): one epoch each, so every trial carries one
-    /// end-of-epoch measurement per 7,500 steps whether it trains alone or in a stack of 32. (Until
-    /// 2026-11-28 the single trial ran 30,000 steps and each of 32 stacked trials 1,500, so a stacked
-    /// trial carried 20 times the measurement per step: about 5 % of the stack's time.)
+    /// end-of-epoch measurement per 7,500 steps whether it trains alone or in a stack of 32.
     /// </summary>
     public const int PaperStepsPerTrial = 7_500;
 

@@ -49,10 +49,10 @@ public sealed record StepRate(double Wall, double Cpu);
 /// </summary>
 /// <remarks>
 /// A timed run is one epoch of <c>steps</c> steps on every trial, so it includes one end-of-epoch
-/// measurement over each trial's benchmark dataset (2,000 samples at the paper size: about 1.3 ms a
-/// trial). `verify bench` gives every trial of a comparison the same steps
+/// measurement over each trial's benchmark dataset (2,000 samples at the paper size).
+/// `verify bench` gives every trial of a comparison the same steps
 /// (<see cref="BenchReport.PaperStepsPerTrial"/>), so a trial carries the same measurement alone or
-/// stacked: at 7,500 steps about 0.6 % of the single trial's time and 1.2 % of 32 trials sharing inputs.
+/// stacked (its share of the time: docs/performance.md, "Figures moved out of the code").
 /// </remarks>
 public static class TrainingBenchmark
 {

@@ -262,21 +262,6 @@ internal static unsafe class HostMemory
         return true;
     }
 
-    static void LeakyRow(Span<double> u, double slope)
-    {
-        var i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var c = new Vector<double>(slope);
-            for (; i <= u.Length - Vector<double>.Count; i += Vector<double>.Count)
-            {
-                var v = new Vector<double>(u[i..]);
-                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<double>.Zero), v, v * c).CopyTo(u[i..]);
-            }
-        }
-        for (; i < u.Length; i++) u[i] = u[i] > 0 ? u[i] : u[i] * slope;
-    }
-
     /// <summary>A tensor of rank 2 or 3 as blocks of rows of stride 1: (blocks, rows, length, block stride, row stride), strides in elements.</summary>
     readonly record struct RowLayout(long Blocks, long Rows, int Length, long BlockStride, long RowStride);
 
