@@ -7,7 +7,8 @@ using Verify.Model.Runtime;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 
-namespace Verify.Model.Benchmarks;
+using Verify.Model;
+namespace Verify.Benchmarks;
 
 /// <summary>
 /// A benchmark configuration: a two-layer teacher (d inputs, m hidden nodes, 50 outputs), a student
@@ -131,7 +132,7 @@ public static class TrainingBenchmark
                 owned.Add(data);
                 foreach (var multi in SeedGroup.Multis)
                 {
-                    var student = Networks.Student.OverRealized(teacher, multi, Seeds.Of(seed, "student", multi));
+                    var student = Model.Networks.Student.OverRealized(teacher, multi, Seeds.Of(seed, "student", multi));
                     owned.Add(student);
                     built.Add((student, data));
                 }
@@ -321,7 +322,7 @@ public static class TrainingBenchmark
         {
             using var teacher = Teacher.Build(TeacherSpec.TwoLayer(config.D, config.M, outputs: config.Outputs), Seeds.Of(seed, "teacher"));
             var data = Dataset.Gaussian(teacher, config.Samples, Seeds.Of(seed, "train-inputs"));
-            var student = Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student"));
+            var student = Model.Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student"));
             return new BenchPair(student, data, Seeds.Of(seed, "batches"));
         }
 
@@ -331,7 +332,7 @@ public static class TrainingBenchmark
             using var teacher = Teacher.Build(TeacherSpec.TwoLayer(config.D, config.M, outputs: config.Outputs), Seeds.Of(seed, "teacher"));
             var data = Dataset.Gaussian(teacher, config.Samples, Seeds.Of(seed, "train-inputs"));
             return Enumerable.Range(0, count)
-                .Select(i => new BenchPair(Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student", i)), data, Seeds.Of(seed, "batches"), ownsData: i == count - 1))
+                .Select(i => new BenchPair(Model.Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student", i)), data, Seeds.Of(seed, "batches"), ownsData: i == count - 1))
                 .ToArray();
         }
 
