@@ -86,6 +86,7 @@ public static class SgdTrainer
         var batchSize = trials[0].Options.BatchSize;
 
         using var noGrad = no_grad();
+        var pending = new List<Tensor>();
         // Trials that share their inputs share the batch seed, dataset size and batch size (TrialStacks), so
         // their samplers would draw the same indices: one draws for all (the kernel's Load).
         var samplers = (sharedInputs ? trials.Take(1) : trials).Select(t => batchSize is { } b ? new BatchSampler(t.Seed, t.Data.Count, b, t.Data.Inputs.device) : null).ToArray();
@@ -94,6 +95,7 @@ public static class SgdTrainer
             var build = Phases.Time("trainer/kernel");
             using var kernel = new StepKernel(trials, sharedInputs);
             build.Dispose();
+            var window = LossReads.Window(trials[0].Student.Device, iters);
             for (var epoch = 0; kernel.Active.Count > 0; epoch++)
             {
                 kernel.SetRates(kernel.Active.Select(i => trials[i].Options.RateAt(epoch)).ToArray());
@@ -105,16 +107,27 @@ public static class SgdTrainer
                         var length = BatchSampler.ChunkLength(it, iters);
                         kernel.Load(sharedInputs ? [samplers[0]!.Next(length)] : kernel.Active.Select(i => samplers[i]!.Next(length)).ToArray());
                     }
-                    var losses = kernel.Step();
-                    List<int>? stopped = null;
-                    for (var p = 0; p < losses.Length; p++)
+                    if (window == 1)
                     {
-                        var i = kernel.Active[p];
-                        steps[i]++;
-                        if (double.IsFinite(losses[p])) { lastFinite[i] = losses[p]; continue; }
-                        results[i] = Finish(TrainingOutcome.Diverged, steps[i], epoch, losses[p], double.NaN, histories[i], lastFinite[i], steps[i]);
-                        (stopped ??= []).Add(i);
+                        LossReads.Count();
+                        var losses = kernel.Step();
+                        var stopped = CheckLosses(kernel.Active, losses, 1, epoch);
+                        if (stopped is not null) kernel.Retire(stopped);
                     }
+                    else pending.Add(kernel.StepOnDevice());
+                }
+                if (pending.Count > 0)
+                {
+                    // One read for the epoch's steps (LossReads): (T_active, steps) on the host.
+                    LossReads.Count();
+                    double[] read;
+                    using (var all = stack(pending, 1))
+                    using (var onHost = all.to(CPU))
+                        read = onHost.data<double>().ToArray();
+                    var stepCount = pending.Count;
+                    foreach (var t in pending) t.Dispose();
+                    pending.Clear();
+                    var stopped = CheckLosses(kernel.Active, read, stepCount, epoch);
                     if (stopped is not null) kernel.Retire(stopped);
                 }
                 stepping.Dispose();
@@ -133,6 +146,7 @@ public static class SgdTrainer
                         continue;
                     }
                     double trainLoss, maxGrad;
+                    LossReads.Count();
                     using (Phases.Time("trainer/measure"))
                         (trainLoss, maxGrad) = kernel.Measure(i);
                     var record = new EpochRecord(epoch + 1, steps[i], options.RateAt(epoch), trainLoss, maxGrad);
@@ -153,9 +167,31 @@ public static class SgdTrainer
         }
         finally
         {
+            foreach (var t in pending) t.Dispose();
             foreach (var s in samplers) s?.Dispose();
         }
         return results.Select(r => r!).ToArray();
+
+        // The losses of the steps just taken, active trial p's step s at p * stepCount + s: counts each
+        // trial's steps up to its first non-finite loss, which stops it (returned with the others that stopped).
+        List<int>? CheckLosses(IReadOnlyList<int> active, double[] losses, int stepCount, int epoch)
+        {
+            List<int>? stopped = null;
+            for (var p = 0; p < active.Count; p++)
+            {
+                var i = active[p];
+                for (var k = p * stepCount; k < (p + 1) * stepCount; k++)
+                {
+                    var loss = losses[k];
+                    steps[i]++;
+                    if (double.IsFinite(loss)) { lastFinite[i] = loss; continue; }
+                    results[i] = Finish(TrainingOutcome.Diverged, steps[i], epoch, loss, double.NaN, histories[i], lastFinite[i], steps[i]);
+                    (stopped ??= []).Add(i);
+                    break;
+                }
+            }
+            return stopped;
+        }
     }
 
     /// <summary>Throws, naming the mismatch, when the options, dataset and student do not fit together.</summary>

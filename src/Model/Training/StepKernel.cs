@@ -228,8 +228,7 @@ internal sealed class StepKernel : IDisposable
             }
         }
         using var g = Residual(fullY!, Forward(activation, fullX!, weights, hidden, hiddenView), weights[^1]);
-        var fullLosses = HalfSquaredNorms(g);
-        for (var p = 0; p < fullLosses.Length; p++) fullLosses[p] /= rowsPerStep;
+        var fullLosses = BatchLosses(g);
         g.mul_(scale!);
         Backward(g, fullXT!);
         return fullLosses;
@@ -301,18 +300,59 @@ internal sealed class StepKernel : IDisposable
     double[] Residuals_(int step)
     {
         var losses = new double[active.Count];
-        if (!HostMemory.ResidualsFromTargets_(residuals!, flatY, chunk!, step, scales, losses))
+        if (lossesOnDevice is null && HostMemory.ResidualsFromTargets_(residuals!, flatY, chunk!, step, scales, losses))
         {
-            using var rows = chunk!.select(0, step);
-            using var gathered = flatY.index_select(0, rows);
-            using var y = gathered.view(residuals!.shape);
-            residuals!.neg_().Plus_(y);
-            losses = HalfSquaredNorms(residuals);
-            residuals.mul_(scale!);
+            var batch = (double)rowsPerStep;
+            for (var p = 0; p < losses.Length; p++) losses[p] /= batch;
+            return losses;
         }
+        using var rows = chunk!.select(0, step);
+        using var gathered = flatY.index_select(0, rows);
+        using var y = gathered.view(residuals!.shape);
+        residuals!.neg_().Plus_(y);
+        losses = BatchLosses(residuals);
+        residuals.mul_(scale!);
+        return losses;
+    }
+
+    /// <summary>
+    /// Each trial's batch loss 0.5 ||r||^2 / B, read to the host; within <see cref="StepOnDevice"/>,
+    /// left on r's device in <see cref="lossesOnDevice"/> instead (and an empty array returned).
+    /// </summary>
+    double[] BatchLosses(Tensor r)
+    {
         var batch = (double)rowsPerStep;
+        if (lossesOnDevice is not null)
+        {
+            using var flat = r.dim() == 2 ? r.reshape(1, -1) : r.flatten(1);
+            using var norms = flat.norm(1, false, 2.0f);
+            using var wide = norms.to(ScalarType.Float64);
+            lossesOnDevice[0] = wide.mul(wide).mul_(0.5 / batch);
+            return [];
+        }
+        var losses = HalfSquaredNorms(r);
         for (var p = 0; p < losses.Length; p++) losses[p] /= batch;
         return losses;
+    }
+
+    /// <summary>Set only within <see cref="StepOnDevice"/>: where the step leaves its losses.</summary>
+    Tensor?[]? lossesOnDevice;
+
+    /// <summary>
+    /// One SGD step of every active trial, as <see cref="Step"/>, with no read to the host: returns
+    /// each active trial's batch loss 0.5 ||r||^2 / B before the step as a float64 tensor (T_active,)
+    /// on the kernel's device, owned by the caller. Always takes libtorch's operators for the loss
+    /// (never the direct host pass), so on the CPU its losses equal <see cref="Step"/>'s to round-off.
+    /// </summary>
+    public Tensor StepOnDevice()
+    {
+        lossesOnDevice = new Tensor?[1];
+        try
+        {
+            Step();
+            return lossesOnDevice[0] ?? throw new InvalidOperationException("The step left no losses.");
+        }
+        finally { lossesOnDevice = null; }
     }
 
     /// <summary>The weights of the trial at stack position <paramref name="p"/> of a shared-input kernel: views, (r, c) each.</summary>
