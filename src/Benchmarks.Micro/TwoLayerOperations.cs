@@ -16,7 +16,7 @@ namespace Verify.Benchmarks.Micro;
 /// correlation of the teacher's and a student's hidden layers, and 100 SGD steps of batch 16.
 /// </summary>
 [MemoryDiagnoser]
-public class TwoLayerOperations
+public class TwoLayerOperations : IDisposable
 {
     const int D = 100, M = 10, Outputs = 10, EvalSamples = 10_000, TrainSamples = 2_000;
 
@@ -65,6 +65,12 @@ public class TwoLayerOperations
         using var student = students[1].Clone();
         var options = new SgdOptions { LearningRate = 0.01, BatchSize = 16, Epochs = 1, ItersPerEpoch = 100, MeasureEveryEpoch = false };
         return SgdTrainer.Train(student, train, options, Seeds.Of(1, "batches")).Steps;
+    }
+
+    public void Dispose()
+    {
+        Cleanup();
+        GC.SuppressFinalize(this);
     }
 
     [GlobalCleanup]

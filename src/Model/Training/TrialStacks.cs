@@ -1,3 +1,4 @@
+using System.Globalization;
 using Verify.Model.Data;
 using static TorchSharp.torch;
 
@@ -52,5 +53,5 @@ internal static class TrialStacks
     /// the batch size and iterations per epoch, and for full-batch runs the dataset size.
     /// </summary>
     public static string ShapeKey(Trial t) =>
-        $"{string.Join("-", t.Student.Widths)}|{t.Student.Activation}|{t.Student.DType}|{t.Student.Device}|{t.Options.BatchSize?.ToString() ?? $"full {t.Data.Count}"}|{t.Options.ItersPerEpoch}";
+        $"{string.Join("-", t.Student.Widths)}|{t.Student.Activation}|{t.Student.DType}|{t.Student.Device}|{t.Options.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? $"full {t.Data.Count}"}|{t.Options.ItersPerEpoch}";
 }
