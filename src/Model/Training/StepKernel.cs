@@ -327,7 +327,7 @@ internal sealed class StepKernel : IDisposable
             using var flat = r.dim() == 2 ? r.reshape(1, -1) : r.flatten(1);
             using var norms = flat.norm(1, false, 2.0f);
             using var wide = norms.to(ScalarType.Float64);
-            lossesOnDevice[0] = wide.mul(wide).mul_(0.5 / batch);
+            lossesOnDevice[0] = wide.mul(wide).Times_(0.5 / batch);
             return [];
         }
         var losses = HalfSquaredNorms(r);
