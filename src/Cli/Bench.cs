@@ -1,5 +1,5 @@
 using System.Globalization;
-using Verify.Model.Benchmarks;
+using Verify.Benchmarks;
 
 namespace Verify.Cli;
 

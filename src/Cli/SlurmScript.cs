@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
@@ -57,17 +58,17 @@ static class SlurmScript
         var logs = Directory.CreateDirectory(Path.Combine(dir, "logs")).FullName;
         var text = new StringBuilder()
             .AppendLine("#!/bin/bash")
-            .AppendLine($"# Written by {what}")
-            .AppendLine($"# {note}")
-            .AppendLine($"#SBATCH --job-name={jobName}")
-            .AppendLine($"#SBATCH --array={array}")
-            .AppendLine($"#SBATCH --output={logs}/%A_%a.log")
-            .AppendLine($"#SBATCH --cpus-per-task={s.CpusPerTask}");
-        if (s.Partition is not null) text.AppendLine($"#SBATCH --partition={s.Partition}");
-        if (s.Time is not null) text.AppendLine($"#SBATCH --time={s.Time}");
-        if (s.Mem is not null) text.AppendLine($"#SBATCH --mem={s.Mem}");
-        if (s.Gpus is not null) text.AppendLine($"#SBATCH --gpus={s.Gpus}");
-        return text.AppendLine("set -eu").AppendLine($"exec {s.Verify ?? ThisProgram()} {arguments}").ToString();
+            .AppendLine(CultureInfo.InvariantCulture, $"# Written by {what}")
+            .AppendLine(CultureInfo.InvariantCulture, $"# {note}")
+            .AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --job-name={jobName}")
+            .AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --array={array}")
+            .AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --output={logs}/%A_%a.log")
+            .AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={s.CpusPerTask}");
+        if (s.Partition is not null) text.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --partition={s.Partition}");
+        if (s.Time is not null) text.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --time={s.Time}");
+        if (s.Mem is not null) text.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --mem={s.Mem}");
+        if (s.Gpus is not null) text.AppendLine(CultureInfo.InvariantCulture, $"#SBATCH --gpus={s.Gpus}");
+        return text.AppendLine("set -eu").AppendLine(CultureInfo.InvariantCulture, $"exec {s.Verify ?? ThisProgram()} {arguments}").ToString();
     }
 
     /// <summary>Runs `sbatch --parsable`; returns the job id.</summary>

@@ -40,7 +40,7 @@ public static class Tolerances
     /// The per-sample gradient target max_x ||g_1(x)|| of the small specialization problems
     /// (d 2-8, m 2-4, multi 2, 5 outputs, N 200-300, full-batch GD, lr 0.1). Calibrated over seeds
     /// 1-3 of that sweep: every two-layer run that reached 3e-3 had best cosine and best correlation
-    /// above 0.999 for every teacher, and most runs reach it within 10,000 steps (1-5 s). Below it
+    /// above 0.999 for every teacher, and most runs reach it within 10,000 steps. Below it
     /// progress is slow: crowded cases (d = 2, m = 3, multi 3) plateau near 1e-2 at loss 1e-6.
     /// </summary>
     public const double SmallProblemGradientTarget = Verify.Model.Protocols.TheoremCheckSettings.SmallProblemGradientTarget;

@@ -63,5 +63,5 @@ public static class ClaimsJson
     public static void Write(string path, IReadOnlyList<ClaimOutcome> outcomes, long runSeed) =>
         File.WriteAllText(path, Build(outcomes, runSeed).ToJsonString(Options) + Environment.NewLine);
 
-    static JsonNode? Number(double? v) => v is { } x && double.IsFinite(x) ? JsonValue.Create(x) : null;
+    static JsonValue? Number(double? v) => v is { } x && double.IsFinite(x) ? JsonValue.Create(x) : null;
 }

@@ -38,48 +38,48 @@ static class HuntReport
     {
         var h = s.Hunt;
         var md = new StringBuilder();
-        md.AppendLine($"# Hunt: {h.Claim}, {h.Reading.ToString().ToLowerInvariant()} reading");
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Hunt: {h.Claim}, {h.Reading.ToString().ToLowerInvariant()} reading");
         md.AppendLine();
         md.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"Hunt seed {h.Seed}; rules {Rules.Version} (hash {Rules.Hash}); strategy: rounds of {settings.RoundSize}, {settings.RandomShare:P0} random draws, parents from the {settings.EliteSize} smallest margins, guided after {settings.Warmup} conclusive cases (docs/theorems/hunt.md). {s.Seconds:0} s of judging in all."));
         md.AppendLine();
         md.AppendLine("| cases tried | conclusive | hold | fail | inconclusive | failure rate, 95% upper bound (Clopper-Pearson) | smallest margin | shrink candidates judged |");
         md.AppendLine("|---|---|---|---|---|---|---|---|");
-        md.AppendLine($"| {s.Tried} | {s.Conclusive} | {s.Holds} | {s.Fails} | {s.Inconclusive} | {F(s.FailureRateUpper95)} | {F(s.MinMargin)} | {s.ShrinkCandidates} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Tried} | {s.Conclusive} | {s.Holds} | {s.Fails} | {s.Inconclusive} | {F(s.FailureRateUpper95)} | {F(s.MinMargin)} | {s.ShrinkCandidates} |");
         md.AppendLine();
         var (rc, rf, ru) = s.RandomDraws;
-        md.AppendLine($"The bound above is over every conclusive case, most of them steered toward where the claim came closest to failing. The random draws alone (the families' own distribution, as the theorem checks draw): {rc} conclusive, {rf} fail, failure rate at most {F(ru)} (Clopper-Pearson 95%).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"The bound above is over every conclusive case, most of them steered toward where the claim came closest to failing. The random draws alone (the families' own distribution, as the theorem checks draw): {rc} conclusive, {rf} fail, failure rate at most {F(ru)} (Clopper-Pearson 95%).");
         md.AppendLine();
         md.AppendLine($"Margin: {ClaimMargin.Description}. Smaller is closer to failing; at most 0 on a failure.");
         md.AppendLine();
-        if (s.InconclusiveReasons.Count > 0) md.AppendLine($"Inconclusive: {string.Join("; ", s.InconclusiveReasons)}.").AppendLine();
+        if (s.InconclusiveReasons.Count > 0) md.AppendLine(CultureInfo.InvariantCulture, $"Inconclusive: {string.Join("; ", s.InconclusiveReasons)}.").AppendLine();
         md.AppendLine($"![margin per case]({FigureFile})");
         md.AppendLine();
         md.AppendLine("## Failures");
         md.AppendLine();
-        if (s.Failures.Count == 0) md.AppendLine($"None in {s.Conclusive} conclusive cases.");
+        if (s.Failures.Count == 0) md.AppendLine(CultureInfo.InvariantCulture, $"None in {s.Conclusive} conclusive cases.");
         foreach (var f in s.Failures)
         {
             var r = f.Record;
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- **{r.Stream}#{r.Index}** ({r.Origin}), {r.Family}, margin {F(r.Margin)}: `{r.Case}`"));
-            md.AppendLine($"  - replay: `{f.Replay}`");
+            md.AppendLine(CultureInfo.InvariantCulture, $"  - replay: `{f.Replay}`");
             md.AppendLine(f.Shrink.Steps == 0
                 ? $"  - shrink: {(f.Shrink.Complete ? "already smallest (no smaller candidate fails)" : "not yet shrunk")}; {f.Shrink.Judged} candidates judged"
                 : string.Create(CultureInfo.InvariantCulture, $"  - shrunk in {f.Shrink.Steps} steps{(f.Shrink.Complete ? "" : " so far (not complete)")} to `{f.Shrink.Smallest}` (margin {F(f.Shrink.SmallestRecord.Margin)}); replay: `{f.ReplaySmallest}`"));
-            md.AppendLine($"  - evidence: {f.Shrink.SmallestRecord.Evidence}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"  - evidence: {f.Shrink.SmallestRecord.Evidence}");
         }
         md.AppendLine();
         md.AppendLine("## Families and activations");
         md.AppendLine();
         md.AppendLine("| family | activation | tried | conclusive | fail | smallest margin |");
         md.AppendLine("|---|---|---|---|---|---|");
-        foreach (var f in s.Families) md.AppendLine($"| {f.Family} | {f.Activation} | {f.Tried} | {f.Conclusive} | {f.Fails} | {F(f.MinMargin)} |");
+        foreach (var f in s.Families) md.AppendLine(CultureInfo.InvariantCulture, $"| {f.Family} | {f.Activation} | {f.Tried} | {f.Conclusive} | {f.Fails} | {F(f.MinMargin)} |");
         md.AppendLine();
         md.AppendLine("## Streams");
         md.AppendLine();
         md.AppendLine("| stream | tried | guided | fail | cases to the first failure |");
         md.AppendLine("|---|---|---|---|---|");
-        foreach (var st in s.Streams) md.AppendLine($"| {st.Stream} | {st.Tried} | {st.Guided} | {st.Fails} | {(st.CasesToFirstFailure is { } c ? c.ToString(CultureInfo.InvariantCulture) : "-")} |");
+        foreach (var st in s.Streams) md.AppendLine(CultureInfo.InvariantCulture, $"| {st.Stream} | {st.Tried} | {st.Guided} | {st.Fails} | {(st.CasesToFirstFailure is { } c ? c.ToString(CultureInfo.InvariantCulture) : "-")} |");
         return md.ToString();
     }
 

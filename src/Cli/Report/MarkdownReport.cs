@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
@@ -17,11 +18,11 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
     public void Section(string title, string setup, string? figure, params ClaimOutcome[] claims)
     {
         outcomes.AddRange(claims);
-        sections.AppendLine($"## {title}").AppendLine().AppendLine(setup).AppendLine();
+        sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine().AppendLine(setup).AppendLine();
         foreach (var c in claims)
-            sections.AppendLine($"- **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({c.Reason})")}: `{c.Claim.Id}`: {c.Claim.Statement} ({c.Claim.PaperRef}). {c.Evidence}");
+            sections.AppendLine(CultureInfo.InvariantCulture, $"- **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({c.Reason})")}: `{c.Claim.Id}`: {c.Claim.Statement} ({c.Claim.PaperRef}). {c.Evidence}");
         sections.AppendLine();
-        if (figure is not null) sections.AppendLine($"![{title}]({figure})").AppendLine();
+        if (figure is not null) sections.AppendLine(CultureInfo.InvariantCulture, $"![{title}]({figure})").AppendLine();
     }
 
     /// <summary>
@@ -81,8 +82,8 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
     /// <summary>A section that reports numbers without judging a claim (the convergence figure's final-loss table).</summary>
     public void Reported(string title, string setup, string? figure, string body)
     {
-        sections.AppendLine($"## {title}").AppendLine().AppendLine(setup).AppendLine().AppendLine(body).AppendLine();
-        if (figure is not null) sections.AppendLine($"![{title}]({figure})").AppendLine();
+        sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine().AppendLine(setup).AppendLine().AppendLine(body).AppendLine();
+        if (figure is not null) sections.AppendLine(CultureInfo.InvariantCulture, $"![{title}]({figure})").AppendLine();
     }
 
     /// <summary>
@@ -106,7 +107,7 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
     public void Skipped(string title, ClaimInfo claim, string why)
     {
         outcomes.Add(Outcome.NotJudged(claim, why));
-        sections.AppendLine($"## {title}").AppendLine().AppendLine(why).AppendLine();
+        sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine().AppendLine(why).AppendLine();
     }
 
     public void Write(string path, TimeSpan elapsed)
@@ -119,7 +120,7 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
             + "Every training run is a line of `runs.jsonl`; every verdict is an object of `claims.json`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given.");
         text.AppendLine().AppendLine("| claim | outcome | cases (conclusive / drawn) | failure rate <= (95%) | evidence |").AppendLine("|---|---|---|---|---|");
         foreach (var c in outcomes)
-            text.AppendLine($"| `{c.Claim.Id}` | **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
+            text.AppendLine(CultureInfo.InvariantCulture, $"| `{c.Claim.Id}` | **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
                             $"{(c.Cases is { } n ? $"{n.Conclusive} / {n.Drawn}" : "")} | {(c.NumbersObject is TallyNumbers { FailureRateUpper95: { } u } ? FormattableString.Invariant($"{u:0.###}") : "")} | " +
                             $"{Escape(c.NumbersObject is TallyNumbers t ? t.FirstFailure is { } f ? "first failure: " + f : "statement and cases in its section" : c.Evidence)} |");
         text.AppendLine().Append(FindingsSection());
@@ -134,7 +135,7 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         text.AppendLine("## Known findings").AppendLine();
         text.AppendLine("Where the suite found that the paper, or our reading of it, fails somewhere. Each is pinned by a test fixture of its own (category `Finding`, run by default, failing when the finding changes); none counts as a pass of the claims it concerns.").AppendLine();
         foreach (var f in KnownFindings.All)
-            text.AppendLine($"- **`{f.Name}`** ({string.Join(", ", f.Claims.Select(c => $"`{c}`"))}; {f.Page}): {f.Summary}.");
+            text.AppendLine(CultureInfo.InvariantCulture, $"- **`{f.Name}`** ({string.Join(", ", f.Claims.Select(c => $"`{c}`"))}; {f.Page}): {f.Summary}.");
         return text.ToString();
     }
 

@@ -160,7 +160,7 @@ public static class MultiLayerAuthorsClaim
     }
 
     /// <summary>Where <paramref name="means"/> (at ascending <paramref name="sizes"/>) first reaches the level, linear in log N between sizes; null when it never does.</summary>
-    static (double N, bool AtStart)? Crossing(IReadOnlyList<int> sizes, double[] means)
+    static (double N, bool AtStart)? Crossing(int[] sizes, double[] means)
     {
         if (means[0] >= Level) return (sizes[0], true);
         for (var i = 1; i < means.Length; i++)

@@ -69,7 +69,7 @@ public static class SampleSizeClaim
     public static ClaimOutcome<SampleScalingNumbers> Judge(IReadOnlyList<ScalingPoint> points, SampleScalingSettings settings)
     {
         if (points.Count == 0) throw new ArgumentException("The scaling judge needs at least one ladder.", nameof(points));
-        var threshold = settings.CosineThreshold;
+        var threshold = SampleScalingSettings.CosineThreshold;
         var entries = points.Select(p => new NStarEntry(p.K, p.D, p.SeedIndex, p.NStar(threshold), p.Ladder.Length == 0 ? 0 : p.Ladder[^1], p.BoundSamples)).ToArray();
         var found = entries.Where(e => e.NStar is not null).ToArray();
         // A ladder without N* whose top rung reached the level (without specializing) shows N* above its top: censored.

@@ -24,7 +24,7 @@ public sealed record MultiLayerConfig
     /// <summary>
     /// The paper's multi-layer setting where this trainer can run it (notes section 4): d 20, teacher
     /// widths [50, 75, 100, 125], 100 outputs, a student twice as wide, batch 64, 100 epochs of 1,000
-    /// iterations, N 10,000. Two departures, measured (27 Nov 2026, seed 1, N 5,000, 5 x 1,000 steps):
+    /// iterations, N 10,000. Two departures, measured (seed 1, N 5,000, 5 x 1,000 steps):
     /// the paper's inputs N(0, 10^2 I) with lr 0.2 then 0.1 diverge here (the objective is 1/2 the sum
     /// over the 100 outputs, not a mean), and so do lr 0.004 and 0.002 (0.2 scaled by 2 / 100); lr 0.01
     /// does not diverge but stalls at train loss 81 with lowest-layer correlation 0.29. So the inputs

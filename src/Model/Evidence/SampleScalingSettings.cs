@@ -52,7 +52,7 @@ public sealed record SampleScalingSettings
 
     public int Outputs { get; init; } = 5;
 
-    public double CosineThreshold => 1 - AlignmentConstant * Epsilon;
+    public const double CosineThreshold = 1 - AlignmentConstant * Epsilon;
 
     public SgdOptions Budget(double level) =>
         new() { LearningRate = LearningRate, BatchSize = null, Epochs = Epochs, ItersPerEpoch = 250, GradientTarget = level };

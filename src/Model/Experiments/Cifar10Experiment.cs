@@ -23,7 +23,7 @@ public static class Cifar10Experiment
         Runtime.TorchRuntime.EnsureInitialized();
         var (train, eval) = Cifar10.ReadDirectory(directory, sweep.Base.NTrain, sweep.Base.NEval);
         using var scope = NewDisposeScope();
-        var inputs = new ProvidedInputs(Cifar10.ToInputs(train, train, Pool), Cifar10.ToInputs(eval, train, Pool),
+        using var inputs = new ProvidedInputs(Cifar10.ToInputs(train, train, Pool), Cifar10.ToInputs(eval, train, Pool),
             $"{train.Count} training images from {string.Join(", ", train.Files.Select(Path.GetFileName))}, {eval.Count} eval images from {Cifar10.TestFile}, pooled {Pool}x{Pool}");
         var runs = Training.TrialRunner.RunAll(sweep.Configs(), c => TwoLayerExperiment.Run(c, inputs), workers, onProgress);
         return (runs, inputs.Description);

@@ -46,7 +46,7 @@ public static class SampleScaling
             if (open.Count == 0) break;
             var results = Runs(settings, m, d, open.Select(s => (s, seeds[s])).ToArray(), data, n);
             for (var i = 0; i < open.Count; i++) runs[open[i]].Add(results[i]);
-            open = open.Where(s => !(runs[s][^1].ReachedLevel && runs[s][^1].Specialized(settings.CosineThreshold))).ToList();
+            open = open.Where(s => !(runs[s][^1].ReachedLevel && runs[s][^1].Specialized(SampleScalingSettings.CosineThreshold))).ToList();
         }
         var bound = SampleScalingSettings.BoundSamples(k, d);
         return Enumerable.Range(0, seeds.Length).Select(s => new ScalingPoint(k, d, s, data, bound, ladder, runs[s])).ToArray();

@@ -119,15 +119,3 @@ public sealed class RectifiedNetwork : nn.Module<Tensor, Tensor>
         base.Dispose(disposing);
     }
 }
-
-/// <summary>
-/// One forward pass, kept: Input x (N, d); PreActivations[l] (N, n_{l+1}) and Activations[l]
-/// (N, n_{l+1}) of hidden layer l+1; Output (N, outputs). The trace owns its tensors (not the input).
-/// </summary>
-public sealed record NetworkTrace(Tensor Input, Tensor[] PreActivations, Tensor[] Activations, Tensor Output) : IDisposable
-{
-    public void Dispose()
-    {
-        foreach (var t in PreActivations.Concat(Activations).Append(Output)) t.Dispose();
-    }
-}

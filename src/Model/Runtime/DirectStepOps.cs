@@ -51,6 +51,12 @@ internal sealed class DirectStepOps(IStepOps reference) : IStepOps
     public double[] HalfSquaredNorms(Tensor r) =>
         HostMemory.HalfSumsOfSquares(r, r.dim() == 2 ? 1 : r.size(0)) ?? reference.HalfSquaredNorms(r);
 
+    /// <summary>The reference's: a pass over host memory would read the losses to the host.</summary>
+    public Tensor HalfSquaredNormsOnDevice(Tensor r) => reference.HalfSquaredNormsOnDevice(r);
+
+    /// <summary>The reference's, for the same reason.</summary>
+    public Tensor ResidualsOnDevice_(Tensor r, Tensor y, Tensor rows, long step, Tensor scale) => reference.ResidualsOnDevice_(r, y, rows, step, scale);
+
     public double[] Residuals_(Tensor r, Tensor y, Tensor rows, long step, double[] scales, Tensor scale)
     {
         var losses = new double[scales.Length];

@@ -43,6 +43,9 @@ internal interface IStepOps
     /// <summary>0.5 ||r_t||_F^2 of each trial's residual (one value for rank 2), as float64 whatever the dtype.</summary>
     double[] HalfSquaredNorms(Tensor r);
 
+    /// <summary>The same norms as <see cref="HalfSquaredNorms"/>, left on r's device: a float64 tensor (T,) (one value for rank 2), owned by the caller, with no read to the host.</summary>
+    Tensor HalfSquaredNormsOnDevice(Tensor r);
+
     /// <summary>
     /// The residuals of one mini-batch step: r &lt;- (y[rows] - r) * scale, where r (T, B, outputs) holds
     /// the products h~ W and <paramref name="rows"/> (steps, T B) each trial's target rows by step;
@@ -55,6 +58,9 @@ internal interface IStepOps
     /// <param name="scales">lr_t / B of each trial, as numbers.</param>
     /// <param name="scale">The same as a tensor of r's dtype and device, (T, 1, 1).</param>
     double[] Residuals_(Tensor r, Tensor y, Tensor rows, long step, double[] scales, Tensor scale);
+
+    /// <summary>As <see cref="Residuals_"/>, with the losses left on r's device (<see cref="HalfSquaredNormsOnDevice"/>) instead of read to the host.</summary>
+    Tensor ResidualsOnDevice_(Tensor r, Tensor y, Tensor rows, long step, Tensor scale);
 
     /// <summary>
     /// source[rows] for a (N, width) matrix and an int64 index: into <paramref name="buffer"/> (grown and

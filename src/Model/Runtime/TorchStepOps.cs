@@ -87,16 +87,38 @@ internal sealed class TorchStepOps : IStepOps
         return values;
     }
 
+    public Tensor HalfSquaredNormsOnDevice(Tensor r)
+    {
+        using var flat = r.dim() == 2 ? r.reshape(1, -1) : r.flatten(1);
+        using var norms = flat.norm(1, false, 2.0f);
+        using var wide = norms.to(ScalarType.Float64);
+        return wide.mul(wide).Times_(0.5);
+    }
+
     /// <summary>Gathers the targets, then y - p as -p + y (the same in IEEE arithmetic, bit for bit), the norms and the scaling.</summary>
     public double[] Residuals_(Tensor r, Tensor y, Tensor rows, long step, double[] scales, Tensor scale)
+    {
+        SubtractFromTargets_(r, y, rows, step);
+        var losses = HalfSquaredNorms(r);
+        r.mul_(scale);
+        return losses;
+    }
+
+    public Tensor ResidualsOnDevice_(Tensor r, Tensor y, Tensor rows, long step, Tensor scale)
+    {
+        SubtractFromTargets_(r, y, rows, step);
+        var losses = HalfSquaredNormsOnDevice(r);
+        r.mul_(scale);
+        return losses;
+    }
+
+    /// <summary>r &lt;- y[rows[step]] - r, the targets gathered by the step's rows.</summary>
+    static void SubtractFromTargets_(Tensor r, Tensor y, Tensor rows, long step)
     {
         using var index = rows.select(0, step);
         using var gathered = y.index_select(0, index);
         using var targets = gathered.view(r.shape);
         r.neg_().Plus_(targets);
-        var losses = HalfSquaredNorms(r);
-        r.mul_(scale);
-        return losses;
     }
 
     public Tensor GatherRows(Tensor source, Tensor rows, ref Tensor? buffer) => source.index_select(0, rows);

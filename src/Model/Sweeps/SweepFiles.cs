@@ -5,31 +5,6 @@ using Verify.Model.Evidence;
 
 namespace Verify.Model.Sweeps;
 
-/// <summary>The result of one run as results/&lt;run id&gt;.json holds it.</summary>
-public sealed record SweepResult(string RunId, int Index, string Experiment, TwoLayerRun Run);
-
-/// <summary>Why a run failed, as failed/&lt;run id&gt;.json holds it (a failed run writes this, never a result).</summary>
-public sealed record SweepFailure(string RunId, int Index, string Experiment, string ErrorType, string Message, DateTime At);
-
-/// <summary>A results/ file that `collect` refuses, and why.</summary>
-public sealed record RefusedFile(string Path, string Reason)
-{
-    public override string ToString() => $"'{Path}': {Reason}";
-}
-
-/// <summary>What a sweep folder holds, line by line of its manifest.</summary>
-/// <param name="Done">Results by manifest index, checked against their manifest line.</param>
-/// <param name="Failed">Failures of runs that have no result, by manifest index.</param>
-/// <param name="Missing">Indices without a result (failed ones included), ascending.</param>
-/// <param name="Refused">Files in results/ that are not a result of this manifest: corrupt, cut short, or foreign.</param>
-/// <param name="Temporary">Temporary files left by tasks killed while writing (never read as results).</param>
-public sealed record SweepScan(
-    IReadOnlyDictionary<int, SweepResult> Done,
-    IReadOnlyDictionary<int, SweepFailure> Failed,
-    IReadOnlyList<int> Missing,
-    IReadOnlyList<RefusedFile> Refused,
-    IReadOnlyList<string> Temporary);
-
 /// <summary>
 /// The files of a sweep's runs. A result is written to a temporary file in results/ and then
 /// renamed to results/&lt;run id&gt;.json, never overwriting one that exists: a task killed at any

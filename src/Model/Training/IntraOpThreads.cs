@@ -4,17 +4,15 @@ namespace Verify.Model.Training;
 
 /// <summary>
 /// Chooses libtorch's intra-op thread count for the size of a piece of work, and restores it after.
-/// A training step of the paper's sizes (about 0.5 MFLOP in a dozen operations) runs on one thread:
-/// measured on 2 cores, two threads made it 4x slower. Even an end-of-epoch pass over N = 10,000
-/// samples (about 0.2 GFLOP) stays on one thread: on this 2-core machine shared with other work,
-/// two threads took 72 to 121 ms (median of 30) against 24 to 42 ms on one, because libtorch's
-/// threads wait on a core that is busy elsewhere; they win only when the other core is idle
-/// (11 against 13 ms at best). Only work of a GFLOP or more, where the possible gain is large,
-/// uses every core, and never on one of <see cref="TrialRunner"/>'s workers, where the other cores
-/// already run other trials.
+/// A training step of the paper's sizes (about 0.5 MFLOP in a dozen operations) runs on one thread,
+/// and so does an end-of-epoch pass over N = 10,000 samples (about 0.2 GFLOP): on a small machine
+/// shared with other work, libtorch's threads wait on a core that is busy elsewhere and lose more
+/// than they gain (the figures: docs/performance.md, "Figures moved out of the code"). Only work of
+/// a GFLOP or more, where the possible gain is large, uses every core, and never on one of
+/// <see cref="TrialRunner"/>'s workers, where the other cores already run other trials.
 /// </summary>
 /// <remarks>
-/// Measured here (libtorch 2.10, OpenMP build): torch.set_num_threads sets the count of the calling
+/// With libtorch's OpenMP build, torch.set_num_threads sets the count of the calling
 /// thread and the default that threads adopt on their first parallel operation; threads that
 /// already ran one keep their own count. Setting and restoring it on the thread that does the
 /// work is therefore correct whichever way a build implements it.

@@ -5,12 +5,6 @@ using static TorchSharp.torch;
 
 namespace Verify.Model.Training;
 
-/// <summary>One training run: a student, its training set, its options and its batch seed.</summary>
-public sealed record Trial(RectifiedNetwork Student, Dataset Data, SgdOptions Options, long Seed)
-{
-    public override string ToString() => $"student {Student}, N = {Data.Count}, seed {Seed}, lr {Options.LearningRate}";
-}
-
 /// <summary>
 /// The suite's trainer: plain SGD (or full-batch gradient descent) with hand-written
 /// back-propagation, for one student or for many trained together in one stacked tensor program
@@ -67,7 +61,7 @@ public static class SgdTrainer
         }
         List<(int[] Members, bool SharedInputs)> groups;
         using (Phases.Time("trainer/groups"))
-            groups = Groups(trials);
+            groups = TrialStacks.Of(trials);
         if (groups.Count == 1) return TrainTogether(trials, groups[0].SharedInputs, onEpoch, afterEpoch);
         var results = new TrainingResult[trials.Count];
         foreach (var (group, shared) in groups)
@@ -80,55 +74,7 @@ public static class SgdTrainer
         return results;
     }
 
-    /// <summary>
-    /// The stacks: first the trials that read the same inputs in the same order (mini-batch runs with
-    /// equal batch seeds, batch sizes, iterations per epoch and dataset sizes, whose datasets hold equal
-    /// inputs), of any widths: their first layers train as one wide product; then the others by
-    /// <see cref="ShapeKey"/>. A stack of one is a trial alone.
-    /// </summary>
-    static List<(int[] Members, bool SharedInputs)> Groups(IReadOnlyList<Trial> trials)
-    {
-        var groups = new List<(int[], bool)>();
-        var shared = new bool[trials.Count];
-        var candidates = Enumerable.Range(0, trials.Count).Where(i => trials[i].Options.BatchSize is not null).GroupBy(i => SharedInputsKey(trials[i]));
-        foreach (var candidate in candidates)
-        {
-            var left = candidate.ToList();
-            while (left.Count > 1)
-            {
-                var first = trials[left[0]].Data;
-                var same = left.Where(i => SameInputs(first, trials[i].Data)).ToArray();
-                if (same.Length > 1)
-                {
-                    groups.Add((same, true));
-                    foreach (var i in same) shared[i] = true;
-                }
-                left.RemoveAll(same.Contains);
-            }
-        }
-        groups.AddRange(Enumerable.Range(0, trials.Count).Where(i => !shared[i]).GroupBy(i => ShapeKey(trials[i])).Select(g => (g.ToArray(), false)));
-        return groups;
-    }
-
-    /// <summary>What trials must share, besides equal inputs, to read the same batches: the batch seed, dataset size, batch size and iterations per epoch (and a kernel: activation, depth, input and output widths, dtype, device).</summary>
-    static string SharedInputsKey(Trial t) =>
-        $"{t.Seed}|{t.Data.Count}|{t.Options.BatchSize}|{t.Options.ItersPerEpoch}|{t.Student.Activation}|{t.Student.Widths.Count}|{t.Student.InputDim}|{t.Student.OutputDim}|{t.Student.DType}|{t.Student.Device}";
-
-    static bool SameInputs(Dataset a, Dataset b)
-    {
-        if (ReferenceEquals(a, b) || ReferenceEquals(a.Inputs, b.Inputs)) return true;
-        using var scope = NewDisposeScope();
-        return a.Inputs.shape.SequenceEqual(b.Inputs.shape) && a.Inputs.eq(b.Inputs).all().item<bool>();
-    }
-
-    /// <summary>
-    /// What trials must share to be stacked: the student's widths and activation, dtype and device,
-    /// the batch size and iterations per epoch, and for full-batch runs the dataset size.
-    /// </summary>
-    static string ShapeKey(Trial t) =>
-        $"{string.Join("-", t.Student.Widths)}|{t.Student.Activation}|{t.Student.DType}|{t.Student.Device}|{t.Options.BatchSize?.ToString() ?? $"full {t.Data.Count}"}|{t.Options.ItersPerEpoch}";
-
-    /// <summary>Trains trials of one <see cref="ShapeKey"/> in one stack, or trials with shared inputs (<see cref="Groups"/>) in one wide kernel.</summary>
+    /// <summary>Trains trials of one <see cref="TrialStacks.ShapeKey"/> in one stack, or trials with shared inputs (<see cref="TrialStacks"/>) in one wide kernel.</summary>
     static TrainingResult[] TrainTogether(IReadOnlyList<Trial> trials, bool sharedInputs, Action<int, EpochRecord>? onEpoch, Action<IReadOnlyList<int>>? afterEpoch)
     {
         var count = trials.Count;
@@ -140,7 +86,8 @@ public static class SgdTrainer
         var batchSize = trials[0].Options.BatchSize;
 
         using var noGrad = no_grad();
-        // Trials that share their inputs share the batch seed, dataset size and batch size (Groups), so
+        var pending = new List<Tensor>();
+        // Trials that share their inputs share the batch seed, dataset size and batch size (TrialStacks), so
         // their samplers would draw the same indices: one draws for all (the kernel's Load).
         var samplers = (sharedInputs ? trials.Take(1) : trials).Select(t => batchSize is { } b ? new BatchSampler(t.Seed, t.Data.Count, b, t.Data.Inputs.device) : null).ToArray();
         try
@@ -148,6 +95,7 @@ public static class SgdTrainer
             var build = Phases.Time("trainer/kernel");
             using var kernel = StepKernel.Create(trials, sharedInputs);
             build.Dispose();
+            var window = LossReads.Window(trials[0].Student.Device, iters);
             for (var epoch = 0; kernel.Active.Count > 0; epoch++)
             {
                 kernel.SetRates(kernel.Active.Select(i => trials[i].Options.RateAt(epoch)).ToArray());
@@ -159,16 +107,27 @@ public static class SgdTrainer
                         var length = BatchSampler.ChunkLength(it, iters);
                         kernel.Load(sharedInputs ? [samplers[0]!.Next(length)] : kernel.Active.Select(i => samplers[i]!.Next(length)).ToArray());
                     }
-                    var losses = kernel.Step();
-                    List<int>? stopped = null;
-                    for (var p = 0; p < losses.Length; p++)
+                    if (window == 1)
                     {
-                        var i = kernel.Active[p];
-                        steps[i]++;
-                        if (double.IsFinite(losses[p])) { lastFinite[i] = losses[p]; continue; }
-                        results[i] = Finish(TrainingOutcome.Diverged, steps[i], epoch, losses[p], double.NaN, histories[i], lastFinite[i], steps[i]);
-                        (stopped ??= []).Add(i);
+                        LossReads.Count();
+                        var losses = kernel.Step();
+                        var stopped = CheckLosses(kernel.Active, losses, 1, epoch);
+                        if (stopped is not null) kernel.Retire(stopped);
                     }
+                    else pending.Add(kernel.StepOnDevice());
+                }
+                if (pending.Count > 0)
+                {
+                    // One read for the epoch's steps (LossReads): (T_active, steps) on the host.
+                    LossReads.Count();
+                    double[] read;
+                    using (var all = stack(pending, 1))
+                    using (var onHost = all.to(CPU))
+                        read = onHost.data<double>().ToArray();
+                    var stepCount = pending.Count;
+                    foreach (var t in pending) t.Dispose();
+                    pending.Clear();
+                    var stopped = CheckLosses(kernel.Active, read, stepCount, epoch);
                     if (stopped is not null) kernel.Retire(stopped);
                 }
                 stepping.Dispose();
@@ -187,6 +146,7 @@ public static class SgdTrainer
                         continue;
                     }
                     double trainLoss, maxGrad;
+                    LossReads.Count();
                     using (Phases.Time("trainer/measure"))
                         (trainLoss, maxGrad) = kernel.Measure(i);
                     var record = new EpochRecord(epoch + 1, steps[i], options.RateAt(epoch), trainLoss, maxGrad);
@@ -207,9 +167,31 @@ public static class SgdTrainer
         }
         finally
         {
+            foreach (var t in pending) t.Dispose();
             foreach (var s in samplers) s?.Dispose();
         }
         return results.Select(r => r!).ToArray();
+
+        // The losses of the steps just taken, active trial p's step s at p * stepCount + s: counts each
+        // trial's steps up to its first non-finite loss, which stops it (returned with the others that stopped).
+        List<int>? CheckLosses(IReadOnlyList<int> active, double[] losses, int stepCount, int epoch)
+        {
+            List<int>? stopped = null;
+            for (var p = 0; p < active.Count; p++)
+            {
+                var i = active[p];
+                for (var k = p * stepCount; k < (p + 1) * stepCount; k++)
+                {
+                    var loss = losses[k];
+                    steps[i]++;
+                    if (double.IsFinite(loss)) { lastFinite[i] = loss; continue; }
+                    results[i] = Finish(TrainingOutcome.Diverged, steps[i], epoch, loss, double.NaN, histories[i], lastFinite[i], steps[i]);
+                    (stopped ??= []).Add(i);
+                    break;
+                }
+            }
+            return stopped;
+        }
     }
 
     /// <summary>Throws, naming the mismatch, when the options, dataset and student do not fit together.</summary>
@@ -249,23 +231,5 @@ public static class SgdTrainer
         for (var l = 0; l + 1 < net.Widths.Count; l++)
             perSample += 2.0 * (net.Widths[l] + 1) * net.Widths[l + 1] * (l == 0 ? 1 : 2);
         return perSample * samples;
-    }
-}
-
-/// <summary>The back-propagated signals g_l(x) = -dLoss_x/da_l of every layer, for every sample.</summary>
-public static class Backprop
-{
-    /// <summary>
-    /// x: (N, d), y: (N, outputs) -> [g_1 (N, n_1), ..., g_{L-1} (N, n_{L-1}), r (N, outputs)],
-    /// where r = y - f(x) is the output residual (the output layer's signal). Computed by the
-    /// training step's own forward and backward pass (<see cref="StepKernel.Signals"/>).
-    /// </summary>
-    public static Tensor[] Signals(RectifiedNetwork net, Tensor x, Tensor y)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var signals = StepKernel.Signals(net.Activation, net.Weights, RectifiedNetwork.Augment(x), y);
-        foreach (var s in signals) s.MoveToOuterDisposeScope();
-        return signals;
     }
 }

@@ -83,8 +83,7 @@ internal sealed class StackKernel : StepKernel
     protected override double[] StepFull()
     {
         using var g = ops.Residual(fullY!, Forward(ops, slope, fullX!, weights, hidden, hiddenView), weights[^1]);
-        var losses = ops.HalfSquaredNorms(g);
-        for (var p = 0; p < losses.Length; p++) losses[p] /= rowsPerStep;
+        var losses = BatchLosses(g);
         g.mul_(scale!);
         Backward(g, fullXT!);
         return losses;

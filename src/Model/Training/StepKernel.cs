@@ -184,9 +184,49 @@ internal abstract partial class StepKernel : IDisposable
     /// </summary>
     protected double[] Residuals_(int step)
     {
+        if (keepLossesOnDevice)
+        {
+            lossesOnDevice = ops.ResidualsOnDevice_(residuals!, flatY, chunk!, step, scale!).Over_(rowsPerStep);
+            return [];
+        }
         var losses = ops.Residuals_(residuals!, flatY, chunk!, step, scales, scale!);
         for (var p = 0; p < losses.Length; p++) losses[p] /= rowsPerStep;
         return losses;
+    }
+
+    /// <summary>Each trial's batch loss 0.5 ||g||^2 / B of the unscaled residuals g; within <see cref="StepOnDevice"/> left on the device (and an empty array returned).</summary>
+    protected double[] BatchLosses(Tensor g)
+    {
+        if (keepLossesOnDevice)
+        {
+            lossesOnDevice = ops.HalfSquaredNormsOnDevice(g).Over_(rowsPerStep);
+            return [];
+        }
+        var losses = ops.HalfSquaredNorms(g);
+        for (var p = 0; p < losses.Length; p++) losses[p] /= rowsPerStep;
+        return losses;
+    }
+
+    bool keepLossesOnDevice;   // true only within StepOnDevice
+    Tensor? lossesOnDevice;    // where the step left its losses there
+
+    /// <summary>
+    /// One SGD step of every active trial, as <see cref="Step"/>, with no read to the host: returns each
+    /// active trial's batch loss 0.5 ||r||^2 / B before the step as a float64 tensor (T_active,) on the
+    /// kernel's device, owned by the caller. Its losses come from libtorch's norms (never a pass over host
+    /// memory), so on the CPU they equal <see cref="Step"/>'s to round-off.
+    /// </summary>
+    public Tensor StepOnDevice()
+    {
+        keepLossesOnDevice = true;
+        try
+        {
+            Step();
+            var losses = lossesOnDevice ?? throw new InvalidOperationException("The step left no losses.");
+            lossesOnDevice = null;
+            return losses;
+        }
+        finally { keepLossesOnDevice = false; }
     }
 
     void GatherBlock(int batch)

@@ -75,7 +75,7 @@ public sealed class ClusterSweepTest
             $"sweep of {runs} two-layer runs (100,000 steps each): in one process {inProcess.TotalSeconds:0.0} s; through Slurm (array %2, task {cancelled} cancelled and resubmitted) {throughSlurm.TotalSeconds:0.0} s"));
     }
 
-    string Submit(string dir, params string[] options)
+    static string Submit(string dir, params string[] options)
     {
         var run = Child(null, TimeSpan.FromMinutes(1), ["sweep", "slurm", dir, .. options, "--submit"]);
         run.ExitCode.ShouldBe(0, run.ToString());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using NUnit.Framework;
 using Shouldly;
@@ -26,7 +27,7 @@ public sealed class DeterminismTest
         var dir = Directory.CreateTempSubdirectory("verify-determinism-").FullName;
         folders.Add(dir);
         var code = Verify.Cli.Cli.Execute(["two-layer", "--d", "8", "--m", "3", "--multi", "1,3", "--decay", "1", "--seeds", seeds,
-            "--epochs", "2", "--iters-per-epoch", "200", "--n-train", "128", "--n-eval", "64", "--outputs", "5", "--workers", workers.ToString(), "--out", dir]);
+            "--epochs", "2", "--iters-per-epoch", "200", "--n-train", "128", "--n-eval", "64", "--outputs", "5", "--workers", workers.ToString(CultureInfo.InvariantCulture), "--out", dir]);
         code.ShouldBe(0);
         return File.ReadAllLines(Path.Combine(dir, "runs.jsonl")).Select(l => Without(l, ["seconds", .. dropFields])).ToArray();
     }

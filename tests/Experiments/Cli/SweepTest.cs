@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using NUnit.Framework;
 using Shouldly;
@@ -42,7 +43,7 @@ public sealed class SweepTest
         ShouldSucceed(Here("sweep", "collect", all));
 
         var byLine = PlannedTiny();
-        for (var i = 0; i < 8; i++) ShouldSucceed(Here("sweep", "run", byLine, "--index", i.ToString()));
+        for (var i = 0; i < 8; i++) ShouldSucceed(Here("sweep", "run", byLine, "--index", i.ToString(CultureInfo.InvariantCulture)));
         ShouldSucceed(Here("sweep", "collect", byLine));
 
         // Tasks of 3 lines (the last has 2); Slurm's and Kubernetes' index variables in child processes.
@@ -236,7 +237,7 @@ public sealed class SweepTest
     public void CollectRefusesAnIncompleteSweep_NamingTheMissingLines_UnlessPartial()
     {
         var dir = PlannedTiny();
-        foreach (var i in new[] { 0, 2, 4, 5, 6, 7 }) ShouldSucceed(Here("sweep", "run", dir, "--index", i.ToString()));
+        foreach (var i in new[] { 0, 2, 4, 5, 6, 7 }) ShouldSucceed(Here("sweep", "run", dir, "--index", i.ToString(CultureInfo.InvariantCulture)));
 
         var refused = Here("sweep", "collect", dir);
         refused.ExitCode.ShouldBe(5, refused.ToString());
@@ -311,7 +312,7 @@ public sealed class SweepTest
     public void TheSlurmScript_IsAnArrayOverTheMissingTasks()
     {
         var dir = PlannedTiny();
-        foreach (var i in new[] { 0, 1, 2, 3, 6 }) ShouldSucceed(Here("sweep", "run", dir, "--index", i.ToString()));
+        foreach (var i in new[] { 0, 1, 2, 3, 6 }) ShouldSucceed(Here("sweep", "run", dir, "--index", i.ToString(CultureInfo.InvariantCulture)));
 
         var run = Here("sweep", "slurm", dir, "--chunk", "2", "--missing", "--max-parallel", "3", "--partition", "short", "--time", "0:30:00", "--mem", "2G");
         ShouldSucceed(run);

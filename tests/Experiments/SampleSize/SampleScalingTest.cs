@@ -66,7 +66,7 @@ public sealed class SampleScalingTest
         var settings = SampleScalingSettings.Corner;
         var points = SampleScaling.AtBound(settings, 2, 2, RunSeed, ScalingData.TeacherAware);
         foreach (var p in points) TestContext.Out.WriteLine(p.Runs[0]);
-        points.ShouldAllBe(p => p.NStar(settings.CosineThreshold) != null, string.Join("; ", points.Select(p => p.Runs[0].ToString())));
+        points.ShouldAllBe(p => p.NStar(SampleScalingSettings.CosineThreshold) != null, string.Join("; ", points.Select(p => p.Runs[0].ToString())));
     }
     /// <summary>
     /// The earlier finding, re-judged in this formulation. With eps = 1 (C_g = 1) the fresh case of

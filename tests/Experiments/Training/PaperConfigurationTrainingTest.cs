@@ -1,3 +1,4 @@
+using System.Globalization;
 using NUnit.Framework;
 using Shouldly;
 using TorchSharp;
@@ -31,7 +32,7 @@ public sealed class PaperConfigurationTrainingTest
         result.Outcome.ShouldBe(TrainingOutcome.BudgetExhausted, $"seed {seed}: {result}");
         var losses = result.History.Select(e => e.TrainLoss).ToArray();
         for (var e = 1; e < losses.Length; e++)
-            losses[e].ShouldBeLessThan(losses[e - 1], $"seed {seed}: loss per epoch {string.Join(", ", losses.Select(l => l.ToString("G4")))}");
+            losses[e].ShouldBeLessThan(losses[e - 1], $"seed {seed}: loss per epoch {string.Join(", ", losses.Select(l => l.ToString("G4", CultureInfo.InvariantCulture)))}");
         losses[^1].ShouldBeLessThan(0.5 * initialLoss, $"seed {seed}: initial loss {initialLoss:G4}, after 5 epochs {losses[^1]:G4}");
     }
 

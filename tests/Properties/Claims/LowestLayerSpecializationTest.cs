@@ -222,7 +222,7 @@ public sealed class LowestLayerSpecializationTest
         TestContext.Out.WriteLine(outcome);
         TestContext.Out.WriteLine(control);
 
-        atFit.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"{atFit}; initial loss {atFit.History.FirstOrDefault()}");
+        atFit.Outcome.ShouldBe(TrainingOutcome.ReachedGradientTarget, $"{atFit}; initial loss {(atFit.History.Count > 0 ? atFit.History[0] : null)}");
         LowestLayerSpecializationClaim.Judge(PairEvidence.Measure(teacher, student, data.Inputs, atFit), SpecializationCriteria.Paper).Verdict.ShouldBe(Verdict.Fails, outcome.ToString());
         outcome.Verdict.ShouldBe(Verdict.Holds, outcome.ToString());
         outcome.Numbers.MatchedOnlyByMirror.ShouldBe(1, outcome.ToString());

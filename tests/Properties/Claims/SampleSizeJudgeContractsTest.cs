@@ -90,7 +90,7 @@ public sealed class SampleSizeJudgeContractsTest
         var points = Balanced(1, 1, 1, 0.05);
         var outcome = SampleSizeClaim.Judge(points, Settings);
         var n = outcome.Numbers;
-        (n.Epsilon, n.AlignmentConstant, n.CosineThreshold).ShouldBe((SampleScalingSettings.Epsilon, SampleScalingSettings.AlignmentConstant, Settings.CosineThreshold));
+        (n.Epsilon, n.AlignmentConstant, n.CosineThreshold).ShouldBe((SampleScalingSettings.Epsilon, SampleScalingSettings.AlignmentConstant, SampleScalingSettings.CosineThreshold));
         n.CosineThreshold.ShouldBe(1 - SampleScalingSettings.AlignmentConstant * SampleScalingSettings.Epsilon, 1e-15, "specialized: 1 - cos <= C eps");
         n.Data.ShouldBe("TeacherAware");
         (n.BoundExponentK, n.BoundExponentD).ShouldBe((2.5, 3.0));

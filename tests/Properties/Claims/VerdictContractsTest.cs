@@ -268,7 +268,7 @@ public sealed class VerdictContractsTest
                  })
             foreach (var claim in claims)
                 ClaimCatalog.Entries.Single(e => e.Claim.Id == claim.Id).Experiment.ShouldBe(part, $"{claim.Id} is judged by the {part} part");
-        ClaimCatalog.Entries.Where(e => e.Claim.Id.StartsWith("lowest-layer-specialization.") || e.Claim.Id.StartsWith("core-argument."))
+        ClaimCatalog.Entries.Where(e => e.Claim.Id.StartsWith("lowest-layer-specialization.", StringComparison.Ordinal) || e.Claim.Id.StartsWith("core-argument.", StringComparison.Ordinal))
             .ShouldAllBe(e => e.Experiment == "theorems", "claims 1 and 2 are theorem checks");
     }
 

@@ -25,7 +25,7 @@ public sealed class TeacherAwareDataTest
         var w = teacher.Weights[0];
         var pre = (Verify.Model.Networks.RectifiedNetwork.Augment(data.Inputs).mm(w)).data<double>().ToArray();
         var wNorm2 = w.narrow(0, 0, 7).Squared().sum([0L]).data<double>().ToArray();
-        for (var i = 0; i < data.Node.Length; i++)
+        for (var i = 0; i < data.Node.Count; i++)
         {
             var j = data.Node[i];
             var u = pre[i * 5 + j];

@@ -8,6 +8,7 @@ using Verify.Conjectures;
 /// NUnit set-up fixture outside any namespace runs once for the whole assembly.)
 /// </summary>
 [SetUpFixture]
+#pragma warning disable CA1050 // outside any namespace on purpose: see the summary
 public sealed class RunSeedBanner
 {
     [OneTimeSetUp]

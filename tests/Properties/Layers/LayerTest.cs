@@ -31,8 +31,7 @@ public sealed class LayerTest
         ["Verify.Model.Protocols"],
         ["Verify.Model.Experiments"],
         ["Verify.Model.Sweeps"],
-        ["Verify.Model.Hunt"],
-        ["Verify.Model.Benchmarks"])
+        ["Verify.Model.Hunt"])
     {
         DataOnly = [("Verify.Model.Claims", "Verify.Model.Training")],
     };
@@ -75,6 +74,21 @@ public sealed class LayerTest
         ReadsTheAssembly(graph, CommandLine, new TypeDependency("Verify.Cli.ReproduceCommand", "Verify.Cli.Report.MarkdownReport"));
         var violations = CommandLine.Violations(graph);
         violations.ShouldBeEmpty("uses against the command line's layers:\n" + string.Join("\n", violations));
+    }
+
+    /// <summary>
+    /// The benchmarks are a project of their own above the library (Verify.Benchmarks, which `verify
+    /// bench` runs): the library's assembly does not reference it, while the command line does, and the
+    /// benchmarks reference the library (the check sees a reference where there is one).
+    /// </summary>
+    [Test]
+    public void TheLibrary_DoesNotReferenceTheBenchmarks()
+    {
+        static string[] References(Type t) => t.Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+        References(typeof(Rules)).ShouldNotContain("Verify.Benchmarks", "Verify.Model must not depend on the benchmark project");
+        References(typeof(Verify.Benchmarks.BenchReport)).ShouldContain("Verify.Model", "the benchmarks time the library");
+        References(typeof(ClaimsJson)).ShouldContain("Verify.Benchmarks", "`verify bench` runs the benchmarks");
+        typeof(Rules).Assembly.GetTypes().Where(t => t.Namespace?.Contains("Benchmarks", StringComparison.Ordinal) == true).ShouldBeEmpty("no benchmark type left in the library");
     }
 
     [Test]

@@ -1,7 +1,7 @@
 using NUnit.Framework;
 using Shouldly;
 using TorchSharp;
-using Verify.Model.Benchmarks;
+using Verify.Benchmarks;
 
 namespace Verify.Properties.Training;
 
@@ -113,6 +113,44 @@ public sealed class BenchmarkSmokeTest
             EpochMeasureMsOneThread = 12, EpochMeasureMsAllCores = 12, EpochEvaluationMs = 4.5,
             PeakWorkingSetMb = 1000, BaselineWorkingSetMb = 150, LiveTensorsBefore = 0, LiveTensorsAfter = 0,
         };
+
+    /// <summary>
+    /// `verify bench --json` writes these fields, in this order: scripts and docs/performance.md read
+    /// them by name, so a renamed or dropped field fails here, not in someone's plot.
+    /// </summary>
+    [Test]
+    public void TheJsonFile_HasTheBenchFieldNames()
+    {
+        string[] expected =
+        [
+            "machine", "processors", "torchsharp_version", "measured_utc", "mkl_dispatch", "batched_products",
+            "reference_pytorch_steps_per_second", "reference_measured", "reference_source", "flops_per_step",
+            "plain_loop_steps_per_second", "single_trial_steps_per_second",
+            "single_trial_steps_per_second_without_loss_check", "batched_trials", "batched_trial_steps_per_second",
+            "small_single_trial_steps_per_second", "small_batched_trial_steps_per_second", "sweep_workers",
+            "sweep_trial_steps_per_second", "sweep_batched_trial_steps_per_second",
+            "reference_pytorch_cpu_steps_per_second", "single_trial_cpu_steps_per_second",
+            "batched_trial_cpu_steps_per_second", "small_single_trial_cpu_steps_per_second",
+            "small_batched_trial_cpu_steps_per_second", "load_average_before", "load_average_after", "achieved_gflops",
+            "single_trial_gflops", "gemm_gflops", "gemm_gflops_all_cores", "epoch_measure_ms_one_thread",
+            "epoch_measure_ms_all_cores", "epoch_evaluation_ms", "epoch_evaluation_ms_alone",
+            "shared_batched_trial_steps_per_second", "shared_batched_trial_cpu_steps_per_second",
+            "small_shared_batched_trial_steps_per_second", "small_shared_batched_trial_cpu_steps_per_second",
+            "seed_group_trial_steps_per_second", "seed_group_trial_cpu_steps_per_second",
+            "seed_group_separate_trial_steps_per_second", "seed_group_separate_trial_cpu_steps_per_second",
+            "seed_group_flops_per_trial_step", "sweep_seed_group_trial_steps_per_second", "deep_cases",
+            "deep_conclusive_fraction", "deep_seconds_per_conclusive_case", "deep_seconds_per_case",
+            "peak_working_set_mb", "baseline_working_set_mb", "live_tensors_before", "live_tensors_after",
+            "single_vs_reference", "batched_vs_single", "small_batched_vs_single", "sweep_vs_single",
+            "single_vs_reference_cpu", "batched_vs_single_cpu", "small_batched_vs_single_cpu",
+            "shared_batched_vs_single", "shared_batched_vs_single_cpu", "small_shared_batched_vs_single",
+            "small_shared_batched_vs_single_cpu", "ceiling_vs_single", "small_ceiling_vs_single",
+            "seed_group_vs_separate", "seed_group_vs_separate_cpu", "seed_group_gflops", "seed_group_cpu_gflops",
+            "sweep_gflops", "sweep_share_of_gemm_ceiling", "seed_group_cpu_share_of_gemm"
+        ];
+        var written = System.Text.Json.JsonDocument.Parse(Report().ToJson()).RootElement.EnumerateObject().Select(p => p.Name).ToArray();
+        written.ShouldBe(expected, "the bench JSON's field names and order");
+    }
 
     [Test]
     public void TheFlopCountOfAStep_MatchesTheIssuesEstimate()

@@ -83,14 +83,14 @@ public sealed class SharedSeedRunTest
     [Test]
     public void EachRunOfASeed_EvaluatedInBlocksOfRows_EqualsTheRunTrainedAlone([Values(1, 7, 64, 1000)] int blockRows)
     {
-        var saved = TwoLayerExperiment.EvaluationBlockRows;
+        var saved = TwoLayerEvaluation.BlockRows;
         TwoLayerRun[] together;
         try
         {
-            TwoLayerExperiment.EvaluationBlockRows = blockRows;
+            TwoLayerEvaluation.BlockRows = blockRows;
             together = TwoLayerExperiment.RunBatched(OneSeed);
         }
-        finally { TwoLayerExperiment.EvaluationBlockRows = saved; }
+        finally { TwoLayerEvaluation.BlockRows = saved; }
         for (var i = 0; i < OneSeed.Length; i++)
             Differences(TwoLayerExperiment.Run(OneSeed[i]), together[i]).ShouldBeEmpty($"{OneSeed[i]}: evaluated in blocks of {blockRows} rows with its seed's other runs vs alone");
     }

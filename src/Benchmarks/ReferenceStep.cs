@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Verify.Model.Benchmarks;
+using Verify.Model;
+namespace Verify.Benchmarks;
 
 /// <summary>What the authors' step measured (or why it could not be): steps per second, and where the figure comes from.</summary>
 public sealed record ReferenceFigure(double StepsPerSecond, bool Measured, string Source, double CpuStepsPerSecond = double.NaN);

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 using TorchSharp;
 using Verify.Model.Training;
 
-namespace Verify.Model.Benchmarks;
+using Verify.Model;
+namespace Verify.Benchmarks;
 
 /// <summary>The figures `verify bench` prints and writes as JSON (snake_case names).</summary>
 public sealed record BenchReport
@@ -15,10 +16,10 @@ public sealed record BenchReport
     public required string TorchSharpVersion { get; init; }
     public required DateTime MeasuredUtc { get; init; }
 
-    /// <summary>How MKL chose its GEMM kernels in the measuring process (<see cref="Runtime.TorchRuntime.MklDispatch"/>): the figures depend on it.</summary>
+    /// <summary>How MKL chose its GEMM kernels in the measuring process (<see cref="Model.Runtime.TorchRuntime.MklDispatch"/>): the figures depend on it.</summary>
     public string MklDispatch { get; init; } = "";
 
-    /// <summary>How the stacked kernels did their batched products (<see cref="Runtime.TorchRuntime.BatchedProducts"/>): the batched figures depend on it.</summary>
+    /// <summary>How the stacked kernels did their batched products (<see cref="Model.Runtime.TorchRuntime.BatchedProducts"/>): the batched figures depend on it.</summary>
     public string BatchedProducts { get; init; } = "";
 
     /// <summary>The authors' step on PyTorch, measured in this run through Python when torch is installed (see <see cref="ReferenceMeasured"/>), else cited.</summary>
@@ -169,9 +170,7 @@ public sealed record BenchReport
     /// <summary>
     /// Steps of each trial in the paper-size figures that are compared with one another (single,
     /// batched, sharing inputs, the sweep's workers): one epoch each, so every trial carries one
-    /// end-of-epoch measurement per 7,500 steps whether it trains alone or in a stack of 32. (Until
-    /// 2026-11-28 the single trial ran 30,000 steps and each of 32 stacked trials 1,500, so a stacked
-    /// trial carried 20 times the measurement per step: about 5 % of the stack's time.)
+    /// end-of-epoch measurement per 7,500 steps whether it trains alone or in a stack of 32.
     /// </summary>
     public const int PaperStepsPerTrial = 7_500;
 
@@ -182,7 +181,7 @@ public sealed record BenchReport
     public static BenchReport Measure(double scale = 1.0, int repeats = 3, Action<string>? progress = null)
     {
         if (!double.IsFinite(scale) || scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), scale, $"Scale must be > 0; got {scale}.");
-        Runtime.TorchRuntime.EnsureInitialized();
+        Model.Runtime.TorchRuntime.EnsureInitialized();
         double baseline;
         using (var self = Process.GetCurrentProcess()) baseline = self.WorkingSet64 / 1048576.0;
         var liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -246,8 +245,8 @@ public sealed record BenchReport
             Processors = Environment.ProcessorCount,
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             MeasuredUtc = DateTime.UtcNow,
-            MklDispatch = Runtime.TorchRuntime.MklDispatch,
-            BatchedProducts = Runtime.TorchRuntime.BatchedProducts,
+            MklDispatch = Model.Runtime.TorchRuntime.MklDispatch,
+            BatchedProducts = Model.Runtime.TorchRuntime.BatchedProducts,
             ReferencePytorchStepsPerSecond = reference!.StepsPerSecond,
             ReferenceMeasured = reference.Measured,
             ReferenceSource = reference.Source,

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Verify.Model.Protocols;
 
-namespace Verify.Model.Benchmarks;
+using Verify.Model;
+namespace Verify.Benchmarks;
 
 /// <summary>
 /// What one conclusive deep case of claim 1 costs on this machine: three-layer cases of the default run's space
@@ -32,7 +33,7 @@ public sealed record DeepCaseCost(int Cases, int Conclusive, double Seconds)
         for (var i = 0; i < cases; i++)
         {
             var problem = CaseFamily.ThreeLayer.Space(i % 2 == 0 ? 0 : 0.1, false).Draw(runSeed, "bench-deep", i);
-            if (TheoremChecks.JudgeDeepCase(problem, CaseFamily.ThreeLayer, settings).Verdict != Claims.Verdict.Inconclusive) conclusive++;
+            if (TheoremChecks.JudgeDeepCase(problem, CaseFamily.ThreeLayer, settings).Verdict != Model.Claims.Verdict.Inconclusive) conclusive++;
         }
         return new DeepCaseCost(cases, conclusive, clock.Elapsed.TotalSeconds);
     }

@@ -7,7 +7,8 @@ using Verify.Model.Runtime;
 using Verify.Model.Training;
 using static TorchSharp.torch;
 
-namespace Verify.Model.Benchmarks;
+using Verify.Model;
+namespace Verify.Benchmarks;
 
 /// <summary>
 /// A benchmark configuration: a two-layer teacher (d inputs, m hidden nodes, 50 outputs), a student
@@ -49,10 +50,10 @@ public sealed record StepRate(double Wall, double Cpu);
 /// </summary>
 /// <remarks>
 /// A timed run is one epoch of <c>steps</c> steps on every trial, so it includes one end-of-epoch
-/// measurement over each trial's benchmark dataset (2,000 samples at the paper size: about 1.3 ms a
-/// trial). `verify bench` gives every trial of a comparison the same steps
+/// measurement over each trial's benchmark dataset (2,000 samples at the paper size).
+/// `verify bench` gives every trial of a comparison the same steps
 /// (<see cref="BenchReport.PaperStepsPerTrial"/>), so a trial carries the same measurement alone or
-/// stacked: at 7,500 steps about 0.6 % of the single trial's time and 1.2 % of 32 trials sharing inputs.
+/// stacked (its share of the time: docs/performance.md, "Figures moved out of the code").
 /// </remarks>
 public static class TrainingBenchmark
 {
@@ -131,7 +132,7 @@ public static class TrainingBenchmark
                 owned.Add(data);
                 foreach (var multi in SeedGroup.Multis)
                 {
-                    var student = Networks.Student.OverRealized(teacher, multi, Seeds.Of(seed, "student", multi));
+                    var student = Model.Networks.Student.OverRealized(teacher, multi, Seeds.Of(seed, "student", multi));
                     owned.Add(student);
                     built.Add((student, data));
                 }
@@ -306,14 +307,22 @@ public static class TrainingBenchmark
         return best;
     }
 
-    /// <summary>A teacher's data and a paper-initialized student for a configuration (the teacher is dropped once its labels exist).</summary>
-    sealed record BenchPair(RectifiedNetwork Student, Dataset Data, long BatchSeed) : IDisposable
+    /// <summary>
+    /// A teacher's data and a paper-initialized student for a configuration (the teacher is dropped
+    /// once its labels exist). Owns the student, and the data when <c>ownsData</c>: a class with one
+    /// owner, not a record.
+    /// </summary>
+    sealed class BenchPair(RectifiedNetwork student, Dataset data, long batchSeed, bool ownsData = true) : IDisposable
     {
+        public RectifiedNetwork Student { get; } = student;
+        public Dataset Data { get; } = data;
+        public long BatchSeed { get; } = batchSeed;
+
         public static BenchPair Build(BenchConfig config, long seed)
         {
             using var teacher = Teacher.Build(TeacherSpec.TwoLayer(config.D, config.M, outputs: config.Outputs), Seeds.Of(seed, "teacher"));
             var data = Dataset.Gaussian(teacher, config.Samples, Seeds.Of(seed, "train-inputs"));
-            var student = Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student"));
+            var student = Model.Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student"));
             return new BenchPair(student, data, Seeds.Of(seed, "batches"));
         }
 
@@ -323,16 +332,14 @@ public static class TrainingBenchmark
             using var teacher = Teacher.Build(TeacherSpec.TwoLayer(config.D, config.M, outputs: config.Outputs), Seeds.Of(seed, "teacher"));
             var data = Dataset.Gaussian(teacher, config.Samples, Seeds.Of(seed, "train-inputs"));
             return Enumerable.Range(0, count)
-                .Select(i => new BenchPair(Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student", i)), data, Seeds.Of(seed, "batches")) { OwnsData = i == count - 1 })
+                .Select(i => new BenchPair(Model.Networks.Student.OverRealized(teacher, config.Multi, Seeds.Of(seed, "student", i)), data, Seeds.Of(seed, "batches"), ownsData: i == count - 1))
                 .ToArray();
         }
-
-        bool OwnsData { get; init; } = true;
 
         public void Dispose()
         {
             Student.Dispose();
-            if (OwnsData) Data.Dispose();
+            if (ownsData) Data.Dispose();
         }
     }
 }
