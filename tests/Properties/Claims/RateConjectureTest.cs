@@ -14,7 +14,7 @@ public sealed class RateConjectureTest
     /// <summary>A coin of bias p; with skip > 0, one trial in skip is inconclusive.</summary>
     static RateConjecture<(double P, int Skip), (double P, int Skip, long Seed)> Coin { get; } = RateConjecture.Of(
         "the coin shows heads",
-        ((double P, int Skip) g, long seed) => (g.P, g.Skip, seed),
+        ((double P, int Skip) g, long seed) => (g.P, g.Skip, Seed: seed),
         c =>
         {
             var random = new Random((int)(c.Seed & int.MaxValue));
