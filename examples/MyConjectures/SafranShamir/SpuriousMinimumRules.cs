@@ -7,13 +7,14 @@ namespace MyConjectures.SafranShamir;
 /// same three tests with numbers.
 /// </summary>
 /// <param name="Gradient">
-/// Stop, and count the run, once ||grad F|| is at most this. 1e-9: at a minimum whose Hessian has smallest eigenvalue
-/// mu, the endpoint lies within about Gradient / mu of it, and the smallest mu seen at the spurious minima of the
-/// scratch run was above 1e-3, so within 1e-6.
+/// Stop, and count the run, once ||grad F|| is at most this. 1e-6: at the spurious endpoints of the scratch run the
+/// Hessian's smallest eigenvalue mu was at least 0.014, so an endpoint lies within about Gradient / mu = 7e-5 of its
+/// minimum. The over-parameterized runs approach degenerate global minima, where the gradient decays slowly: 1e-9 cost
+/// them 100,000 to 200,000 steps, 1e-6 a median of 3,500 to 8,000.
 /// </param>
 /// <param name="SpuriousLoss">
-/// A stopped run with loss at least this is spurious. 1e-4: the spurious minima of the scratch run had loss 1e-3 and
-/// above, every global one below 1e-12, and Safran and Shamir's Example 1 (k = n = 6) sits at about 0.025.
+/// A stopped run with loss at least this is spurious. 1e-4: the spurious endpoints of the scratch run had loss 0.0148
+/// and above, the global ones 6e-10 and below.
 /// </param>
 /// <param name="GlobalLoss">A stopped run with loss at most this reached the global minimum (F = 0). 1e-8.</param>
 /// <param name="NegativeCurvature">
@@ -21,7 +22,7 @@ namespace MyConjectures.SafranShamir;
 /// 1e-5: the central-difference Hessian (step 1e-5) is accurate to about 1e-9; a flat direction (two parallel student
 /// nodes can trade norm) gives an eigenvalue near 0, which is not counted against a minimum.
 /// </param>
-/// <param name="MaxSteps">The step budget of one run; a run that stops short of <paramref name="Gradient"/> is inconclusive.</param>
+/// <param name="MaxSteps">The step budget of one run (the scratch run needed at most 18,369); a run that stops short of <paramref name="Gradient"/> is inconclusive.</param>
 public sealed record SpuriousMinimumRules(double Gradient, double SpuriousLoss, double GlobalLoss, double NegativeCurvature, int MaxSteps)
 {
     /// <summary>The rules every conjecture and the table use (version 2026-12-06).</summary>
