@@ -1,10 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Verify.Model.Evidence;
+using Verify.Model.Sweeps;
 
 namespace Verify.Cli.Report;
 
-/// <summary>Writes training runs as JSON Lines: one object per run, snake_case field names.</summary>
+/// <summary>
+/// Writes training runs as JSON Lines (runs.jsonl): one object per run, snake_case field names, its
+/// <c>run_id</c> first (<see cref="SweepJson.RunId"/> of its configuration). The tidy tables of
+/// <see cref="OutputTables"/> hold the same runs in long format, beside it.
+/// </summary>
 static class RunsJsonl
 {
     static readonly JsonSerializerOptions Options = new()
@@ -19,6 +24,7 @@ static class RunsJsonl
         var c = run.Config;
         return new Dictionary<string, object?>
         {
+            ["run_id"] = SweepJson.RunId(c),
             ["experiment"] = experiment,
             ["seed"] = c.Seed,
             ["d"] = c.D,
@@ -67,6 +73,7 @@ static class RunsJsonl
         var state = Verify.Model.Claims.MultiLayerAuthorsClaim.Classify(run);
         return new Dictionary<string, object?>
         {
+            ["run_id"] = SweepJson.RunId(c),
             ["experiment"] = experiment,
             ["seed"] = c.Seed,
             ["d"] = c.D,
