@@ -73,7 +73,7 @@ static class ReproduceCommand
         var (scale, outDir, only, cifar, workers, runSeed) = (request.Scale, request.OutDir, request.Only, request.Cifar, request.Workers, request.RunSeed);
         var clock = Stopwatch.StartNew();
         var report = new MarkdownReport(scale, workers, runSeed);
-        var records = new List<Dictionary<string, object?>>();
+        var records = new List<IRunsJsonlLine>();
         var tables = new OutputTables();
 
         if (only.Contains("theorems"))
@@ -125,7 +125,7 @@ static class ReproduceCommand
         {
             var progress = new Progress("multi-layer runs");
             var runs = TrialRunner.RunAll(scale.MultiLayer, MultiLayer.Run, workers, progress.Report);
-            records.AddRange(runs.Select(MultiLayerRecord));
+            records.AddRange(runs.Select(RunsJsonl.Record));
             foreach (var run in runs) tables.Add(run);
             report.Section("Multi-layer", $"Runs: {scale.MultiLayer[0]} (seeds {string.Join(",", scale.MultiLayer.Select(c => c.Seed))}).",
                 Figures.MultiLayer(outDir, runs), MultiLayerClaim.Judge(runs));
@@ -173,7 +173,7 @@ static class ReproduceCommand
     /// </summary>
     internal sealed record Reproduction(ExperimentScale Scale, IReadOnlyList<string> Experiments, bool Cifar10, long RunSeed);
 
-    static void Record(List<Dictionary<string, object?>> records, OutputTables tables, IReadOnlyList<TwoLayerRun> runs, string experiment)
+    static void Record(List<IRunsJsonlLine> records, OutputTables tables, IReadOnlyList<TwoLayerRun> runs, string experiment)
     {
         records.AddRange(runs.Select(r => RunsJsonl.Record(r, experiment)));
         foreach (var run in runs) tables.Add(run, experiment);
@@ -181,25 +181,4 @@ static class ReproduceCommand
 
     static TwoLayerRun[] Sweep(string label, IReadOnlyList<TwoLayerConfig> configs, int workers) =>
         Divergence.Warn(TwoLayerExperiment.RunAll(configs, workers, new Progress($"{label} ({configs.Count} runs)").Report));
-
-    static Dictionary<string, object?> MultiLayerRecord(MultiLayerRun run) => new()
-    {
-        ["run_id"] = SweepJson.RunId(run.Config),
-        ["experiment"] = "multi-layer",
-        ["seed"] = run.Config.Seed,
-        ["d"] = run.Config.D,
-        ["teacher_widths"] = run.Config.Widths,
-        ["multi"] = run.Config.Multi,
-        ["outputs"] = run.Config.Outputs,
-        ["epochs"] = run.Config.Epochs,
-        ["iters_per_epoch"] = run.Config.ItersPerEpoch,
-        ["batch"] = run.Config.Batch,
-        ["lr"] = run.Config.LearningRate,
-        ["n_train"] = run.Config.NTrain,
-        ["n_eval"] = run.Config.NEval,
-        ["outcome"] = run.Outcome.ToString(),
-        ["train_loss"] = run.TrainLoss,
-        ["mean_best_corr_per_layer"] = run.MeanBestCorrelation,
-        ["seconds"] = run.Seconds,
-    };
 }

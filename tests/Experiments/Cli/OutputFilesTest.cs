@@ -44,12 +44,15 @@ public sealed class OutputFilesTest
         // At rate 1000 the authors' output bias swings past float64's range within a few hundred steps (CommandTest's diverging run).
         divergedAuthors = AuthorsMultiLayer.Run(authors with { Batch = 8, Epochs = 10, LearningRates = [(0, 1000.0)] });
         divergedTwoLayer = TwoLayerExperiment.Run(new TwoLayerConfig { D = 10, M = 3, Multi = 2, Epochs = 2, ItersPerEpoch = 100, NTrain = 100, NEval = 100, LearningRate = 500, Seed = 1 });
+        var completed = AuthorsMultiLayer.Run(authors);
+        var paper = Verify.Model.Experiments.MultiLayer.Run(new MultiLayerConfig { D = 8, Widths = [4, 5], Outputs = 5, NTrain = 128, NEval = 128, Batch = 16, Epochs = 2, ItersPerEpoch = 20, Seed = 2 });
         var tables = new OutputTables();
-        tables.Add(AuthorsMultiLayer.Run(authors));
+        tables.Add(completed);
         tables.Add(divergedAuthors);
-        tables.Add(Verify.Model.Experiments.MultiLayer.Run(new MultiLayerConfig { D = 8, Widths = [4, 5], Outputs = 5, NTrain = 128, NEval = 128, Batch = 16, Epochs = 2, ItersPerEpoch = 20, Seed = 2 }));
+        tables.Add(paper);
         tables.Add(divergedTwoLayer, "two-layer");
         tables.Write(trained, Provenance.OfThisProcess(runSeed: null, withRules: false));
+        RunsJsonl.Write(Path.Combine(trained, "runs.jsonl"), [RunsJsonl.Record(completed), RunsJsonl.Record(divergedAuthors), RunsJsonl.Record(paper), RunsJsonl.Record(divergedTwoLayer, "two-layer")]);
     }
 
     [OneTimeTearDown]
@@ -175,19 +178,39 @@ public sealed class OutputFilesTest
     public void EveryJsonOutput_ValidatesAgainstItsCommittedSchema(string folder)
     {
         var dir = folder == "reproduced" ? reproduced : trained;
-        foreach (var (file, _) in OutputSchemas.Files)
+        foreach (var spec in OutputSchemas.All.Where(s => s.File != "runs.jsonl"))
         {
-            var path = Path.Combine(dir, file);
-            if (file == "claims.json" && folder == "trained") continue; // the trained folder has tables only
-            var schema = Committed(file);
-            var documents = file.EndsWith(".jsonl", StringComparison.Ordinal) ? File.ReadAllLines(path) : [File.ReadAllText(path)];
-            foreach (var text in documents)
+            if (spec.File == "claims.json" && folder == "trained") continue; // the trained folder has no verdicts
+            var schema = Committed(spec.SchemaFile);
+            foreach (var text in Documents(Path.Combine(dir, spec.File)))
             {
-                using var json = JsonDocument.Parse(text);
-                var result = schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
-                result.IsValid.ShouldBeTrue($"{folder}/{file}: {Errors(result)} in {text[..Math.Min(text.Length, 300)]}");
+                var result = Evaluate(schema, text);
+                result.IsValid.ShouldBeTrue($"{folder}/{spec.File}: {Errors(result)} in {text[..Math.Min(text.Length, 300)]}");
             }
         }
+    }
+
+    /// <summary>runs.jsonl mixes three kinds of line; each line is valid against exactly one kind's schema.</summary>
+    [TestCase("reproduced", 8)]
+    [TestCase("trained", 4)]
+    public void EveryRunsJsonlLine_MatchesExactlyOneKindOfLine(string folder, int lines)
+    {
+        var dir = folder == "reproduced" ? reproduced : trained;
+        var kinds = OutputSchemas.All.Where(s => s.File == "runs.jsonl").Select(s => (s.SchemaFile, Schema: Committed(s.SchemaFile))).ToArray();
+        kinds.Length.ShouldBe(3);
+        var texts = File.ReadAllLines(Path.Combine(dir, "runs.jsonl"));
+        texts.Length.ShouldBe(lines);
+        foreach (var text in texts)
+            kinds.Where(k => Evaluate(k.Schema, text).IsValid).Select(k => k.SchemaFile).Count()
+                .ShouldBe(1, $"{folder}: kinds accepting {text[..Math.Min(text.Length, 300)]}: " + string.Join("; ", kinds.Select(k => $"{k.SchemaFile}: {Errors(Evaluate(k.Schema, text))}")));
+    }
+
+    static string[] Documents(string path) => path.EndsWith(".jsonl", StringComparison.Ordinal) ? File.ReadAllLines(path) : [File.ReadAllText(path)];
+
+    static EvaluationResults Evaluate(JsonSchema schema, string text)
+    {
+        using var json = JsonDocument.Parse(text);
+        return schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
     }
 
     /// <summary>The negative control: a NaN literal, a missing field or a field the type does not have fails the schema.</summary>
@@ -199,8 +222,7 @@ public sealed class OutputFilesTest
         var line = JsonNode.Parse(File.ReadAllLines(Path.Combine(reproduced, "epochs.jsonl"))[0])!.AsObject();
         if (value is null) line.Remove(field);
         else line[field] = JsonNode.Parse(value);
-        using var json = JsonDocument.Parse(line.ToJsonString());
-        Committed("epochs.jsonl").Evaluate(json.RootElement).IsValid.ShouldBeFalse(line.ToJsonString());
+        Evaluate(Committed("epochs.schema.json"), line.ToJsonString()).IsValid.ShouldBeFalse(line.ToJsonString());
     }
 
     [Test]
@@ -221,8 +243,8 @@ public sealed class OutputFilesTest
         }
     }
 
-    static JsonSchema Committed(string file) =>
-        JsonSchema.FromText(File.ReadAllText(Path.Combine(SchemaFolder, OutputSchemas.SchemaFile(file))), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+    static JsonSchema Committed(string schemaFile) =>
+        JsonSchema.FromText(File.ReadAllText(Path.Combine(SchemaFolder, schemaFile)), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
 
     static string Errors(EvaluationResults result) =>
         string.Join("; ", (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")));
