@@ -241,7 +241,7 @@ public sealed record BenchReport
         using var process = Process.GetCurrentProcess();
         return new BenchReport
         {
-            Machine = CpuModel(),
+            Machine = Verify.Model.Runtime.Provenance.ReadCpuModel(),
             Processors = Environment.ProcessorCount,
             TorchSharpVersion = typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown",
             MeasuredUtc = DateTime.UtcNow,
@@ -306,15 +306,4 @@ public sealed record BenchReport
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return double.NaN; }
     }
 
-    static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            if (line is not null) return line[(line.IndexOf(':') + 1)..].Trim();
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return System.Runtime.InteropServices.RuntimeInformation.OSDescription;
-    }
 }

@@ -38,6 +38,7 @@ namespace Verify.Cli
             HuntCommand.Create(),
             InfoCommand(),
             BenchCommand(),
+            SchemasCommand(),
         };
 
         public static int Main(string[] args)
@@ -118,6 +119,18 @@ namespace Verify.Cli
             var device = Options.Device();
             var command = new Command("info", "show the TorchSharp build, native-library status, threads and devices") { device };
             command.SetAction(r => Info.Run(r.GetValue(device)));
+            return command;
+        }
+
+        static Command SchemasCommand()
+        {
+            var outDir = Options.String("--out", "docs/schemas", "DIR", "folder for the schema files");
+            var command = new Command("schemas", "write the JSON Schema of every JSON output of `reproduce` (docs/outputs.md)") { outDir };
+            command.SetAction(r =>
+            {
+                foreach (var path in Report.OutputSchemas.Write(r.GetValue(outDir)!)) Console.WriteLine($"wrote {path}");
+                return 0;
+            });
             return command;
         }
 

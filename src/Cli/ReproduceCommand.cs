@@ -5,6 +5,8 @@ using Verify.Model.Claims;
 using Verify.Model.Evidence;
 using Verify.Model.Experiments;
 using Verify.Model.Protocols;
+using Verify.Model.Runtime;
+using Verify.Model.Sweeps;
 using Verify.Model.Training;
 
 namespace Verify.Cli;
@@ -71,7 +73,8 @@ static class ReproduceCommand
         var (scale, outDir, only, cifar, workers, runSeed) = (request.Scale, request.OutDir, request.Only, request.Cifar, request.Workers, request.RunSeed);
         var clock = Stopwatch.StartNew();
         var report = new MarkdownReport(scale, workers, runSeed);
-        var records = new List<Dictionary<string, object?>>();
+        var records = new List<IRunsJsonlLine>();
+        var tables = new OutputTables();
 
         if (only.Contains("theorems"))
         {
@@ -85,9 +88,9 @@ static class ReproduceCommand
         if (only.Contains("two-layer"))
         {
             var lshape = twoLayerRuns("L-shape / convergence sweep", scale.LShape.Configs());
-            records.AddRange(lshape.Select(r => RunsJsonl.Record(r, "lshape")));
+            Record(records, tables, lshape, "lshape");
             var success = ReferenceEquals(scale.Success, scale.LShape) ? lshape : twoLayerRuns("success-rate sweep", scale.Success.Configs());
-            if (!ReferenceEquals(success, lshape)) records.AddRange(success.Select(r => RunsJsonl.Record(r, "success-rate")));
+            if (!ReferenceEquals(success, lshape)) Record(records, tables, success, "success-rate");
 
             var claims = SweepClaims.TwoLayer(lshape, success, runSeed);
             var criteria = VanishingCriteria.AtPaperBudget;
@@ -102,13 +105,13 @@ static class ReproduceCommand
         if (only.Contains("leaky"))
         {
             var leaky = twoLayerRuns("leaky-ReLU sweep", scale.Leaky.Configs());
-            records.AddRange(leaky.Select(r => RunsJsonl.Record(r, "leaky")));
+            Record(records, tables, leaky, "leaky");
             report.Section("Two-layer, leaky ReLU", $"Sweep: {scale.Leaky}.", Figures.LShapeScatter(outDir, leaky, "lshape_leaky.png", "leaky"), SweepClaims.Leaky(leaky));
         }
         if (only.Contains("sample-size"))
         {
             var runs = twoLayerRuns("sample-size sweep", scale.SampleSize.Configs());
-            records.AddRange(runs.Select(r => RunsJsonl.Record(r, "sample-size")));
+            Record(records, tables, runs, "sample-size");
             report.Section("Teacher-aware vs Gaussian data", $"Sweep: {scale.SampleSize}; coverage measured on {scale.SampleSize.Base.NEval} Gaussian eval points.",
                 Figures.SampleSize(outDir, runs), TeacherAwareDataClaim.Judge(runs));
             var scaling = scale.Name == "paper" ? SampleScalingSettings.Grid : SampleScalingSettings.Corner;
@@ -122,12 +125,14 @@ static class ReproduceCommand
         {
             var progress = new Progress("multi-layer runs");
             var runs = TrialRunner.RunAll(scale.MultiLayer, MultiLayer.Run, workers, progress.Report);
-            records.AddRange(runs.Select(MultiLayerRecord));
+            records.AddRange(runs.Select(RunsJsonl.Record));
+            foreach (var run in runs) tables.Add(run);
             report.Section("Multi-layer", $"Runs: {scale.MultiLayer[0]} (seeds {string.Join(",", scale.MultiLayer.Select(c => c.Seed))}).",
                 Figures.MultiLayer(outDir, runs), MultiLayerClaim.Judge(runs));
             var authors = scale.MultiLayerAuthors;
             var authorsRuns = MultiLayerCommand.Train(authors.Configs(), workers, "multi-layer runs, the authors' protocol");
             records.AddRange(authorsRuns.Select(r => RunsJsonl.Record(r)));
+            foreach (var run in authorsRuns) tables.Add(run);
             var judged = MultiLayerAuthorsClaim.Judge(authorsRuns);
             report.Section("Multi-layer, the authors' protocol", $"Runs: {authors}. The authors' teacher (grid weights, biases tuned to half activity on the evaluation inputs, " +
                 "rows normalized, outputs standardized), PyTorch's default student initialization, one shuffled pass per epoch, their MSELoss rates (docs/theorems/01, \"The authors' protocol\"). " +
@@ -143,42 +148,37 @@ static class ReproduceCommand
             {
                 var sweep = Cifar10Experiment.Sweep(scale);
                 var (runs, source) = Cifar10Experiment.Run(cifar, sweep, workers, new Progress("CIFAR-10 runs").Report);
-                records.AddRange(runs.Select(r => RunsJsonl.Record(r, "cifar10")));
+                Record(records, tables, runs, "cifar10");
                 report.Section("CIFAR-10 inputs", $"Sweep: {sweep}; inputs: {source}.", Figures.LShapeScatter(outDir, runs, "lshape_cifar10.png", "CIFAR-10"),
                     ImagesOverRealizationClaim.Judge(runs, source));
             }
         }
 
         RunsJsonl.Write(Path.Combine(outDir, "runs.jsonl"), records);
+        var runId = SweepJson.RunId(new Reproduction(scale, only, cifar is not null, runSeed));
+        var provenance = Provenance.OfThisProcess(runSeed, withRules: true);
         var path = Path.Combine(outDir, "report.md");
-        report.Write(path, clock.Elapsed);
-        var claimsPath = Path.Combine(outDir, "claims.json");
-        ClaimsJson.Write(claimsPath, report.Outcomes, runSeed);
-        Console.WriteLine($"wrote {path}, {claimsPath}, {records.Count} runs to {Path.Combine(outDir, "runs.jsonl")} ({clock.Elapsed.TotalMinutes:0.0} min)");
+        report.Write(path, clock.Elapsed, ProvenanceSection.Markdown(provenance, runId));
+        var claimFiles = ClaimsJson.Write(outDir, report.Outcomes, runSeed, runId, provenance);
+        var tableFiles = tables.Write(outDir, provenance);
+        Console.WriteLine($"wrote {path}, {string.Join(", ", claimFiles)}, {records.Count} runs to {Path.Combine(outDir, "runs.jsonl")} ({clock.Elapsed.TotalMinutes:0.0} min)");
+        Console.WriteLine("tables (docs/outputs.md): " + string.Join(", ", tableFiles.Where(f => f.Path.EndsWith(".parquet", StringComparison.Ordinal)).Select(f => $"{Path.GetFileName(f.Path)} {f.Rows} rows")));
         foreach (var outcome in report.Outcomes) Console.WriteLine($"  {outcome.Verdict.ToString().ToLowerInvariant(),-12} {outcome.Claim.Id}");
         return 0;
     }
 
+    /// <summary>
+    /// What a reproduction is, as its run id (<see cref="SweepJson.RunId"/>) reads it: the scale with
+    /// every configuration, the experiments, whether CIFAR-10 data was given, and the run seed.
+    /// </summary>
+    internal sealed record Reproduction(ExperimentScale Scale, IReadOnlyList<string> Experiments, bool Cifar10, long RunSeed);
+
+    static void Record(List<IRunsJsonlLine> records, OutputTables tables, IReadOnlyList<TwoLayerRun> runs, string experiment)
+    {
+        records.AddRange(runs.Select(r => RunsJsonl.Record(r, experiment)));
+        foreach (var run in runs) tables.Add(run, experiment);
+    }
+
     static TwoLayerRun[] Sweep(string label, IReadOnlyList<TwoLayerConfig> configs, int workers) =>
         Divergence.Warn(TwoLayerExperiment.RunAll(configs, workers, new Progress($"{label} ({configs.Count} runs)").Report));
-
-    static Dictionary<string, object?> MultiLayerRecord(MultiLayerRun run) => new()
-    {
-        ["experiment"] = "multi-layer",
-        ["seed"] = run.Config.Seed,
-        ["d"] = run.Config.D,
-        ["teacher_widths"] = run.Config.Widths,
-        ["multi"] = run.Config.Multi,
-        ["outputs"] = run.Config.Outputs,
-        ["epochs"] = run.Config.Epochs,
-        ["iters_per_epoch"] = run.Config.ItersPerEpoch,
-        ["batch"] = run.Config.Batch,
-        ["lr"] = run.Config.LearningRate,
-        ["n_train"] = run.Config.NTrain,
-        ["n_eval"] = run.Config.NEval,
-        ["outcome"] = run.Outcome.ToString(),
-        ["train_loss"] = run.TrainLoss,
-        ["mean_best_corr_per_layer"] = run.MeanBestCorrelation,
-        ["seconds"] = run.Seconds,
-    };
 }

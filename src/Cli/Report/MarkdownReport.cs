@@ -110,7 +110,8 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine().AppendLine(why).AppendLine();
     }
 
-    public void Write(string path, TimeSpan elapsed)
+    /// <summary>Writes report.md; <paramref name="provenance"/> (<see cref="ProvenanceSection"/>) goes at its end.</summary>
+    public void Write(string path, TimeSpan elapsed, string? provenance = null)
     {
         var text = new StringBuilder();
         text.AppendLine("# Reproduction of Tian (ICML 2020), *Student Specialization in Deep Rectified Networks With Finite Width and Input Dimension*").AppendLine();
@@ -125,6 +126,7 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
                             $"{Escape(c.NumbersObject is TallyNumbers t ? t.FirstFailure is { } f ? "first failure: " + f : "statement and cases in its section" : c.Evidence)} |");
         text.AppendLine().Append(FindingsSection());
         text.AppendLine().Append(sections);
+        if (provenance is not null) text.Append(provenance);
         File.WriteAllText(path, text.ToString());
     }
 

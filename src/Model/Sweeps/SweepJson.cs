@@ -24,6 +24,8 @@ public static class SweepJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new ActivationConverter(), new MatrixConverter<double>(), new MatrixConverter<int>() },
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OnlyWhatBuildsTheObject } },
         WriteIndented = false,
+        // Fields too: a learning-rate schedule is a list of (epoch, rate) tuples, and a run id must see it.
+        IncludeFields = true,
     };
 
     /// <summary>Drops properties that are neither set through the constructor nor settable: they are derived, and may throw where they do not apply.</summary>
@@ -58,9 +60,10 @@ public static class SweepJson
     /// <summary>
     /// The run id of a configuration: the first 16 hex digits of the SHA-256 of its JSON. Equal
     /// configurations have equal ids in every manifest, so a result can be checked against the line
-    /// it claims to answer, and a run planned twice is trained once.
+    /// it claims to answer, and a run planned twice is trained once. Every output names its runs by
+    /// this id (a two-layer run, a multi-layer run, a reproduction), so their rows join on it.
     /// </summary>
-    public static string RunId(TwoLayerConfig config) =>
+    public static string RunId<TConfig>(TConfig config) where TConfig : notnull =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(config, Options))))[..16];
 
     sealed class ActivationConverter : JsonConverter<Activation>
