@@ -15,7 +15,8 @@ namespace Verify.Model.Training;
 /// sees the same batches alone or in a stack, and ends with the same result and weights to float64
 /// round-off;</item>
 /// <item>a non-finite batch loss stops the trial at that step (<see cref="TrainingOutcome.Diverged"/>,
-/// with the step and the last finite loss);</item>
+/// with the step and the last finite loss); the losses are read every step on the CPU and once per
+/// epoch on a device (<see cref="LossReads"/>);</item>
 /// <item>after every epoch (or only the last, see <see cref="SgdOptions.MeasureEveryEpoch"/>) the
 /// training loss and max_x ||g_1(x)|| over the whole training set are measured and recorded; the
 /// trial stops once the gradient target is reached, or when its epochs run out.</item>
