@@ -12,7 +12,7 @@ namespace Verify.Properties.Claims;
 /// hand-built analysis records whose right verdict follows from each judge's doc comment: every
 /// threshold on the side the statement puts it (strict or not), every hypothesis that turns a case
 /// inconclusive, and the counts in the typed numbers. The claim tests judge trained pairs, which
-/// rarely sit at a threshold; these pin the rules themselves (found by mutation testing, docs/mutation.md).
+/// rarely sit at a threshold; these pin the rules themselves (found by mutation testing, docs/dev/mutation.md).
 /// </summary>
 [TestFixture]
 public sealed class PairJudgeContractsTest
