@@ -117,7 +117,7 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         text.AppendLine(FormattableString.Invariant(
             $"Scale **{scale.Name}**; run seed **{runSeed}** (`--seed`; the theorem checks draw their cases from it); {workers} workers; {elapsed.TotalMinutes:0.0} minutes; written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. ")
             + $"Judges' rules {Verify.Model.Rules.Version}, hash `{Verify.Model.Rules.Hash}` (docs/theorems/rules.md). "
-            + "Every training run is a line of `runs.jsonl`; every verdict is an object of `claims.json`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given.");
+            + "Every training run is a line of `runs.jsonl`; every verdict is an object of `claims.json`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given. The terms are explained in docs/glossary.md.");
         text.AppendLine().Append(SummaryTable(outcomes));
         text.AppendLine().Append(FindingsSection());
         text.AppendLine().Append(sections);

@@ -63,7 +63,7 @@ public sealed record PairEvidence(
     public string? PreconditionMissed => ReachedGradientTarget ? null
         : Training is null ? "untrained"
         : Training.Diverged ? "training diverged"
-        : FinishedTooFar ? FormattableString.Invariant($"the finisher moved the student more than the {MaxFinishDistance:P0} of its weights a finish may move")
+        : FinishedTooFar ? FormattableString.Invariant($"the finisher moved the student more than {MaxFinishDistance:P0} of its weights")
         : "the training budget ran out above the gradient target";
 
     public double MaxSampleGradient => Training?.MaxSampleGradient ?? double.NaN;
