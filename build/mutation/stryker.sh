@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 dotnet tool restore >/dev/null
 dotnet build tests/Properties >/dev/null
 # The test host loads TorchSharp's native library; on Debian 12 that needs the libstdc++ shim the
-# build wrote (docs/native-loading.md). `dotnet test` passes it through the run settings; Stryker's
+# build wrote (docs/dev/native-loading.md). `dotnet test` passes it through the run settings; Stryker's
 # own test runner does not read them, so it goes in the environment here.
 preload_file=tests/Properties/bin/Debug/net10.0/native/ld_preload.txt
 if [[ -f "$preload_file" ]]; then export LD_PRELOAD="$(cat "$preload_file")"; fi

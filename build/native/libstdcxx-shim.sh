@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Decides whether TorchSharp's native library can load against this system's libstdc++ and,
-# where it cannot, builds a tiny compatibility library (see docs/native-loading.md).
+# where it cannot, builds a tiny compatibility library (see docs/dev/native-loading.md).
 #
 # Usage: libstdcxx-shim.sh OUT_DIR
 # Prints on stdout the LD_PRELOAD value the process that loads TorchSharp needs, or nothing when

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lets the MKL inside libtorch use its fastest GEMM kernels on x86-64 CPUs that are not Intel's
-# (see docs/native-loading.md, "MKL's code path on AMD processors").
+# (see docs/dev/native-loading.md, "MKL's code path on AMD processors").
 #
 # MKL picks its kernels by asking an internal function, mkl_serv_intel_cpu_true, whether the
 # processor is Intel's; on any other vendor it takes a generic path whatever the CPU supports.

@@ -10,7 +10,7 @@ namespace Verify.Benchmarks.Micro;
 /// `dotnet run -c Release --project src/Benchmarks.Micro -- --filter '*'`: BenchmarkDotNet's
 /// switcher over the operations of this project. The benchmarks run in this process (the in-process
 /// toolchain), which loads libtorch; where the build found that libtorch needs LD_PRELOAD
-/// (docs/native-loading.md), the program starts itself once more with it set.
+/// (docs/dev/native-loading.md), the program starts itself once more with it set.
 /// </summary>
 public static class Program
 {

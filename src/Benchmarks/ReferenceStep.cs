@@ -24,7 +24,7 @@ public sealed record ReferenceFigure(double StepsPerSecond, bool Measured, strin
 /// </remarks>
 public static class ReferenceStep
 {
-    /// <summary>The figure last measured on the 2-core development machine (docs/performance.md), cited when PyTorch is not installed.</summary>
+    /// <summary>The figure last measured on the 2-core development machine (docs/dev/performance.md), cited when PyTorch is not installed.</summary>
     public const double CitedStepsPerSecond = 6_000;
 
     /// <summary>Measures <paramref name="steps"/> steps of the authors' procedure at student width 10 x <paramref name="multi"/>; cites the last figure when no Python with torch is found.</summary>
@@ -48,7 +48,7 @@ public static class ReferenceStep
             File.Delete(script);
         }
         return new ReferenceFigure(CitedStepsPerSecond, false,
-            $"cited from docs/performance.md, not measured here: no Python with torch found (tried {string.Join(", ", tried)}; on Debian: apt-get install python3-torch)");
+            $"cited from docs/dev/performance.md, not measured here: no Python with torch found (tried {string.Join(", ", tried)}; on Debian: apt-get install python3-torch)");
     }
 
     static IEnumerable<string> Candidates()

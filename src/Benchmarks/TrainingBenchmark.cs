@@ -53,7 +53,7 @@ public sealed record StepRate(double Wall, double Cpu);
 /// measurement over each trial's benchmark dataset (2,000 samples at the paper size).
 /// `verify bench` gives every trial of a comparison the same steps
 /// (<see cref="BenchReport.PaperStepsPerTrial"/>), so a trial carries the same measurement alone or
-/// stacked (its share of the time: docs/performance.md, "Figures moved out of the code").
+/// stacked (its share of the time: docs/dev/performance.md, "Figures moved out of the code").
 /// </remarks>
 public static class TrainingBenchmark
 {

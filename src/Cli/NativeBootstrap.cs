@@ -5,7 +5,7 @@ namespace Verify.Cli;
 
 /// <summary>
 /// On systems whose libstdc++ is too old for TorchSharp's native library, the program needs
-/// LD_PRELOAD (docs/native-loading.md), which only takes effect at process start, so the program
+/// LD_PRELOAD (docs/dev/native-loading.md), which only takes effect at process start, so the program
 /// starts itself again once with it set. Built from the repository, the build leaves the value in
 /// native/ld_preload.txt beside the program (Directory.Build.targets). Installed as a .NET tool,
 /// there was no build on this machine: the program runs the same scripts the build runs

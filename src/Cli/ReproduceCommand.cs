@@ -13,7 +13,7 @@ namespace Verify.Cli;
 
 /// <summary>
 /// `verify reproduce`: every experiment of the paper at the embedded default size (or --scale paper),
-/// writing report.md (one row per claim, figures inline), claims.json (one object per claim), the PNG
+/// writing report.md (one line per claim, figures inline), claims.json (one object per claim), the PNG and SVG
 /// figures and runs.jsonl to --out. --seed sets the run seed the theorem checks draw their cases
 /// from (default <see cref="TheoremCheckSettings.DefaultRunSeed"/>, so two runs of the README's command agree).
 /// </summary>

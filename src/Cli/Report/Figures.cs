@@ -123,9 +123,7 @@ static class Figures
         plot.YLabel("fraction of teacher nodes covered", 11);
         plot.Axes.SetLimitsY(-0.05, 1.05);
         plot.ShowLegend(Alignment.LowerRight);
-        var name = "sample_size.png";
-        plot.SavePng(Path.Combine(dir, name), 640, 440);
-        return name;
+        return SaveBoth(plot, dir, "sample_size.png", 640, 440);
     }
 
     /// <summary>
@@ -223,9 +221,7 @@ static class Figures
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.YLabel("mean over teacher nodes of max_k rho (eval)", 11);
         plot.ShowLegend(Alignment.LowerLeft);
-        var name = "multi_layer.png";
-        plot.SavePng(Path.Combine(dir, name), 640, 440);
-        return name;
+        return SaveBoth(plot, dir, "multi_layer.png", 640, 440);
     }
 
     /// <summary>
@@ -257,8 +253,7 @@ static class Figures
         plot.XLabel("training-set size N (log scale)", 11);
         plot.YLabel("mean over teacher nodes of max_k rho (eval)", 11);
         plot.ShowLegend(Alignment.LowerRight);
-        plot.SavePng(Path.Combine(dir, name), 720, 480);
-        return name;
+        return SaveBoth(plot, dir, name, 720, 480);
     }
 
     static string Short(int n) => n >= 1_000_000 && n % 1_000_000 == 0 ? $"{n / 1_000_000}M" : n >= 1000 && n % 1000 == 0 ? $"{n / 1000}k" : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -274,7 +269,26 @@ static class Figures
 
     static string Save(Multiplot panels, string dir, string name, int columns, int rows)
     {
-        panels.SavePng(Path.Combine(dir, name), PanelWidth * columns, PanelHeight * rows);
+        var (width, height) = (PanelWidth * columns, PanelHeight * rows);
+        panels.SavePng(Path.Combine(dir, name), width, height);
+        // Multiplot has no SaveSvg: render it onto Skia's SVG canvas, as Plot.SaveSvg does for one plot.
+        using (var svg = File.Create(Path.Combine(dir, SvgName(name))))
+        using (var canvas = SkiaSharp.SKSvgCanvas.Create(new SkiaSharp.SKRect(0, 0, width, height), svg))
+        {
+            canvas.Clear(SkiaSharp.SKColors.White);
+            panels.Render(canvas, new PixelRect(new PixelSize(width, height)));
+        }
         return name;
     }
+
+    /// <summary>Writes <paramref name="name"/> (a .png) and the same figure as SVG beside it; returns the PNG's name, which report.md links.</summary>
+    internal static string SaveBoth(Plot plot, string dir, string name, int width, int height)
+    {
+        plot.SavePng(Path.Combine(dir, name), width, height);
+        plot.SaveSvg(Path.Combine(dir, SvgName(name)), width, height);
+        return name;
+    }
+
+    /// <summary>The SVG file beside a figure's PNG: lshape.png -> lshape.svg.</summary>
+    internal static string SvgName(string png) => Path.ChangeExtension(png, ".svg");
 }

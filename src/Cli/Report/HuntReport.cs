@@ -155,6 +155,6 @@ static class HuntReport
         plot.XLabel("case number in its stream (search order)", 11);
         plot.YLabel("margin (smaller: closer to failing; <= 0 fails)", 11);
         if (search.Length > 0) plot.ShowLegend(Edge.Bottom);
-        plot.SavePng(Path.Combine(dir, FigureFile), 760, 500);
+        Figures.SaveBoth(plot, dir, FigureFile, 760, 500);
     }
 }

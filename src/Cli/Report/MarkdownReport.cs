@@ -22,7 +22,7 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         foreach (var c in claims)
             sections.AppendLine(CultureInfo.InvariantCulture, $"- **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({c.Reason})")}: `{c.Claim.Id}`: {c.Claim.Statement} ({c.Claim.PaperRef}). {c.Evidence}");
         sections.AppendLine();
-        if (figure is not null) sections.AppendLine(CultureInfo.InvariantCulture, $"![{title}]({figure})").AppendLine();
+        if (figure is not null) sections.AppendLine(Figure(title, figure)).AppendLine();
     }
 
     /// <summary>
@@ -83,7 +83,7 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
     public void Reported(string title, string setup, string? figure, string body)
     {
         sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine().AppendLine(setup).AppendLine().AppendLine(body).AppendLine();
-        if (figure is not null) sections.AppendLine(CultureInfo.InvariantCulture, $"![{title}]({figure})").AppendLine();
+        if (figure is not null) sections.AppendLine(Figure(title, figure)).AppendLine();
     }
 
     /// <summary>
@@ -106,8 +106,9 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
 
     public void Skipped(string title, ClaimInfo claim, string why)
     {
-        outcomes.Add(Outcome.NotJudged(claim, why));
-        sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine().AppendLine(why).AppendLine();
+        var outcome = Outcome.NotJudged(claim, why);
+        outcomes.Add(outcome);
+        sections.AppendLine(CultureInfo.InvariantCulture, $"## {title}").AppendLine().AppendLine(CultureInfo.InvariantCulture, $"- **{Word(outcome.Verdict)}** ({why}): `{claim.Id}`: {claim.Statement} ({claim.PaperRef}).").AppendLine();
     }
 
     /// <summary>Writes report.md; <paramref name="provenance"/> (<see cref="ProvenanceSection"/>) goes at its end.</summary>
@@ -118,16 +119,24 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         text.AppendLine(FormattableString.Invariant(
             $"Scale **{scale.Name}**; run seed **{runSeed}** (`--seed`; the theorem checks draw their cases from it); {workers} workers; {elapsed.TotalMinutes:0.0} minutes; written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. ")
             + $"Judges' rules {Verify.Model.Rules.Version}, hash `{Verify.Model.Rules.Hash}` (docs/theorems/rules.md). "
-            + "Every training run is a line of `runs.jsonl`; every verdict is an object of `claims.json`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given.");
-        text.AppendLine().AppendLine("| claim | outcome | cases (conclusive / drawn) | failure rate <= (95%) | evidence |").AppendLine("|---|---|---|---|---|");
-        foreach (var c in outcomes)
-            text.AppendLine(CultureInfo.InvariantCulture, $"| `{c.Claim.Id}` | **{Word(c.Verdict)}**{(c.Reason is null ? "" : $" ({Escape(c.Reason)})")} | " +
-                            $"{(c.Cases is { } n ? $"{n.Conclusive} / {n.Drawn}" : "")} | {(c.NumbersObject is TallyNumbers { FailureRateUpper95: { } u } ? FormattableString.Invariant($"{u:0.###}") : "")} | " +
-                            $"{Escape(c.NumbersObject is TallyNumbers t ? t.FirstFailure is { } f ? "first failure: " + f : "statement and cases in its section" : c.Evidence)} |");
+            + "Every training run is a line of `runs.jsonl`; every verdict is an object of `claims.json`. A claim is *inconclusive* when its runs did not reach the protocol's precondition (for example a run diverged) or the data to test it was not given. The terms are explained in docs/glossary.md.");
+        text.AppendLine().Append(SummaryTable(outcomes));
         text.AppendLine().Append(FindingsSection());
         text.AppendLine().Append(sections);
         if (provenance is not null) text.Append(provenance);
         File.WriteAllText(path, text.ToString());
+    }
+
+    /// <summary>
+    /// One line per claim (<see cref="SummaryRow"/>): outcome, counts, bound and the number that decides it. The statement,
+    /// the evidence, the first failure and the inconclusive reasons (each kind once, with its count) stand in the claim's section.
+    /// </summary>
+    public static string SummaryTable(IEnumerable<ClaimOutcome> claims)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(SummaryRow.Header);
+        foreach (var c in claims) text.AppendLine(SummaryRow.Of(c).Markdown);
+        return text.ToString();
     }
 
     /// <summary>The known findings (<see cref="KnownFindings"/>), one line each: a finding is listed here, never counted as a pass.</summary>
@@ -141,6 +150,8 @@ sealed class MarkdownReport(ExperimentScale scale, int workers, long runSeed)
         return text.ToString();
     }
 
+    /// <summary>A figure inline as PNG, with a link to the same figure as SVG.</summary>
+    static string Figure(string title, string png) => $"![{title}]({png})\n\n(also as [SVG]({Figures.SvgName(png)}))";
+
     static string Word(Verdict v) => v.ToString().ToLowerInvariant();
-    static string Escape(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -87,7 +87,7 @@ public static class CoreArgumentClaim
             .SelectMany(j => students.Where(k => Measured(j, k)).Select(k => Math.Max(Math.Abs(jumps.Ratio[j, k] - 1), 1 - jumps.Cosine[j, k]))).ToArray();
         var aligned = judged.Count(j => Aligned(j, criteria.AllowMirror));
         var strictAligned = judged.Count(j => Aligned(j, false));
-        var missed = !e.ReachedGradientTarget ? $"precondition not reached: {e.TrainingText}"
+        var missed = !e.ReachedGradientTarget ? $"precondition not reached: {e.PreconditionMissed}"
             : judged.Length == 0 ? "hypothesis missed by every teacher node (no observed boundary with alpha != 0 and a measured jump)"
             : null;
         var maxAlpha = Enumerable.Range(0, report.Teachers).Select(j => students.Max(k => Math.Abs(e.Alpha[k, j]))).ToArray();

@@ -69,7 +69,7 @@ public static class LowestLayerSpecializationClaim
             ? Enumerable.Range(0, report.Students).Count(k => comp.MirroredTeacher[k] >= 0 && !MirrorCheck.VerifiedMirrors(e, comp.MirroredTeacher[k], criteria.Correlation).Contains(k))
             : 0;
         var conclusion = covered == report.Teachers;
-        var missed = !e.ReachedGradientTarget ? $"precondition not reached: {e.TrainingText}"
+        var missed = !e.ReachedGradientTarget ? $"precondition not reached: {e.PreconditionMissed}"
             : !e.DataStraddles.All(s => s) ? "hypothesis missed: the data does not cross every teacher boundary"
             : null;
         var bestRho = report.BestCorrelationPerTeacher;
@@ -89,7 +89,7 @@ public static class LowestLayerSpecializationClaim
     {
         var lowest = Judge(e.Lowest, criteria);
         var aboveLevel = lowest.Reason is null && !(e.MaxGradientEveryLayer <= maxGradient)
-            ? FormattableString.Invariant($"precondition not reached (every layer's per-sample gradient <= {maxGradient:G3}): {e.MaxGradientEveryLayer:G3}; {e.Lowest.Training?.ToString() ?? "untrained"}")
+            ? FormattableString.Invariant($"precondition not reached: a layer's per-sample gradient is above {maxGradient:G3}")
             : null;
         var finish = e.Finish;
         var numbers = new DeepSpecializationNumbers(lowest.Numbers, e.HiddenLayers, e.MaxGradientEveryLayer,

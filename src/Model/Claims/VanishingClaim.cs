@@ -139,10 +139,10 @@ public static class VanishingClaim
         var conclusion = share <= criteria.MaxNeitherShare;
         var missed = report.Students <= report.Teachers ? "hypothesis missed: the student is not over-realized"
             : criteria.NeedsGradientTarget && !(e.ReachedGradientTarget && e.MaxSampleGradient <= criteria.MaxGradient)
-                ? FormattableString.Invariant($"precondition not reached (gradient <= {criteria.MaxGradient:G3}): {e.TrainingText}")
-            : e.Training?.Diverged == true ? $"precondition not reached: {e.Training}"
+                ? FormattableString.Invariant($"precondition not reached (gradient <= {criteria.MaxGradient:G3}): {e.PreconditionMissed ?? "the per-sample gradient is above it"}")
+            : e.Training?.Diverged == true ? "precondition not reached: training diverged"
             : criteria.MinSteps > 0 && !((e.Training?.Steps ?? 0) >= criteria.MinSteps)
-                ? FormattableString.Invariant($"precondition not reached: the protocol ends after {criteria.MinSteps} steps; {e.Training?.ToString() ?? "untrained"}")
+                ? FormattableString.Invariant($"precondition not reached: the protocol ends after {criteria.MinSteps} steps")
             : null;
         var perNode = string.Join(" ", Enumerable.Range(0, report.Students).Select(k => double.IsNegativeInfinity(best[k])
             ? FormattableString.Invariant($"(aligned with none, {report.StudentFanOutNorms[k]:0.###})")

@@ -56,6 +56,16 @@ public sealed record PairEvidence(
         ? FormattableString.Invariant($"; the finisher moved the student {Finish!.Finish.RelativeDistance:P1} of its weights, more than the {MaxFinishDistance:P0} a finish may move")
         : "");
 
+    /// <summary>
+    /// Why the precondition was missed, in words that are the same for every case that missed it the same way (a case's
+    /// own steps and losses are in <see cref="TrainingText"/> and the evidence); null when it was reached.
+    /// </summary>
+    public string? PreconditionMissed => ReachedGradientTarget ? null
+        : Training is null ? "untrained"
+        : Training.Diverged ? "training diverged"
+        : FinishedTooFar ? FormattableString.Invariant($"the finisher moved the student more than {MaxFinishDistance:P0} of its weights")
+        : "the training budget ran out above the gradient target";
+
     public double MaxSampleGradient => Training?.MaxSampleGradient ?? double.NaN;
 
     /// <summary>Measures a pair on <paramref name="inputs"/> (N, d), usually the training inputs; <paramref name="measureJumps"/> false skips claim 2's slope jumps (the sweeps, which do not judge claim 2).</summary>

@@ -159,7 +159,7 @@ internal sealed class TwoLayerEvaluation : IDisposable
     }
 
     /// <summary>Rows of the eval set per block: a block's hidden layer (rows x sum n, float64) stays in a core's cache.</summary>
-    /// <remarks>The default is the fastest measured at the paper's sweep (docs/performance.md); tests set others.</remarks>
+    /// <remarks>The default is the fastest measured at the paper's sweep (docs/dev/performance.md); tests set others.</remarks>
     internal static int BlockRows
     {
         get => blockRows;

@@ -48,7 +48,7 @@ internal static unsafe class HostMemory
     /// 0.5 sum of squares of each of <paramref name="blocks"/> equal consecutive blocks of a contiguous
     /// CPU float64 tensor (each trial's residual), by <see cref="System.Numerics.Tensors.TensorPrimitives"/>; null for any
     /// other tensor (the caller then asks libtorch). Cheaper than libtorch's norm and the copy of its
-    /// result (docs/performance.md).
+    /// result (docs/dev/performance.md).
     /// </summary>
     public static double[]? HalfSumsOfSquares(Tensor t, long blocks)
     {

@@ -12,7 +12,7 @@ namespace Verify.Model.Runtime;
 /// (51 x 16)(16 x 50), the signal (16 x 50)(50 x 50)^T) MKL's vector blocks leave the two columns
 /// past 48 to slower code, and the transposed operand costs more. Here every column is in a vector
 /// block (16, 8, 4, 2 and 1 wide, and 16 + 2 for a width such as 50 that ends so), four rows at a
-/// time; docs/performance.md has the measured rates against MKL's.
+/// time; docs/dev/performance.md has the measured rates against MKL's.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -7,7 +7,7 @@ namespace Verify.Model.Training;
 /// A training step of the paper's sizes (about 0.5 MFLOP in a dozen operations) runs on one thread,
 /// and so does an end-of-epoch pass over N = 10,000 samples (about 0.2 GFLOP): on a small machine
 /// shared with other work, libtorch's threads wait on a core that is busy elsewhere and lose more
-/// than they gain (the figures: docs/performance.md, "Figures moved out of the code"). Only work of
+/// than they gain (the figures: docs/dev/performance.md, "Figures moved out of the code"). Only work of
 /// a GFLOP or more, where the possible gain is large, uses every core, and never on one of
 /// <see cref="TrialRunner"/>'s workers, where the other cores already run other trials.
 /// </summary>

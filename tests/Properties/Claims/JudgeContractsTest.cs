@@ -15,7 +15,7 @@ namespace Verify.Properties.Claims;
 /// right verdict follows from the claim's statement: each threshold on the side the statement puts
 /// it (strict or not), each hypothesis turning a case inconclusive, and each count in the typed
 /// numbers. The claim tests judge trained pairs, which rarely sit at a threshold; these pin the rule
-/// itself, so a judge that drifted from its statement (found by mutation testing, docs/mutation.md)
+/// itself, so a judge that drifted from its statement (found by mutation testing, docs/dev/mutation.md)
 /// changes a verdict here.
 /// </summary>
 [TestFixture]

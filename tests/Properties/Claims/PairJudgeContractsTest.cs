@@ -12,7 +12,7 @@ namespace Verify.Properties.Claims;
 /// hand-built analysis records whose right verdict follows from each judge's doc comment: every
 /// threshold on the side the statement puts it (strict or not), every hypothesis that turns a case
 /// inconclusive, and the counts in the typed numbers. The claim tests judge trained pairs, which
-/// rarely sit at a threshold; these pin the rules themselves (found by mutation testing, docs/mutation.md).
+/// rarely sit at a threshold; these pin the rules themselves (found by mutation testing, docs/dev/mutation.md).
 /// </summary>
 [TestFixture]
 public sealed class PairJudgeContractsTest
@@ -93,6 +93,27 @@ public sealed class PairJudgeContractsTest
         oneSided.Verdict.ShouldBe(Verdict.Inconclusive);
         oneSided.Reason!.ShouldContain("does not cross every teacher boundary");
         LowestLayerSpecializationClaim.Judge(untrained, SpecializationCriteria.Hyperplane).Verdict.ShouldBe(Verdict.Inconclusive, "the hyperplane reading misses the precondition too");
+    }
+
+    /// <summary>
+    /// A missed precondition is named by how it was missed, not by the case's own steps and losses (those are in the
+    /// evidence), so a tally counts cases that missed it the same way once, with their number.
+    /// </summary>
+    [Test]
+    public void AMissedPrecondition_IsOneReason_WhateverTheCasesNumbers()
+    {
+        double[,] rho = { { 0.99 } }, cos = { { 0.99 } };
+        TrainingResult[] budgets = [new(TrainingOutcome.BudgetExhausted, 10, 1, 1e-3, 0.5, []), new(TrainingOutcome.BudgetExhausted, 40_083, 160, 8.8e-4, 0.29, []),
+            new(TrainingOutcome.BudgetExhausted, 25_049, 100, 5.3e-6, 0.012, [])];
+        var outcomes = budgets.Select(t => LowestLayerSpecializationClaim.Judge(Record(rho, cos, training: t))).ToList<ClaimOutcome>();
+        outcomes.Select(o => o.Reason).Distinct().ShouldBe(["precondition not reached: the training budget ran out above the gradient target"]);
+        outcomes.ShouldAllBe(o => o.Evidence.Contains("BudgetExhausted after"), "the case's own training numbers stay in its evidence");
+        outcomes.Add(LowestLayerSpecializationClaim.Judge(Record(rho, cos, training: new TrainingResult(TrainingOutcome.Diverged, 3, 1, double.NaN, double.NaN, []))));
+        outcomes.Add(CoreArgumentClaim.Judge(Record(rho, cos, training: budgets[1])));
+
+        CaseTally.Summarize(LowestLayerSpecializationClaim.Info, outcomes, 1).Numbers.InconclusiveReasons.ShouldBe(
+            ["4 x precondition not reached: the training budget ran out above the gradient target", "1 x precondition not reached: training diverged"],
+            "claims 1 and 2 name a missed precondition the same way");
     }
 
     /// <summary>Student 1 mirrors teacher 0 (cos -0.99); teacher 1 is matched by student 0.</summary>

@@ -12,7 +12,7 @@ namespace Verify.Properties.Foundation;
 /// <summary>
 /// The analysis at the edges of what it accepts: the fewest samples a correlation takes, the
 /// strict coverage threshold, the depth at which the per-sample signal switches from the closed form
-/// to the recursion, and the inputs it must refuse. Found by mutation testing (docs/mutation.md):
+/// to the recursion, and the inputs it must refuse. Found by mutation testing (docs/dev/mutation.md):
 /// each is a place where a changed comparison passed every other test.
 /// </summary>
 [TestFixture]

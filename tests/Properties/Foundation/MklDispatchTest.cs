@@ -8,7 +8,7 @@ namespace Verify.Properties.Foundation;
 
 /// <summary>
 /// The library that lets MKL choose its kernels by CPU features on processors that are not Intel's
-/// (build/native/mkl-dispatch-shim.sh, docs/native-loading.md): the script builds one whose
+/// (build/native/mkl-dispatch-shim.sh, docs/dev/native-loading.md): the script builds one whose
 /// <c>mkl_serv_intel_cpu_true</c> answers 1, builds nothing when told to keep MKL's vendor check
 /// (the negative control), and the build puts it in this test host's LD_PRELOAD wherever it made one.
 /// </summary>

@@ -115,7 +115,7 @@ public sealed class BenchmarkSmokeTest
         };
 
     /// <summary>
-    /// `verify bench --json` writes these fields, in this order: scripts and docs/performance.md read
+    /// `verify bench --json` writes these fields, in this order: scripts and docs/dev/performance.md read
     /// them by name, so a renamed or dropped field fails here, not in someone's plot.
     /// </summary>
     [Test]
