@@ -5,7 +5,7 @@ namespace MyConjectures.SafranShamir;
 
 /// <summary>
 /// Safran and Shamir (ICML 2018), "Spurious Local Minima are Common in Two-Layer ReLU Neural Networks", section 4: the
-/// rate at which gradient descent on the population loss ends at a spurious local minimum (docs/theorems/safran-shamir-2018.md).
+/// rate at which gradient descent on the population loss ends at a spurious local minimum (SafranShamir/README.md, beside this file).
 /// </summary>
 [TestFixture]
 public sealed class SafranShamirConjectures
