@@ -29,6 +29,7 @@ public sealed class BatchedGemmTest
     {
         if (BatchedGemm.Available && BatchedGemm.Unavailable is null) return;
         if (DirectPathExpected) Assert.Fail($"libtorch-cpu for linux-x64 links MKL, so the direct products must be available; they are not: {BatchedGemm.Unavailable}");
+        // The step's products still run here, through the reference: StepOpsProductTest checks them on every machine.
         Assert.Ignore($"No direct batched products in this process: {BatchedGemm.Unavailable}");
     }
 
@@ -68,7 +69,7 @@ public sealed class BatchedGemmTest
         public override string ToString() => $"{DType} T {T}, ({M} x {K}) ({K} x {N}), a by {A}, b by {B}, c {(DestinationSideBySide ? "side by side" : "whole")}, alpha {Alpha}, beta {Beta}, seed {Seed}";
     }
 
-    static Gen<Case> Cases() =>
+    internal static Gen<Case> Cases() =>
         from dtype in Gen.Elements(ScalarType.Float64, ScalarType.Float32)
         from t in Gen.Choose(1, 6)
         from m in Gen.Choose(1, 9)
@@ -197,7 +198,7 @@ public sealed class BatchedGemmTest
         c.equal(before).all().item<bool>().ShouldBeTrue($"{decline}: the destination must be left as it was");
     }
 
-    static Tensor Operand(Layout layout, int t, int rows, int cols, ScalarType dtype, Generator rng) => layout switch
+    internal static Tensor Operand(Layout layout, int t, int rows, int cols, ScalarType dtype, Generator rng) => layout switch
     {
         Layout.Rows => randn([t, rows, cols], dtype: dtype, generator: rng),
         Layout.Columns => randn([t, cols, rows], dtype: dtype, generator: rng).transpose(1, 2),
@@ -205,7 +206,7 @@ public sealed class BatchedGemmTest
     };
 
     /// <summary>The destination, and the buffer it lies in: a whole (T, M, N) tensor, or T blocks side by side in a (M, T N + 2) matrix.</summary>
-    static (Tensor Destination, Tensor Buffer) Destination(Case c, Generator rng)
+    internal static (Tensor Destination, Tensor Buffer) Destination(Case c, Generator rng)
     {
         if (!c.DestinationSideBySide)
         {
@@ -217,17 +218,17 @@ public sealed class BatchedGemmTest
     }
 
     /// <summary>The buffer's elements outside the destination: its first and last columns when side by side, nothing otherwise.</summary>
-    static Tensor Outside(Case c, Tensor buffer) =>
+    internal static Tensor Outside(Case c, Tensor buffer) =>
         c.DestinationSideBySide ? cat([buffer.narrow(1, 0, 1), buffer.narrow(1, buffer.shape[1] - 1, 1)], 1) : zeros(1, dtype: c.DType);
 
     /// <summary>alpha a b + beta c by libtorch's bmm, in float64 (c left out when beta is 0).</summary>
-    static Tensor Expected(Tensor a, Tensor b, Tensor c, double alpha, double beta)
+    internal static Tensor Expected(Tensor a, Tensor b, Tensor c, double alpha, double beta)
     {
         var product = a.to(ScalarType.Float64).matmul(b.to(ScalarType.Float64)).Times(alpha);
         return beta == 0 ? product : product.Plus(c.to(ScalarType.Float64).Times(beta));
     }
 
     /// <summary>max |actual - expected| over max(1, max |expected|).</summary>
-    static double Error(Tensor actual, Tensor expected) =>
+    internal static double Error(Tensor actual, Tensor expected) =>
         actual.to(ScalarType.Float64).PlusScaled(expected, -1.0).abs().max().item<double>() / Math.Max(1.0, expected.abs().max().item<double>());
 }
