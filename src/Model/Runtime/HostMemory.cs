@@ -1,5 +1,4 @@
 using System.Numerics;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -46,9 +45,10 @@ internal static unsafe class HostMemory
 
     /// <summary>
     /// 0.5 sum of squares of each of <paramref name="blocks"/> equal consecutive blocks of a contiguous
-    /// CPU float64 tensor (each trial's residual), by <see cref="System.Numerics.Tensors.TensorPrimitives"/>; null for any
-    /// other tensor (the caller then asks libtorch). Cheaper than libtorch's norm and the copy of its
-    /// result (docs/dev/performance.md).
+    /// CPU float64 tensor (each trial's residual), each block read as rows of the tensor's last
+    /// dimension and summed by <see cref="SquareSum"/>, as the residual pass sums its step losses; null
+    /// for any other tensor, or blocks that split a row (the caller then asks libtorch). Cheaper than libtorch's norm and the copy
+    /// of its result (docs/dev/performance.md).
     /// </summary>
     public static double[]? HalfSumsOfSquares(Tensor t, long blocks)
     {
@@ -58,15 +58,21 @@ internal static unsafe class HostMemory
         if (address == IntPtr.Zero) return null;
         var length = t.numel();
         if (blocks <= 0 || length % blocks != 0 || length > int.MaxValue) return null;
-        var per = (int)(length / blocks);
+        var per = length / blocks;
+        var width = t.size(-1);
+        if (width == 0 || per % width != 0) return width == 0 ? new double[blocks] : null;
         var values = new double[blocks];
-        var all = new ReadOnlySpan<double>((void*)address, (int)length);
-        for (var p = 0; p < blocks; p++) values[p] = 0.5 * SumsOfSquares(all.Slice(p * per, per));
+        var rows = per / width;
+        for (var p = 0; p < blocks; p++)
+        {
+            var sum = new SquareSum();
+            var block = (double*)address + p * per;
+            for (var i = 0; i < rows; i++) sum.AddRow(block + i * width, (int)width);
+            values[p] = 0.5 * sum.Total;
+        }
         GC.KeepAlive(t);
         return values;
     }
-
-    static double SumsOfSquares(ReadOnlySpan<double> x) => TensorPrimitives.SumOfSquares(x);
 
     /// <summary>
     /// s &lt;- s * (sigma &gt; 0 ? <paramref name="open"/> : <paramref name="closed"/>), elementwise and in
@@ -170,16 +176,14 @@ internal static unsafe class HostMemory
     }
 
     /// <summary>
-    /// One trial's residuals in one pass over its rows, in 512-bit registers: r &lt;- y - r, its square
-    /// added to the sum, and r &lt;- scale r; returns the sum of squares before the scaling. The sum runs
-    /// in 8 lanes over the rows (the last elements of a row in a scalar of their own) and adds them at
-    /// the end: another order than TensorPrimitives.SumOfSquares, equal to round-off. One pass instead of
-    /// three (subtract, sum, scale), whose cost was mostly in the calls.
+    /// One trial's residuals in one pass over its rows: r &lt;- y - r, its square added to the sum
+    /// (<see cref="SquareSum"/>, row by row as <see cref="HalfSumsOfSquares"/> reads them), and
+    /// r &lt;- scale r; returns the sum of squares before the scaling. One pass instead of three
+    /// (subtract, sum, scale), whose cost was mostly in the calls.
     /// </summary>
     static double ResidualRows(double* r, double* y, ReadOnlySpan<long> index, int first, int count, int width, double scale)
     {
-        var sum = Vector512<double>.Zero;
-        var tail = 0.0;
+        var sum = new SquareSum();
         var s = Vector512.Create(scale);
         for (var k = first; k < first + count; k++)
         {
@@ -190,18 +194,18 @@ internal static unsafe class HostMemory
             for (; j + 8 <= width; j += 8)
             {
                 var v = Vector512.Load(t + j) - Vector512.Load(r + j);
-                sum = Vector512.FusedMultiplyAdd(v, v, sum);
+                sum.Add(v);
                 (v * s).Store(r + j);
             }
             for (; j < width; j++)
             {
                 var v = t[j] - r[j];
-                tail = Math.FusedMultiplyAdd(v, v, tail);
+                sum.Add(v);
                 r[j] = v * scale;
             }
             r += width;
         }
-        return Vector512.Sum(sum) + tail;
+        return sum.Total;
     }
 
     /// <summary>Rows ahead that a gather asks the memory for while it copies the current one.</summary>
@@ -307,8 +311,8 @@ internal static unsafe class HostMemory
     /// The residuals of one mini-batch step of T trials (T = 1 for a trial alone), from their products
     /// and their targets, in one pass per trial: for every trial p and batch row i,
     /// r[p, i] &lt;- y[rows[step, p B + i]] - r[p, i] (r holds the products h~ W on entry), then
-    /// <paramref name="halfSquares"/>[p] = 0.5 ||r_p||^2 (summed as <see cref="ResidualRows"/> says where
-    /// there are 512-bit registers, else as <see cref="HalfSumsOfSquares"/>: equal to round-off), then
+    /// <paramref name="halfSquares"/>[p] = 0.5 ||r_p||^2 (summed by <see cref="SquareSum"/>: the same bits
+    /// as <see cref="HalfSumsOfSquares"/> of the residuals, on any processor), then
     /// r_p &lt;- <paramref name="scales"/>[p] r_p. The same arithmetic as gathering the targets, subtracting,
     /// summing and scaling with libtorch, without the gathered copy of every trial's targets.
     /// </summary>
@@ -338,22 +342,7 @@ internal static unsafe class HostMemory
         var w = (int)width;
         var block = (int)(batch * width);
         for (var p = 0; p < count; p++)
-        {
-            var rp = (double*)pr + p * block;
-            if (Vector512.IsHardwareAccelerated)
-            {
-                halfSquares[p] = 0.5 * ResidualRows(rp, (double*)py, index, (int)(p * batch), (int)batch, w, scales[p]);
-                continue;
-            }
-            var all = new Span<double>(rp, block);
-            for (var i = 0; i < batch; i++)
-            {
-                var row = all.Slice(i * w, w);
-                TensorPrimitives.Subtract(new ReadOnlySpan<double>((double*)py + index[(int)(p * batch + i)] * width, w), row, row);
-            }
-            halfSquares[p] = 0.5 * SumsOfSquares(all);
-            TensorPrimitives.Multiply(all, scales[p], all);
-        }
+            halfSquares[p] = 0.5 * ResidualRows((double*)pr + p * block, (double*)py, index, (int)(p * batch), (int)batch, w, scales[p]);
         GC.KeepAlive(r);
         GC.KeepAlive(y);
         GC.KeepAlive(rows);
