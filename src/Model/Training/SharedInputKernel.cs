@@ -13,34 +13,70 @@ namespace Verify.Model.Training;
 /// tensor serves them all (<see cref="StepKernel.Load"/>).
 /// </summary>
 /// <remarks>
-/// When trials retire, the wide matrix loses their columns, so the layout is built again from the
-/// students of the trials that go on (their weights are written back first): the one state this kernel
-/// rebuilds, once per retirement, never per step.
+/// Every buffer is allocated once, for the trials the kernel starts with: the wide matrices as flat
+/// stores, each shape's stacked upper weights and hidden buffers H~_l = [h_l, 1] (constant column set
+/// once), the residuals. The step works on views of them. When trials retire, the wide matrix keeps the
+/// columns of the trials that go on, packed to its front in the same store, each shape's upper weights
+/// are copied down to their first positions, and the views are narrowed: nothing is allocated again
+/// but the packed columns, for the length of the copy.
 /// </remarks>
 internal sealed class SharedInputKernel : StepKernel
 {
-    Tensor? wideW, wideA, wideG;      // (d + 1, S) first-layer weights; h_1 of every trial (B, S); its signal (B, S)
-    Tensor? chunkX;                   // (steps, B) rows of flatX (the shared inputs) for the loaded steps
+    readonly long d1, b;                  // rows of the first layer's weights (d + 1); batch size B
+    readonly Tensor wideWStore;           // the first-layer weights of every trial, flat: (d + 1) S of the kernel's start
+    readonly Tensor wideAStore, wideGStore; // h_1 of every trial and its signal, flat: B S
+    readonly Tensor residualStore;        // (T, B, outputs) of the kernel's start
+    Tensor? wideW, wideA, wideG;          // views: (d + 1, S) first-layer weights; h_1 of every trial (B, S); its signal (B, S), S of the active trials
+    Tensor? chunkX;                       // (steps, B) rows of flatX (the shared inputs) for the loaded steps
     Part[] parts = [];
 
     /// <summary>The trials of one shape: positions Start .. Start + Count - 1 of the stack.</summary>
     sealed class Part
     {
         public int Start, Count;
-        public Tensor[] W = [];                                      // (T_g, r, c): W[0] a view into wideW, the others stacked copies
+        public required int N1;                                      // width of the first hidden layer
+        public required Tensor[] WStore, HiddenStore;                // stacked W_l (l >= 1; WStore[0] unused) and H~_l of the part's first trials
+        public Tensor[] W = [];                                      // views: W[0] into wideW, the others into WStore: (T_g, r, c)
         public Tensor[] UpperT = [];                                 // W_l without its bias row, transposed, l >= 1
         public Tensor[] Hidden = [], HiddenView = [], HiddenT = [];  // H~_l = [h_l, 1]: (T_g, B, n_l + 1)
         public Tensor[] UpperW = [], UpperHidden = [], UpperHiddenView = [];  // the same from layer 2 on (the forward pass above the first layer)
         public Tensor A = null!, G = null!, R = null!;               // views: h_1 (T_g, B, n_1) in wideA, its signal in wideG, the residuals (T_g, B, outputs)
 
-        public IEnumerable<Tensor> All() => W.Concat(UpperT.Skip(1)).Concat(HiddenT).Concat(HiddenView).Concat(Hidden).Append(A).Append(G).Append(R);
+        public IEnumerable<Tensor> Views() => W.Concat(UpperT.Skip(1)).Concat(HiddenT).Concat(HiddenView).Concat(Hidden).Append(A).Append(G).Append(R);
+
+        public IEnumerable<Tensor> Stores() => WStore.Skip(1).Concat(HiddenStore);
     }
 
     public SharedInputKernel(IReadOnlyList<Trial> trials)
         : base(trials, Enumerable.Range(0, trials.Count).GroupBy(i => string.Join("-", trials[i].Student.Widths)).SelectMany(g => g), sharedInputs: true)
     {
-        if (batchSize is null) throw new ArgumentException("Shared inputs need mini-batch runs.", nameof(trials));
-        Build();
+        if (batchSize is not { } batch) throw new ArgumentException("Shared inputs need mini-batch runs.", nameof(trials));
+        using (var scope = NewDisposeScope())
+        {
+            var students = active.Select(i => trials[i].Student).ToArray();
+            (d1, b) = (students[0].InputDim + 1, batch);
+            wideWStore = cat(students.Select(s => s.Weights[0]).ToArray(), 1).reshape(-1).MoveToOuterDisposeScope();
+            var width = wideWStore.shape[0] / d1;
+            wideAStore = empty([b * width], dtype: dtype, device: device).MoveToOuterDisposeScope();
+            wideGStore = zeros([b * width], dtype: dtype, device: device).MoveToOuterDisposeScope();
+            residualStore = empty([students.Length, b, students[0].OutputDim], dtype: dtype, device: device).MoveToOuterDisposeScope();
+            var built = new List<Part>();
+            for (var start = 0; start < students.Length;)
+            {
+                var widths = students[start].Widths;
+                var count = 1;
+                while (start + count < students.Length && students[start + count].Widths.SequenceEqual(widths)) count++;
+                var members = students.Skip(start).Take(count).ToArray();
+                var layers = widths.Count - 1;
+                var wStore = new Tensor[layers];
+                for (var l = 1; l < layers; l++) wStore[l] = stack(members.Select(s => s.Weights[l]).ToArray(), 0).MoveToOuterDisposeScope();
+                var hiddenStore = Enumerable.Range(0, layers - 1).Select(l => ones([count, b, widths[l + 1] + 1], dtype: dtype, device: device).MoveToOuterDisposeScope()).ToArray();
+                built.Add(new Part { Start = start, Count = count, N1 = widths[1], WStore = wStore, HiddenStore = hiddenStore });
+                start += count;
+            }
+            parts = built.ToArray();
+        }
+        Narrow();
     }
 
     protected override bool Stacked => true;
@@ -102,79 +138,95 @@ internal sealed class SharedInputKernel : StepKernel
         return part.W.Select(w => w.select(0, p - part.Start)).ToArray();
     }
 
-    /// <summary>Writes back the trials that go on and builds the layout again from their students (the wide matrix loses the columns of the others).</summary>
+    /// <summary>
+    /// Keeps the trials at <paramref name="positions"/>: their first-layer columns packed to the front of
+    /// the wide store, each part's upper weights copied down to its first positions, parts left empty
+    /// dropped, and the views narrowed. The kept trials' weights stay in the kernel (no write-back).
+    /// </summary>
     protected override void Keep(int[] positions)
     {
-        WriteBack(positions.Select(p => active[p]).ToArray());
-        var students = positions.Select(p => trials[active[p]].Student).ToArray();
-        ReleaseParts();
-        Build(students);
+        var columns = new List<long>();
+        long column = 0;
+        foreach (var part in parts)
+        {
+            var kept = positions.Where(p => p >= part.Start && p < part.Start + part.Count).Select(p => p - part.Start).ToArray();
+            foreach (var m in kept)
+                for (var j = 0; j < part.N1; j++) columns.Add(column + m * part.N1 + j);
+            for (var q = 0; q < kept.Length; q++)
+            {
+                if (kept[q] == q) continue;
+                foreach (var store in part.WStore.Skip(1))
+                {
+                    using var to = store.select(0, q);
+                    using var from = store.select(0, kept[q]);
+                    to.copy_(from);
+                }
+            }
+            column += part.Count * part.N1;
+            part.Count = kept.Length;
+        }
+        using var index = tensor(columns.ToArray(), device: device);
+        using var packed = wideW!.index_select(1, index); // a copy: the packed columns overlap the ones they come from
+        ReleaseViews();
+        foreach (var emptied in parts.Where(p => p.Count == 0))
+            foreach (var store in emptied.Stores()) store.Dispose();
+        parts = parts.Where(p => p.Count > 0).ToArray();
+        Narrow();
+        wideW!.copy_(packed);
     }
 
-    /// <summary>Builds the layout from the students of the active trials (in stack order), or of <paramref name="students"/>.</summary>
-    void Build(Networks.RectifiedNetwork[]? students = null)
+    /// <summary>Views of the stores for the parts' current counts: the wide matrices over the front of their flat stores (contiguous), each part's blocks, stacked weights and hidden buffers.</summary>
+    void Narrow()
     {
         using var scope = NewDisposeScope();
-        var b = batchSize!.Value;
-        students ??= active.Select(i => trials[i].Student).ToArray();
-        var d1 = students[0].InputDim + 1;
-        wideW = cat(students.Select(s => s.Weights[0]).ToArray(), 1).MoveToOuterDisposeScope();
-        var width = wideW.shape[1];
-        wideA = empty([b, width], dtype: dtype, device: device).MoveToOuterDisposeScope();
-        wideG = zeros([b, width], dtype: dtype, device: device).MoveToOuterDisposeScope();
-        residuals = empty([students.Length, b, students[0].OutputDim], dtype: dtype, device: device).MoveToOuterDisposeScope();
-        var built = new List<Part>();
+        var width = parts.Sum(p => (long)p.Count * p.N1);
+        var trialCount = parts.Sum(p => p.Count);
+        wideW = wideWStore.narrow(0, 0, d1 * width).view(d1, width).MoveToOuterDisposeScope();
+        wideA = wideAStore.narrow(0, 0, b * width).view(b, width).MoveToOuterDisposeScope();
+        wideG = wideGStore.narrow(0, 0, b * width).view(b, width).MoveToOuterDisposeScope();
+        residuals = residualStore.narrow(0, 0, trialCount).MoveToOuterDisposeScope();
         long column = 0;
-        for (var start = 0; start < students.Length;)
+        var start = 0;
+        foreach (var part in parts)
         {
-            var widths = students[start].Widths;
-            var count = 1;
-            while (start + count < students.Length && students[start + count].Widths.SequenceEqual(widths)) count++;
-            var members = students.Skip(start).Take(count).ToArray();
-            var n1 = widths[1];
-            var layers = widths.Count - 1;
-            var part = new Part { Start = start, Count = count };
+            var (count, n1, layers) = (part.Count, part.N1, part.WStore.Length);
+            part.Start = start;
             Tensor Block(Tensor t, long rows) => t.narrow(1, column, count * n1).view(rows, count, n1).permute(1, 0, 2).MoveToOuterDisposeScope();
             part.A = Block(wideA, b);
             part.G = Block(wideG, b);
             part.R = residuals.narrow(0, start, count).MoveToOuterDisposeScope();
             part.W = new Tensor[layers];
             part.W[0] = Block(wideW, d1);
-            for (var l = 1; l < layers; l++) part.W[l] = stack(members.Select(s => s.Weights[l]).ToArray(), 0).MoveToOuterDisposeScope();
+            for (var l = 1; l < layers; l++) part.W[l] = part.WStore[l].narrow(0, 0, count).MoveToOuterDisposeScope();
             part.UpperT = new Tensor[layers];
             for (var l = 1; l < layers; l++)
                 part.UpperT[l] = part.W[l].narrow(-2, 0, part.W[l].shape[^2] - 1).transpose(-2, -1).MoveToOuterDisposeScope();
-            part.Hidden = new Tensor[layers - 1];
-            part.HiddenView = new Tensor[layers - 1];
-            part.HiddenT = new Tensor[layers - 1];
-            for (var l = 0; l < layers - 1; l++)
-            {
-                part.Hidden[l] = ones([count, b, widths[l + 1] + 1], dtype: dtype, device: device).MoveToOuterDisposeScope();
-                part.HiddenView[l] = part.Hidden[l].narrow(-1, 0, widths[l + 1]).MoveToOuterDisposeScope();
-                part.HiddenT[l] = part.Hidden[l].transpose(-2, -1).MoveToOuterDisposeScope();
-            }
+            part.Hidden = part.HiddenStore.Select(h => h.narrow(0, 0, count).MoveToOuterDisposeScope()).ToArray();
+            part.HiddenView = part.Hidden.Select(h => h.narrow(-1, 0, h.shape[^1] - 1).MoveToOuterDisposeScope()).ToArray();
+            part.HiddenT = part.Hidden.Select(h => h.transpose(-2, -1).MoveToOuterDisposeScope()).ToArray();
             part.UpperW = part.W.Skip(1).ToArray();
             part.UpperHidden = part.Hidden.Skip(1).ToArray();
             part.UpperHiddenView = part.HiddenView.Skip(1).ToArray();
-            built.Add(part);
             column += count * n1;
             start += count;
         }
-        parts = built.ToArray();
     }
 
-    void ReleaseParts()
+    void ReleaseViews()
     {
         foreach (var part in parts)
-            foreach (var t in part.All()) t.Dispose();
-        parts = [];
+            foreach (var t in part.Views()) t.Dispose();
         foreach (var t in new[] { wideW, wideA, wideG, residuals }) t?.Dispose();
         wideW = wideA = wideG = residuals = null;
     }
 
     protected override void ReleaseLayout()
     {
-        ReleaseParts();
+        ReleaseViews();
+        foreach (var part in parts)
+            foreach (var store in part.Stores()) store.Dispose();
+        parts = [];
+        foreach (var t in new[] { wideWStore, wideAStore, wideGStore, residualStore }) t.Dispose();
         chunkX?.Dispose();
         chunkX = null;
     }

@@ -255,6 +255,10 @@ internal abstract partial class StepKernel : IDisposable
     /// <summary>The weights of the trial at stack position <paramref name="p"/>: views, (r, c) each, for the caller to dispose.</summary>
     protected abstract Tensor[] WeightsAt(int p);
 
+    /// <summary>The kernel's weights of active trial <paramref name="trial"/> (an index into the trial list): views into the kernel's buffers, for the caller to dispose.</summary>
+    public Tensor[] WeightsOf(int trial) =>
+        active.IndexOf(trial) is var p and >= 0 ? WeightsAt(p) : throw new ArgumentException($"Trial {trial} is not active in this kernel.", nameof(trial));
+
     /// <summary>
     /// Training loss 1/2 E||f* - f||^2 and max_x ||g_1(x)|| over the whole dataset of active trial
     /// <paramref name="trial"/>, from the stacked weights (no write-back needed).
