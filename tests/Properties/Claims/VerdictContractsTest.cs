@@ -177,7 +177,7 @@ public sealed class VerdictContractsTest
         Statistics.ClopperPearson(0, 10, alpha: 0.1).High.ShouldBe(1 - Math.Pow(0.05, 0.1), 1e-9, "the level is a parameter");
     }
 
-    // claims 5 and 6: ExperimentClaimContractsTest.
+    // claims 5 and 6: StrongFirstContractsTest and OverRealizationContractsTest.
 
     // ---- what the theorem checks draw from ----
 
