@@ -1,7 +1,6 @@
 using NUnit.Framework;
 using Shouldly;
 using Verify.Model.Analysis;
-using Verify.Model.Claims;
 using Verify.Model.Evidence;
 using Verify.Model.Networks;
 using Verify.Model.Training;
@@ -13,16 +12,31 @@ namespace Verify.Properties.Claims;
 /// two-layer run with the coverage, losses and outcome a test names, a multi-layer run, a coverage
 /// timeline, and runs carrying the analysis the L-shape reads.
 /// </summary>
+/// <remarks>
+/// Each fixture that uses them (<c>StrongFirstContractsTest</c>, <c>LShapeContractsTest</c>, ...) holds
+/// one verdict to its rules on such runs, whose right verdict follows from the claim's statement:
+/// which runs and sizes are read, which comparison is strict, what leaves it inconclusive. One test per
+/// rule; the sweeps themselves are too slow to sit at these edges.
+/// </remarks>
 internal static class ExperimentRuns
 {
     internal static TwoLayerRun Run(double decay = 1, int multi = 1, long seed = 1, int m = 3, double[]? end = null, double[]? early = null,
         double[]? evalLoss = null, TrainingData data = TrainingData.Gaussian, int nTrain = 100, TrainingOutcome outcome = TrainingOutcome.BudgetExhausted,
         Activation? activation = null, int?[]? firstCovered = null, int earlyEpoch = 5) =>
         new(new TwoLayerConfig
-            {
-                D = 4, M = m, Multi = multi, Decay = decay, Seed = seed, NTrain = nTrain, Batch = 1, TrainData = data,
-                Activation = activation ?? Activation.Relu, Epochs = (evalLoss ?? [1.0]).Length, EarlyEpoch = earlyEpoch,
-            },
+        {
+            D = 4,
+            M = m,
+            Multi = multi,
+            Decay = decay,
+            Seed = seed,
+            NTrain = nTrain,
+            Batch = 1,
+            TrainData = data,
+            Activation = activation ?? Activation.Relu,
+            Epochs = (evalLoss ?? [1.0]).Length,
+            EarlyEpoch = earlyEpoch,
+        },
             0, 0, end ?? new double[m], firstCovered ?? new int?[m], early ?? new double[m], [], [], Enumerable.Range(1, m).Select(j => 1.0 / j).ToArray(), 0,
             evalLoss ?? [1.0], [], outcome, 0);
 

@@ -53,7 +53,7 @@ public sealed class IndependenceTest
             using var data = TeacherAware.Inputs(teacher, 30 * c.Directions.Length, c.Seed);
             var outcome = IndependenceClaim.Judge(teacher, data.Inputs, Tolerances.IndependenceRelativeRank);
             TestContext.Out.WriteLine(outcome);
-        TestContext.Out.WriteLine(outcome);
+            TestContext.Out.WriteLine(outcome);
             return (outcome.Verdict == Verdict.Holds).Label($"d {c.D}, bias {c.Bias}, m {c.Directions.Length}, seed {c.Seed}: {outcome}")
                 .Classify(c.Directions.Length > c.D + 1, "more nodes than d + 1");
         });

@@ -3,18 +3,11 @@ using Shouldly;
 using Verify.Model.Analysis;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
-using Verify.Model.Networks;
-using Verify.Model.Training;
 using static Verify.Properties.Claims.ExperimentRuns;
 
 namespace Verify.Properties.Claims;
 
 /// <summary>Claim 6 (over-realization helps) as the sweep judges it: two sign tests over series that differ only in width, and a rank trend over every width.</summary>
-/// <remarks>
-/// On hand-built runs (<see cref="ExperimentRuns"/>) whose right verdict follows from the claim's
-/// statement: which runs and sizes are read, which comparison is strict, what leaves it inconclusive.
-/// One test per rule; the sweeps themselves are too slow to sit at these edges.
-/// </remarks>
 [TestFixture]
 public sealed class OverRealizationContractsTest
 {

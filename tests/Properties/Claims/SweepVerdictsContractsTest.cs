@@ -1,6 +1,5 @@
 using NUnit.Framework;
 using Shouldly;
-using Verify.Model.Analysis;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
 using Verify.Model.Networks;
@@ -10,11 +9,6 @@ using static Verify.Properties.Claims.ExperimentRuns;
 namespace Verify.Properties.Claims;
 
 /// <summary>What each sweep verdict says in the report, and the rules it reads.</summary>
-/// <remarks>
-/// On hand-built runs (<see cref="ExperimentRuns"/>) whose right verdict follows from the claim's
-/// statement: which runs and sizes are read, which comparison is strict, what leaves it inconclusive.
-/// One test per rule; the sweeps themselves are too slow to sit at these edges.
-/// </remarks>
 [TestFixture]
 public sealed class SweepVerdictsContractsTest
 {

@@ -1,20 +1,12 @@
 using NUnit.Framework;
 using Shouldly;
-using Verify.Model.Analysis;
 using Verify.Model.Claims;
 using Verify.Model.Evidence;
-using Verify.Model.Networks;
-using Verify.Model.Training;
 using static Verify.Properties.Claims.ExperimentRuns;
 
 namespace Verify.Properties.Claims;
 
 /// <summary>The verdict on teacher-aware data: coverage compared over the smaller half of the sizes, and what leaves it inconclusive.</summary>
-/// <remarks>
-/// On hand-built runs (<see cref="ExperimentRuns"/>) whose right verdict follows from the claim's
-/// statement: which runs and sizes are read, which comparison is strict, what leaves it inconclusive.
-/// One test per rule; the sweeps themselves are too slow to sit at these edges.
-/// </remarks>
 [TestFixture]
 public sealed class TeacherAwareDataContractsTest
 {
