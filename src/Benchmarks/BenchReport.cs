@@ -225,8 +225,8 @@ public sealed record BenchReport
             Keep("sweepBatched", TrainingBenchmark.SweepBatchedTrialStepsPerSecond(paper, workers, trials, Steps(1_000), 1));
             Keep("gemm1", TrainingBenchmark.GemmGflops(1024, 1, 1));
             Keep("gemmAll", TrainingBenchmark.GemmGflops(1024, workers, 1));
-            Keep("measure1", TrainingBenchmark.MeasureMilliseconds(paper, 10_000, 1, 1), lowerIsBetter: true);
-            Keep("measureAll", TrainingBenchmark.MeasureMilliseconds(paper, 10_000, workers, 1), lowerIsBetter: true);
+            Keep("measure1", TrainingBenchmark.MeasureMilliseconds(paper, 10_000, 1), lowerIsBetter: true);
+            Keep("measureAll", TrainingBenchmark.MeasureMilliseconds(paper, 10_000, workers), lowerIsBetter: true);
             Keep("evaluation", TrainingBenchmark.EpochEvaluationMilliseconds(Math.Max(2, (int)(10 * Math.Min(scale, 1))), 1), lowerIsBetter: true);
             Keep("evaluationAlone", TrainingBenchmark.EpochEvaluationMilliseconds(Math.Max(2, (int)(10 * Math.Min(scale, 1))), 1, alone: true), lowerIsBetter: true);
         }

@@ -180,22 +180,31 @@ public static class TrainingBenchmark
         });
     }
 
-    /// <summary>Milliseconds of one end-of-epoch measurement (loss and per-sample gradient over N samples) with <paramref name="threads"/> intra-op threads.</summary>
-    public static double MeasureMilliseconds(BenchConfig config, int samples, int threads, int repeats = 3)
+    /// <summary>
+    /// Milliseconds of one end-of-epoch measurement (loss and per-sample gradient over N samples) with
+    /// <paramref name="threads"/> intra-op threads: the median of <paramref name="calls"/> calls after
+    /// one to warm. A single call swings from 4 to 27 ms at the paper's size, with the allocator's state
+    /// (each call allocates its augmented inputs, 8 MB), so one call per round made the figure depend on
+    /// what ran before it in the process (docs/dev/performance.md, issue 25's second stop).
+    /// </summary>
+    public static double MeasureMilliseconds(BenchConfig config, int samples, int threads, int calls = 21)
     {
+        if (calls < 1) throw new ArgumentOutOfRangeException(nameof(calls), calls, $"Calls must be >= 1; got {calls}.");
         TorchRuntime.EnsureInitialized();
         using var scope = NewDisposeScope();
         using var pair = BenchPair.Build(config with { Samples = samples }, 1);
         return IntraOpThreads.With(threads, () =>
         {
-            var best = double.MaxValue;
-            for (var r = 0; r <= repeats; r++)
+            SgdTrainer.Measure(pair.Student, pair.Data);
+            var times = new double[calls];
+            for (var r = 0; r < calls; r++)
             {
                 var watch = Stopwatch.StartNew();
                 SgdTrainer.Measure(pair.Student, pair.Data);
-                if (r > 0) best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+                times[r] = watch.Elapsed.TotalMilliseconds;
             }
-            return best;
+            Array.Sort(times);
+            return times[calls / 2];
         });
     }
 
